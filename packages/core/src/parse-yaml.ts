@@ -1,0 +1,148 @@
+import yaml from 'js-yaml';
+import type { Diagnostic } from './diagnostic.js';
+import { LineIndex } from './source-text.js';
+import { YamlPositions } from './yaml-positions.js';
+
+/** One YAML document of a file, with the positions of its values. */
+export interface YamlDocument {
+  /** Relative path of the file, forward slashes. */
+  readonly file: string;
+  /** 0-based index of the document inside the file. */
+  readonly index: number;
+  /** 1-based line where the document's content starts. */
+  readonly line: number;
+  /** The parsed value: usually an object, but any YAML value is possible. */
+  readonly value: unknown;
+  /** Where each value of the document is written. */
+  readonly positions: YamlPositions;
+}
+
+/** The documents of one file and what went wrong while reading them. */
+export interface ParsedYaml {
+  readonly documents: YamlDocument[];
+  readonly diagnostics: Diagnostic[];
+}
+
+interface Frame {
+  readonly offset: number;
+  readonly children: { offset: number; value: unknown }[];
+}
+
+const DOCUMENT_SEPARATOR = /^---(?=\s|$)/gm;
+
+/**
+ * Parses every YAML document of a file and records the position of every value.
+ *
+ * A syntax error costs only the document it is in: the file is split at its `---` separators
+ * and every other document is still parsed. The error becomes a `yaml-syntax` diagnostic with
+ * the parser's reason, line and column.
+ *
+ * @example
+ * ```ts
+ * const { documents } = parseYaml(text, 'apps/web.yaml');
+ * const doc = documents[0];
+ * doc.positions.positionOf(container, 'image'); // { line: 12, column: 16 }
+ * ```
+ */
+export function parseYaml(text: string, file: string): ParsedYaml {
+  const positions = new YamlPositions(text);
+  try {
+    return { documents: loadDocuments(text, file, positions, 0, 0), diagnostics: [] };
+  } catch {
+    return parseDocumentByDocument(text, file, positions);
+  }
+}
+
+function parseDocumentByDocument(text: string, file: string, positions: YamlPositions): ParsedYaml {
+  const documents: YamlDocument[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const lines = new LineIndex(text);
+  const starts = [0, ...[...text.matchAll(DOCUMENT_SEPARATOR)].map((match) => match.index)];
+  let index = 0;
+  for (const [position, start] of starts.entries()) {
+    const end = starts[position + 1] ?? text.length;
+    if (start === end) continue;
+    const chunk = text.slice(start, end);
+    if (position === 0 && start === 0 && end !== text.length && isBlank(chunk)) continue;
+    try {
+      const loaded = loadDocuments(chunk, file, positions, start, index);
+      documents.push(...loaded);
+      index += Math.max(loaded.length, 1);
+    } catch (error) {
+      diagnostics.push(syntaxDiagnostic(error, file, lines, start));
+      index += 1;
+    }
+  }
+  return { documents, diagnostics };
+}
+
+function loadDocuments(
+  text: string,
+  file: string,
+  positions: YamlPositions,
+  baseOffset: number,
+  firstIndex: number,
+): YamlDocument[] {
+  const stack: Frame[] = [];
+  const roots: { offset: number; value: unknown }[] = [];
+  const values = yaml.loadAll(text, undefined, {
+    listener(event, state) {
+      if (event === 'open') {
+        stack.push({ offset: state.position + baseOffset, children: [] });
+        return;
+      }
+      const frame = stack.pop();
+      if (!frame) return;
+      const node = { offset: frame.offset, value: state.result as unknown };
+      recordChildren(positions, state.kind, node.value, frame.children);
+      const parent = stack[stack.length - 1];
+      if (parent) parent.children.push(node);
+      else roots.push(node);
+    },
+  });
+  return values.map((value, position) => {
+    const root = roots.find((candidate) => candidate.value === value && value !== null);
+    const offset = root?.offset ?? baseOffset;
+    return {
+      file,
+      index: firstIndex + position,
+      line: positions.positionAt(offset).line,
+      value,
+      positions,
+    };
+  });
+}
+
+function recordChildren(
+  positions: YamlPositions,
+  kind: string | null,
+  value: unknown,
+  children: Frame['children'],
+): void {
+  if (typeof value !== 'object' || value === null || children.length === 0) return;
+  if (kind === 'mapping') {
+    for (let index = 0; index + 1 < children.length; index += 2) {
+      const key = children[index]?.value;
+      const child = children[index + 1];
+      if (child && (typeof key === 'string' || typeof key === 'number')) {
+        positions.record(value, String(key), child.offset);
+      }
+    }
+  } else if (kind === 'sequence') {
+    for (const [index, child] of children.entries()) positions.record(value, index, child.offset);
+  }
+}
+
+function syntaxDiagnostic(error: unknown, file: string, lines: LineIndex, baseOffset: number): Diagnostic {
+  if (error instanceof yaml.YAMLException) {
+    const offset = baseOffset + (error.mark?.position ?? 0);
+    const { line, column } = lines.positionAt(offset);
+    return { file, line, column, severity: 'error', code: 'yaml-syntax', message: error.reason || error.message };
+  }
+  const { line } = lines.positionAt(baseOffset);
+  return { file, line, severity: 'error', code: 'yaml-syntax', message: String(error) };
+}
+
+function isBlank(chunk: string): boolean {
+  return chunk.split('\n').every((line) => line.trim() === '' || line.trimStart().startsWith('#'));
+}

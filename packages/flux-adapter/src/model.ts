@@ -1,0 +1,56 @@
+import type { Diagnostic, ImageEntry } from '@sluice/core';
+
+/** The two kinds of Flux object that deploy workloads and can be gated. */
+export type WorkloadKind = 'Kustomization' | 'HelmRelease';
+
+/** One `spec.dependsOn` entry as written. The namespace defaults to the dependent's own. */
+export interface DependsOnEntry {
+  readonly name: string;
+  readonly namespace?: string;
+  /** Where the entry is written, when known. */
+  readonly file?: string;
+  readonly line?: number;
+}
+
+/**
+ * A Flux Kustomization or HelmRelease found in the repository (directly, or in the build output
+ * of a parent Kustomization), with the images it deploys.
+ */
+export interface FluxWorkload {
+  /** `kind/namespace/name`, such as `Kustomization/flux-system/apps`. */
+  readonly id: string;
+  readonly kind: WorkloadKind;
+  readonly namespace: string;
+  readonly name: string;
+  /** Where the object is written. */
+  readonly file: string;
+  readonly line: number;
+  readonly dependsOn: readonly DependsOnEntry[];
+  /** The id of the Kustomization whose build produced this object, if any. */
+  readonly parent?: string;
+  /** `spec.suspend: true`. */
+  readonly suspended: boolean;
+  /** The images this object deploys (its own; children's images belong to the children). */
+  readonly images: readonly ImageEntry[];
+  /**
+   * How the images were found: `rendered` (Kustomization build), `values` (HelmRelease values
+   * conventions), `helm-template` (a renderer ran helm), or `unresolved` (see `unresolvedReason`).
+   */
+  readonly method: 'rendered' | 'values' | 'helm-template' | 'unresolved';
+  /** Why the images could not be found, when `method` is `unresolved`. */
+  readonly unresolvedReason?: string;
+}
+
+/** What the Flux adapter found in a repository. */
+export interface FluxRepository {
+  /** Every Kustomization and HelmRelease, sorted by id. */
+  readonly workloads: readonly FluxWorkload[];
+  /** Every unique image with all its locations (each naming its Flux objects), sorted by ref. */
+  readonly images: readonly ImageEntry[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Builds the `kind/namespace/name` id of a Flux object. */
+export function workloadId(kind: string, namespace: string, name: string): string {
+  return `${kind}/${namespace}/${name}`;
+}

@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const packageSource = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+// Tests run against source: every workspace package resolves to its src/index.ts, no build needed.
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@sluice/core': packageSource('./packages/core/src/index.ts'),
+      '@sluice/trivy-runner': packageSource('./packages/trivy-runner/src/index.ts'),
+      '@sluice/flux-adapter': packageSource('./packages/flux-adapter/src/index.ts'),
+      '@sluice/reporters': packageSource('./packages/reporters/src/index.ts'),
+      '@sluice/cli': packageSource('./packages/cli/src/index.ts'),
+      '@sluice/test-utils': packageSource('./internal/test-utils/src/index.ts'),
+    },
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'internal/*/src/**/*.test.ts', 'examples/*/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    // The JSON results feed .ci/run's closing "N passed, N failed" line.
+    reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
