@@ -1,40 +1,43 @@
-// Runs every bench/*.bench.ts file (or those named on the command line) and writes
-// docs/benchmarks.md: machine, date, and one section per file.
-import { readdir, writeFile } from 'node:fs/promises';
+// Runs every bench/*.bench.ts file (or those whose name contains an argument), stores each
+// section in bench/results/<file>.md with the machine and date, and rebuilds
+// docs/benchmarks.md from all stored sections.
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import type { BenchSection } from './section.js';
 
 const benchDir = new URL('./', import.meta.url);
+const resultsDir = new URL('./results/', benchDir);
 const only = process.argv.slice(2);
 const files = (await readdir(benchDir))
   .filter((file) => file.endsWith('.bench.ts'))
   .filter((file) => only.length === 0 || only.some((name) => file.includes(name)))
   .sort();
 
-const sections: BenchSection[] = [];
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}`;
+const date = new Date().toISOString().slice(0, 10);
+await mkdir(resultsDir, { recursive: true });
+
+let missed = 0;
 for (const file of files) {
   console.error(`bench: ${file}`);
-  const module = (await import(pathToFileURL(new URL(file, benchDir).pathname).href)) as {
-    run: () => Promise<BenchSection>;
-  };
+  const module = (await import(new URL(file, benchDir).href)) as { run: () => Promise<BenchSection> };
   const section = await module.run();
+  if (!section.targetsMet) missed += 1;
   console.error(`bench: ${section.title}: ${section.targetsMet ? 'targets met' : 'TARGET MISSED'}`);
-  sections.push(section);
+  const body = [`## ${section.title}`, '', `Measured ${date} on ${machine}.`, '', section.markdown.trim(), ''];
+  await writeFile(new URL(file.replace(/\.bench\.ts$/, '.md'), resultsDir), body.join('\n'));
 }
 
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}`;
+const stored = (await readdir(resultsDir)).filter((file) => file.endsWith('.md')).sort();
+const sections = await Promise.all(stored.map((file) => readFile(new URL(file, resultsDir), 'utf8')));
 const document = [
   '# Benchmarks',
   '',
-  'Written by `pnpm bench` (`bench/run.ts`). Each section measures a baseline in the same run and',
-  'reports ratios against it, so the numbers compare across machines.',
+  'Written by `pnpm bench` (`bench/run.ts`; `pnpm bench <name>` reruns one file). Every section',
+  'measures its baseline in the same run and reports ratios against it, so the numbers compare',
+  'across machines. Each section names the machine and date it was measured on.',
   '',
-  `- Machine: ${machine}`,
-  `- Date: ${new Date().toISOString().slice(0, 10)}`,
-  '',
-  ...sections.flatMap((section) => [`## ${section.title}`, '', section.markdown.trim(), '']),
+  ...sections,
 ].join('\n');
-
-if (only.length === 0) await writeFile(new URL('../docs/benchmarks.md', benchDir), document);
-else console.log(document);
+await writeFile(new URL('../docs/benchmarks.md', benchDir), document);
+console.error(`bench: wrote docs/benchmarks.md (${files.length} run, ${missed} with a missed target)`);
