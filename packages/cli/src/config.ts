@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { parseYaml, Severity } from '@sluice/core';
+import { z } from 'zod';
+import { CliError } from './exit-codes.js';
+
+/** The file names looked for in the scanned folder when `--config` is not given. */
+export const CONFIG_FILE_NAMES = ['sluice.config.json', 'sluice.config.yaml', 'sluice.config.yml'] as const;
+
+const Duration = z.string().regex(/^(\d+h)?(\d+m)?(\d+(\.\d+)?s)?$|^\d+ms$/, 'expected a duration such as 90s, 5m or 1h30m');
+
+/** One vulnerability ignore of the config file's policy. */
+export const IgnoreRuleConfig = z.strictObject({
+  id: z.string().min(1),
+  /** Date (YYYY-MM-DD) after which the ignore no longer applies. */
+  expires: z.iso.date().optional(),
+  /** Only for these images (normalized references or `*` globs). */
+  images: z.array(z.string()).optional(),
+  /** Only for these packages. */
+  packages: z.array(z.string()).optional(),
+  reason: z.string().optional(),
+});
+
+/** A per-object override of the config file's policy. */
+export const OverrideConfig = z.strictObject({
+  /** Flux object ids (`kind/namespace/name`, `*` globs) or image references the override applies to. */
+  match: z.array(z.string()).min(1),
+  severity: z.array(Severity).optional(),
+  ignoreUnfixed: z.boolean().optional(),
+  onScanError: z.enum(['block', 'warn']).optional(),
+  ignores: z.array(IgnoreRuleConfig).optional(),
+});
+
+/** A reporter in the config file: a name, a path or package, or `[name, options]`. */
+export const ReporterEntryConfig = z.union([
+  z.string(),
+  z.tuple([z.string(), z.record(z.string(), z.unknown())]),
+]);
+
+/**
+ * `sluice.config.json` / `sluice.config.yaml`: the same settings as the command-line options,
+ * in camelCase. Command-line options win over the file.
+ */
+export const SluiceConfig = z.strictObject({
+  severity: z.array(Severity).optional(),
+  ignoreUnfixed: z.boolean().optional(),
+  ignorefile: z.string().optional(),
+  timeout: Duration.optional(),
+  server: z.url().optional(),
+  tokenHeader: z.string().optional(),
+  customHeaders: z.array(z.string().regex(/^[^:\s]+:.*$/, 'expected KEY:VALUE')).optional(),
+  cacheDir: z.string().optional(),
+  cache: z.union([z.string(), z.literal(false)]).optional(),
+  skipDbUpdate: z.boolean().optional(),
+  concurrency: z.number().int().positive().max(256).optional(),
+  trivyPath: z.string().optional(),
+  trivyReports: z.string().optional(),
+  sources: z.record(z.string(), z.string()).optional(),
+  ignore: z.array(z.string()).optional(),
+  onScanError: z.enum(['block', 'warn']).optional(),
+  failOn: z.enum(['blocked', 'never']).optional(),
+  formats: z.array(z.string()).optional(),
+  reporters: z.array(ReporterEntryConfig).optional(),
+  ignores: z.array(IgnoreRuleConfig).optional(),
+  overrides: z.array(OverrideConfig).optional(),
+});
+/** The validated config file. */
+export type SluiceConfig = z.infer<typeof SluiceConfig>;
+
+/**
+ * Reads and validates the config file: the one named, else the first of
+ * {@link CONFIG_FILE_NAMES} in `dir`, else an empty config. An invalid file is a usage error
+ * naming the file, the line and the path of the bad key.
+ */
+export async function loadConfig(explicitPath: string | undefined, dir: string, cwd: string): Promise<SluiceConfig> {
+  const path = explicitPath ?? CONFIG_FILE_NAMES.map((name) => join(dir, name)).find((file) => existsSync(file));
+  if (path === undefined) return {};
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read config file ${path}: ${(error as Error).message}`, undefined, { cause: error });
+  }
+  const display = relative(cwd, path) || path;
+  const { documents, diagnostics } = parseYaml(text, display);
+  const syntax = diagnostics[0];
+  if (syntax) throw new CliError(`${display}:${syntax.line}:${syntax.column}: ${syntax.message}`);
+  const document = documents[0];
+  const result = SluiceConfig.safeParse(document?.value ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  // An unknown key is reported on its parent: point at the key itself.
+  const keys = [...(issue?.path ?? []), ...(issue?.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [])];
+  const keyPath = formatPath(keys);
+  const line = document
+    ? lineOfPath(document.value, document.positions.positionOf.bind(document.positions), keys)
+    : undefined;
+  const where = line ? `${display}:${line}` : display;
+  throw new CliError(`${where}: ${keyPath || '(top level)'}: ${issue?.message ?? 'invalid'}`);
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index > 0 ? '.' : ''}${String(key)}`)).join('');
+}
+
+function lineOfPath(
+  root: unknown,
+  positionOf: (container: object, key: string | number) => { line: number } | undefined,
+  path: readonly PropertyKey[],
+): number | undefined {
+  let container = root;
+  let line: number | undefined;
+  for (const key of path) {
+    if (typeof container !== 'object' || container === null || typeof key === 'symbol') break;
+    line = positionOf(container, key)?.line ?? line;
+    container = (container as Record<string | number, unknown>)[key];
+  }
+  return line;
+}

@@ -1,0 +1,185 @@
+import { parseArgs } from 'node:util';
+import { CliError } from './exit-codes.js';
+
+/** The commands `sluice` knows. */
+export const COMMANDS = ['scan', 'images', 'graph', 'gate'] as const;
+/** One of the commands `sluice` knows. */
+export type CommandName = (typeof COMMANDS)[number];
+
+interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly short?: string;
+  readonly multiple?: boolean;
+  /** The value's placeholder in `--help`. */
+  readonly value?: string;
+  readonly help: string;
+}
+
+/** Every option of every command, with its help text. One table, so help and parsing agree. */
+export const OPTIONS = {
+  format: { type: 'string', short: 'f', multiple: true, value: 'NAME[=FILE]', help: 'output format' },
+  reporter: {
+    type: 'string',
+    multiple: true,
+    value: 'PATH|PACKAGE[=FILE]',
+    help: 'a custom reporter: a file, or a package (sluice-reporter-<name>)',
+  },
+  severity: {
+    type: 'string',
+    short: 's',
+    value: 'LIST',
+    help: 'severities that block, comma-separated (default CRITICAL,HIGH)',
+  },
+  'ignore-unfixed': { type: 'boolean', help: 'vulnerabilities without a fixed version never block' },
+  ignorefile: {
+    type: 'string',
+    value: 'FILE',
+    help: 'a .trivyignore or .trivyignore.yaml file (default: the one in DIR, if any)',
+  },
+  timeout: { type: 'string', value: 'DURATION', help: 'timeout of one image scan, e.g. 5m or 90s (default 5m)' },
+  server: { type: 'string', value: 'URL', help: 'scan through a Trivy server (client/server mode)' },
+  token: { type: 'string', value: 'TOKEN', help: 'Trivy server token (prefer the TRIVY_TOKEN variable)' },
+  'token-header': { type: 'string', value: 'NAME', help: 'header that carries the token (default Trivy-Token)' },
+  'custom-headers': { type: 'string', multiple: true, value: 'KEY:VALUE', help: 'extra header for the server' },
+  'cache-dir': { type: 'string', value: 'DIR', help: "Trivy's cache directory" },
+  cache: {
+    type: 'string',
+    value: 'DIR|redis://…',
+    help: 'where scan results are cached (default: the user cache directory)',
+  },
+  'no-cache': { type: 'boolean', help: 'neither read nor write cached scan results' },
+  'skip-db-update': { type: 'boolean', help: 'do not update the vulnerability DB before scanning' },
+  concurrency: { type: 'string', short: 'j', value: 'N', help: 'scans at once (default: number of CPUs)' },
+  'trivy-path': { type: 'string', value: 'PATH', help: 'the trivy executable (default: trivy on PATH)' },
+  'trivy-reports': {
+    type: 'string',
+    value: 'DIR',
+    help: 'use existing `trivy image --format json` reports instead of scanning',
+  },
+  source: {
+    type: 'string',
+    multiple: true,
+    value: 'KIND/NS/NAME=PATH',
+    help: 'map a Flux source to a local folder (the root serves flux-system)',
+  },
+  ignore: { type: 'string', multiple: true, value: 'PATTERN', help: 'skip files (gitignore syntax)' },
+  'on-scan-error': {
+    type: 'string',
+    value: 'block|warn',
+    help: 'what an image that cannot be scanned does (default block)',
+  },
+  'fail-on': { type: 'string', value: 'blocked|never', help: 'exit 1 when something is blocked (default)' },
+  config: {
+    type: 'string',
+    short: 'c',
+    value: 'FILE',
+    help: 'sluice.config.json or .yaml (default: one in DIR, if any)',
+  },
+  output: { type: 'string', short: 'o', value: 'FILE', help: 'write the output to FILE instead of stdout' },
+  namespace: {
+    type: 'string',
+    short: 'n',
+    value: 'NS',
+    help: 'namespace of the generated gate (default flux-system)',
+  },
+  'trivy-image': { type: 'string', value: 'IMAGE', help: 'the Trivy image the gate Job runs' },
+  quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
+  help: { type: 'boolean', short: 'h', help: 'show help' },
+  version: { type: 'boolean', short: 'v', help: 'show the version' },
+} as const satisfies Record<string, OptionSpec>;
+
+/** The name of an option in {@link OPTIONS}. */
+export type OptionName = keyof typeof OPTIONS;
+
+/** Which options each command accepts (global ones: help, version, quiet, config). */
+export const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
+  scan: [
+    'format',
+    'reporter',
+    'severity',
+    'ignore-unfixed',
+    'ignorefile',
+    'timeout',
+    'server',
+    'token',
+    'token-header',
+    'custom-headers',
+    'cache-dir',
+    'cache',
+    'no-cache',
+    'skip-db-update',
+    'concurrency',
+    'trivy-path',
+    'trivy-reports',
+    'source',
+    'ignore',
+    'on-scan-error',
+    'fail-on',
+  ],
+  images: ['format', 'source', 'ignore', 'output'],
+  graph: ['format', 'source', 'ignore', 'output'],
+  gate: ['source', 'ignore', 'output', 'namespace', 'trivy-image', 'severity', 'ignore-unfixed', 'timeout'],
+};
+
+const GLOBAL_OPTIONS: readonly OptionName[] = ['help', 'version', 'quiet', 'config'];
+
+/** Parsed option values: strings, booleans or string lists, by option name. */
+export type OptionValues = Partial<Record<OptionName, string | boolean | string[]>>;
+
+/** The parsed command line. */
+export interface CommandLine {
+  readonly command: CommandName | undefined;
+  /** The folder to work on (default `.`). */
+  readonly dir: string;
+  readonly values: OptionValues;
+}
+
+/**
+ * Parses `sluice [command] [dir] [options]`. Unknown options, options of another command and a
+ * missing value are usage errors that say what was expected.
+ */
+export function parseCommandLine(argv: readonly string[]): CommandLine {
+  const first = argv[0];
+  const command = COMMANDS.find((name) => name === first);
+  if (first !== undefined && !first.startsWith('-') && command === undefined) {
+    throw new CliError(`unknown command "${first}": expected one of ${COMMANDS.join(', ')} (see sluice --help)`);
+  }
+  const allowed = [...GLOBAL_OPTIONS, ...(command ? COMMAND_OPTIONS[command] : [])];
+  const options = Object.fromEntries(allowed.map((name) => [name, OPTIONS[name]]));
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: [...argv.slice(command ? 1 : 0)], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliError(`${command ? `sluice ${command}` : 'sluice'}: ${describeParseError(error)}`, undefined, {
+      cause: error,
+    });
+  }
+  if (parsed.positionals.length > 1) {
+    throw new CliError(`expected at most one folder, got: ${parsed.positionals.join(' ')}`);
+  }
+  return { command, dir: parsed.positionals[0] ?? '.', values: parsed.values as OptionValues };
+}
+
+function describeParseError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // node:util's texts mention its own API ("To specify a positional argument…"): keep the first sentence.
+  return message.split('. To ')[0]?.replace(/\.$/, '') ?? message;
+}
+
+/** A string option's value, if given. */
+export function stringOption(values: OptionValues, name: OptionName): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A repeatable option's values (empty when not given). */
+export function listOption(values: OptionValues, name: OptionName): string[] {
+  const value = values[name];
+  return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+}
+
+/** A boolean option's value, if given. */
+export function booleanOption(values: OptionValues, name: OptionName): boolean | undefined {
+  const value = values[name];
+  return typeof value === 'boolean' ? value : undefined;
+}
