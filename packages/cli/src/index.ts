@@ -1,1 +1,6 @@
-export {};
+export { main } from './main.js';
+export type { CliContext, TextStream } from './io.js';
+export { EXIT_CODES, CliError } from './exit-codes.js';
+export { parseCommandLine, COMMANDS } from './options.js';
+export type { CommandLine, CommandName } from './options.js';
+export { SluiceConfig, loadConfig } from './config.js';
