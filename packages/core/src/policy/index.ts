@@ -1,0 +1,29 @@
+export type {
+  IgnoreRule,
+  IgnoreSource,
+  OnScanError,
+  PolicySettings,
+  PolicyOverride,
+  Policy,
+  EffectivePolicy,
+} from './types.js';
+export { matchGlob } from './glob.js';
+export type { PackageUrl } from './purl.js';
+export { parsePurl, matchPurl } from './purl.js';
+export type { PolicyTarget, ExpiryOptions } from './resolve-policy.js';
+export {
+  DEFAULT_SEVERITY,
+  severitiesOf,
+  resolvePolicy,
+  summarizePolicy,
+  matchImage,
+  ignoreExpiry,
+  isIgnoreExpired,
+  expiredIgnoreDiagnostics,
+} from './resolve-policy.js';
+export type { ParsedIgnoreFile } from './trivy-ignore.js';
+export { parseTrivyIgnore, parseIgnoreDate } from './trivy-ignore.js';
+export { parseTrivyIgnoreYaml } from './trivy-ignore-yaml.js';
+export { IgnoreRuleConfig, PolicyOverrideConfig, PolicyConfig, parsePolicyConfig } from './policy-config.js';
+export type { ImageScanInput, EvaluateImageOptions, ImageEvaluation } from './evaluate-image.js';
+export { evaluateImage, isFixed, matchRule, sortFindings } from './evaluate-image.js';

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { SluiceError } from '../errors.js';
+import { Severity } from '../report.js';
+import { parseIgnoreDate } from './trivy-ignore.js';
+import type { IgnoreRule, Policy, PolicyOverride } from './types.js';
+
+const ExpiryDate = z.union([
+  z.string().refine((text) => parseIgnoreDate(text) !== undefined, 'expected a date YYYY-MM-DD'),
+  // YAML loaders read an unquoted date as a Date.
+  z.date().transform((date) => date.toISOString().slice(0, 10)),
+]);
+
+const Patterns = z.array(z.string().min(1)).min(1);
+
+/** One ignore rule in the configuration file; see {@link IgnoreRule}. */
+export const IgnoreRuleConfig = z
+  .strictObject({
+    id: z.string().min(1).optional(),
+    expires: ExpiryDate.optional(),
+    images: Patterns.optional(),
+    packages: Patterns.optional(),
+    paths: Patterns.optional(),
+    purls: Patterns.optional(),
+    reason: z.string().optional(),
+  })
+  .refine(
+    (rule) => rule.id !== undefined || rule.images || rule.packages || rule.paths || rule.purls,
+    'an ignore needs an id or a scope (images, packages, paths or purls)',
+  );
+/** One ignore rule in the configuration file. */
+export type IgnoreRuleConfig = z.infer<typeof IgnoreRuleConfig>;
+
+const SeveritySetting = z.union([Severity, z.array(Severity).min(1)]);
+const OnScanErrorSetting = z.enum(['block', 'warn']);
+
+/** One override in the configuration file; see {@link PolicyOverride}. */
+export const PolicyOverrideConfig = z
+  .strictObject({
+    objects: Patterns.optional(),
+    images: Patterns.optional(),
+    severity: SeveritySetting.optional(),
+    ignoreUnfixed: z.boolean().optional(),
+    onScanError: OnScanErrorSetting.optional(),
+    ignores: z.array(IgnoreRuleConfig).optional(),
+  })
+  .refine((override) => override.objects || override.images, 'an override needs `objects` or `images`');
+/** One override in the configuration file. */
+export type PolicyOverrideConfig = z.infer<typeof PolicyOverrideConfig>;
+
+/**
+ * The `policy` section of a Sluice configuration file (validated at the edge, then trusted).
+ *
+ * @example
+ * ```yaml
+ * severity: HIGH            # or a list: [CRITICAL, HIGH, MEDIUM]
+ * ignoreUnfixed: true
+ * onScanError: block        # fail closed (default) or warn
+ * ignores:
+ *   - id: CVE-2023-44487
+ *     expires: 2026-12-31
+ *     images: [ghcr.io/acme/**]
+ *     reason: HTTP/2 not exposed
+ * overrides:
+ *   - objects: [Kustomization/flux-system/staging-*]
+ *     severity: CRITICAL
+ * ```
+ */
+export const PolicyConfig = z.strictObject({
+  severity: SeveritySetting.optional(),
+  ignoreUnfixed: z.boolean().optional(),
+  onScanError: OnScanErrorSetting.optional(),
+  ignores: z.array(IgnoreRuleConfig).optional(),
+  overrides: z.array(PolicyOverrideConfig).optional(),
+});
+/** The `policy` section of a Sluice configuration file. */
+export type PolicyConfig = z.infer<typeof PolicyConfig>;
+
+/**
+ * Validates a policy read from a configuration file and turns it into a {@link Policy}; every
+ * ignore remembers `file` as its source.
+ *
+ * @throws {SluiceError} `SLUICE_INVALID_POLICY` listing every problem with its path.
+ * @example
+ * ```ts
+ * const policy = parsePolicyConfig(yaml.load(text).policy, 'sluice.yaml');
+ * ```
+ */
+export function parsePolicyConfig(value: unknown, file = ''): Policy {
+  const result = PolicyConfig.safeParse(value ?? {});
+  if (!result.success) {
+    const problems = result.error.issues
+      .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(policy)'}: ${issue.message}`)
+      .join('; ');
+    throw new SluiceError(
+      'SLUICE_INVALID_POLICY',
+      `Invalid policy${file ? ` in ${file}` : ''}: ${problems}`,
+      {
+        cause: result.error,
+      },
+    );
+  }
+  const config = result.data;
+  const toRule = (rule: IgnoreRuleConfig): IgnoreRule => ({ ...rule, ...(file ? { source: { file } } : {}) });
+  const overrides: PolicyOverride[] | undefined = config.overrides?.map((override) => ({
+    ...override,
+    ...(override.ignores ? { ignores: override.ignores.map(toRule) } : {}),
+  }));
+  return {
+    ...config,
+    ...(config.ignores ? { ignores: config.ignores.map(toRule) } : {}),
+    ...(overrides ? { overrides } : {}),
+  };
+}
