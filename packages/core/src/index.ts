@@ -23,6 +23,61 @@ export { LineIndex } from './source-text.js';
 export { YamlPositions } from './yaml-positions.js';
 export type { YamlDocument, ParsedYaml } from './parse-yaml.js';
 export { parseYaml } from './parse-yaml.js';
+export type { KubernetesObject, ManifestDocument, ManifestStats, ParsedManifests } from './manifest.js';
+export { parseManifests, toManifestDocument } from './manifest.js';
+export { findTemplateLine } from './template-detection.js';
+export type { LoadManifestsOptions, LoadedManifests } from './load-manifests.js';
+export { loadManifests } from './load-manifests.js';
+export type { WalkOptions, WalkedFile, WalkResult } from './walk-files.js';
+export { YAML_EXTENSIONS, walkYamlFiles } from './walk-files.js';
+export type { SourceIgnoreOptions } from './source-ignore.js';
+export { FLUX_DEFAULT_EXCLUDES, SOURCE_IGNORE_FILE, SourceIgnore } from './source-ignore.js';
+export type { ReadTextOptions, ReadTextResult } from './read-text-file.js';
+export { DEFAULT_MAX_FILE_SIZE, readTextFile } from './read-text-file.js';
+export {
+  PATH_NOT_FOUND,
+  PATH_OUTSIDE_ROOT,
+  ROOT_NOT_FOUND,
+  isInside,
+  resolveInsideRoot,
+  resolveRoot,
+  toPosixPath,
+} from './safe-path.js';
+export type {
+  ImageRef,
+  ImageReferenceErrorReason,
+  ImageReferenceResult,
+  ParsedReference,
+} from './image-reference.js';
+export {
+  DEFAULT_REGISTRY,
+  DEFAULT_TAG,
+  ImageReferenceError,
+  hasUnresolvedVariable,
+  parseImageReference,
+  parseReference,
+  tryParseImageReference,
+} from './image-reference.js';
+export { REFERENCE_GRAMMAR } from './reference-grammar.js';
+export type { ExtractTarget, ExtractorContext, ImageExtractor, ImageField } from './image-extractor.js';
+export {
+  BUILTIN_EXTRACTORS,
+  apiGroupOf,
+  cloudNativePgExtractor,
+  customResourceImageExtractor,
+  podSpecFields,
+  prometheusOperatorExtractor,
+  workloadExtractor,
+} from './image-extractor.js';
+export type {
+  ExtractImagesOptions,
+  ExtractedImages,
+  ImageReference,
+  ObjectContext,
+  PositionLookup,
+} from './extract-images.js';
+export { extractImages, extractImagesFromObject, toImageLocation } from './extract-images.js';
+export { collectUniqueImages, compareLocations } from './unique-images.js';
 export type {
   IgnoreRule,
   IgnoreSource,

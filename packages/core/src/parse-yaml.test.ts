@@ -34,7 +34,12 @@ describe('parseYaml', () => {
     expect(documents.map((doc) => doc.value)).toEqual([{ a: 1 }, { kind: 'Pod', image: 'x' }]);
     expect(documents.map((doc) => doc.index)).toEqual([0, 2]);
     expect(diagnostics).toHaveLength(1);
-    expect(diagnostics[0]).toMatchObject({ file: 'bad.yaml', line: 4, severity: 'error', code: 'yaml-syntax' });
+    expect(diagnostics[0]).toMatchObject({
+      file: 'bad.yaml',
+      line: 4,
+      severity: 'error',
+      code: 'yaml-syntax',
+    });
     const second = documents[1]!;
     expect(second.positions.positionOf(second.value as object, 'image')).toEqual({ line: 6, column: 8 });
   });

@@ -30,6 +30,16 @@ interface Frame {
 
 const DOCUMENT_SEPARATOR = /^---(?=\s|$)/gm;
 
+// Local tags (`!env_var FOO`, `!include x`, `!reference [...]`) belong to other tools; their
+// values are read as plain YAML instead of failing the whole document.
+const EMPTY_BY_KIND = { scalar: () => '', sequence: () => [], mapping: () => ({}) } as const;
+const SCHEMA = yaml.DEFAULT_SCHEMA.extend(
+  (['scalar', 'sequence', 'mapping'] as const).map(
+    (kind) =>
+      new yaml.Type('!', { kind, multi: true, construct: (data: unknown) => data ?? EMPTY_BY_KIND[kind]() }),
+  ),
+);
+
 /**
  * Parses every YAML document of a file and records the position of every value.
  *
@@ -86,6 +96,7 @@ function loadDocuments(
   const stack: Frame[] = [];
   const roots: { offset: number; value: unknown }[] = [];
   const values = yaml.loadAll(text, undefined, {
+    schema: SCHEMA,
     listener(event, state) {
       if (event === 'open') {
         stack.push({ offset: state.position + baseOffset, children: [] });
@@ -137,7 +148,14 @@ function syntaxDiagnostic(error: unknown, file: string, lines: LineIndex, baseOf
   if (error instanceof yaml.YAMLException) {
     const offset = baseOffset + (error.mark?.position ?? 0);
     const { line, column } = lines.positionAt(offset);
-    return { file, line, column, severity: 'error', code: 'yaml-syntax', message: error.reason || error.message };
+    return {
+      file,
+      line,
+      column,
+      severity: 'error',
+      code: 'yaml-syntax',
+      message: error.reason || error.message,
+    };
   }
   const { line } = lines.positionAt(baseOffset);
   return { file, line, severity: 'error', code: 'yaml-syntax', message: String(error) };

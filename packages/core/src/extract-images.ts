@@ -1,0 +1,313 @@
+import type { Diagnostic } from './diagnostic.js';
+import type { ExtractTarget, ExtractorContext, ImageExtractor, ImageField } from './image-extractor.js';
+import {
+  BUILTIN_EXTRACTORS,
+  appendFieldPath,
+  isPodSpecLike,
+  podSpecFields,
+  workloadExtractor,
+} from './image-extractor.js';
+import type { ImageRef } from './image-reference.js';
+import { tryParseImageReference } from './image-reference.js';
+import type { ManifestDocument } from './manifest.js';
+import { isPlainObject } from './manifest.js';
+import type { ImageLocation } from './report.js';
+import type { SourcePosition } from './source-text.js';
+
+/** One image reference written in a manifest, where it is written and what deploys it. */
+export interface ImageReference {
+  /** The image text exactly as parsed from YAML. */
+  readonly raw: string;
+  /** The parsed, normalized reference. */
+  readonly ref: ImageRef;
+  /** Relative file path, forward slashes. */
+  readonly file: string;
+  /** 1-based line of the first character of the image text. */
+  readonly line: number;
+  /** 1-based column of the first character of the image text (after an opening quote). */
+  readonly column: number;
+  /** False when the value's position was unknown and `line`/`column` are the object's. */
+  readonly exact: boolean;
+  /** 0-based index of the YAML document in the file. */
+  readonly documentIndex: number;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  /** Container name, when the image runs in a container. */
+  readonly container?: string;
+  /** Dotted path of the field, such as `spec.template.spec.containers[0].image`. */
+  readonly fieldPath: string;
+  /** The extractor that found it (`workload`, `pod-spec`, `cloudnative-pg`, …). */
+  readonly extractor: string;
+}
+
+/** Images found and the references that could not be read. */
+export interface ExtractedImages {
+  readonly references: ImageReference[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Options of {@link extractImages}; every field is optional. */
+export interface ExtractImagesOptions {
+  /** Extractors to run before the built-ins. Default: none. */
+  readonly extractors?: readonly ImageExtractor[];
+  /** Run {@link BUILTIN_EXTRACTORS}. Default: `true`. */
+  readonly builtinExtractors?: boolean;
+  /** Look for PodSpec-shaped objects anywhere inside kinds no extractor claims as a workload. Default: `true`. */
+  readonly genericPodSpecs?: boolean;
+  /** Most values visited per object by the PodSpec search (a `walk-limit` warning past it). Default: `100000`. */
+  readonly maxNodes?: number;
+  /** Deepest nesting the PodSpec search enters. Default: `64`. */
+  readonly maxDepth?: number;
+}
+
+/** Looks up where a value is written; {@link YamlPositions} is one. */
+export interface PositionLookup {
+  positionOf(container: object, key: string | number): SourcePosition | undefined;
+}
+
+/** Where an object passed to {@link extractImagesFromObject} comes from. */
+export interface ObjectContext {
+  /** Relative file path reported with each reference. */
+  readonly file: string;
+  /** Document index reported with each reference. Default: `0`. */
+  readonly documentIndex?: number;
+  /** Position reported when a value's own position is unknown. Default: line 1, column 1. */
+  readonly line?: number;
+  readonly column?: number;
+  /** Kind, name and namespace reported with each reference; default: the object's own. */
+  readonly kind?: string;
+  readonly name?: string;
+  readonly namespace?: string;
+  /** Prefix of every field path, such as `spec.values` for Helm values. Default: `''`. */
+  readonly fieldPathPrefix?: string;
+}
+
+const DEFAULT_MAX_NODES = 100_000;
+const DEFAULT_MAX_DEPTH = 64;
+const CONTEXT: ExtractorContext = { podSpecFields };
+
+/**
+ * Finds every image reference in parsed manifests: the PodSpecs of workload kinds, PodSpec-
+ * shaped objects inside any other kind (Argo Rollouts, KEDA ScaledJobs, Knative Services, …),
+ * image volumes, and what the extractors find (CloudNativePG, prometheus-operator, custom
+ * resources with `spec.image`, and yours). Invalid references and unresolved variables become
+ * diagnostics (`invalid-image-reference`, `unresolved-variable`), never images. The search is
+ * bounded: each object is visited once however often YAML aliases repeat it.
+ *
+ * @example
+ * ```ts
+ * const { documents } = await loadManifests('./repo');
+ * const { references, diagnostics } = extractImages(documents);
+ * const images = collectUniqueImages(references);
+ * ```
+ */
+export function extractImages(
+  documents: readonly ManifestDocument[],
+  options: ExtractImagesOptions = {},
+): ExtractedImages {
+  const references: ImageReference[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const document of documents) {
+    const result = extractImagesFromObject(
+      document.object,
+      document.positions,
+      { file: document.file, documentIndex: document.index, line: document.line },
+      options,
+    );
+    references.push(...result.references);
+    diagnostics.push(...result.diagnostics);
+  }
+  return { references, diagnostics };
+}
+
+/**
+ * Finds the image references of one object: a Kubernetes object, a rendered object without
+ * positions, or a fragment such as Helm values (give `context.kind`/`name` and
+ * `fieldPathPrefix`). `positions` may be undefined; references then carry the context's
+ * position and `exact: false`.
+ */
+export function extractImagesFromObject(
+  object: unknown,
+  positions: PositionLookup | undefined,
+  context: ObjectContext,
+  options: ExtractImagesOptions = {},
+): ExtractedImages {
+  const references: ImageReference[] = [];
+  const diagnostics: Diagnostic[] = [];
+  if (!isPlainObject(object)) return { references, diagnostics };
+  const target = targetOf(object, context);
+  const extractors = [
+    ...(options.extractors ?? []),
+    ...(options.builtinExtractors === false ? [] : BUILTIN_EXTRACTORS),
+  ];
+  const seen = new Map<object, Set<string | number>>();
+  const found: { field: ImageField; extractor: string }[] = [];
+  const add = (field: ImageField, extractor: string): void => {
+    let keys = seen.get(field.holder);
+    if (!keys) seen.set(field.holder, (keys = new Set()));
+    if (keys.has(field.key)) return;
+    keys.add(field.key);
+    found.push({ field, extractor });
+  };
+  let workload = false;
+  for (const extractor of extractors) {
+    if (!extractor.matches(target)) continue;
+    if (extractor === workloadExtractor) workload = true;
+    for (const field of extractor.extract(target, CONTEXT)) add(field, extractor.name);
+  }
+  if (!workload && options.genericPodSpecs !== false) {
+    const walk = findPodSpecs(
+      object,
+      options.maxNodes ?? DEFAULT_MAX_NODES,
+      options.maxDepth ?? DEFAULT_MAX_DEPTH,
+    );
+    for (const field of walk.fields) add(field, 'pod-spec');
+    if (walk.truncated) {
+      diagnostics.push({
+        file: context.file,
+        ...(context.line === undefined ? {} : { line: context.line }),
+        severity: 'warning',
+        code: 'walk-limit',
+        message: `${describe(target)} is too large or too deeply nested to search completely for PodSpecs; some images may be missed`,
+        object: describe(target),
+      });
+    }
+  }
+  const prefix = context.fieldPathPrefix ?? '';
+  for (const { field, extractor } of found) {
+    const value = (field.holder as Record<string | number, unknown>)[field.key];
+    if (value === undefined || value === null) continue;
+    const position = positions?.positionOf(field.holder, field.key);
+    const line = position?.line ?? context.line ?? 1;
+    const column = position?.column ?? context.column ?? 1;
+    const fieldPath =
+      prefix === '' ? field.fieldPath : field.fieldPath === '' ? prefix : `${prefix}.${field.fieldPath}`;
+    const where = `${describe(target)}${field.container === undefined ? '' : ` container ${field.container}`} (${fieldPath})`;
+    if (typeof value !== 'string') {
+      diagnostics.push({
+        file: context.file,
+        line,
+        column,
+        severity: 'error',
+        code: 'invalid-image-reference',
+        message: `the image of ${where} is not a string`,
+        object: describe(target),
+      });
+      continue;
+    }
+    const parsed = tryParseImageReference(value);
+    if (!parsed.ok) {
+      const code =
+        parsed.reason === 'unresolved-variable' ? 'unresolved-variable' : 'invalid-image-reference';
+      diagnostics.push({
+        file: context.file,
+        line,
+        column,
+        severity: 'error',
+        code,
+        message: `${JSON.stringify(value)} in ${where}: ${parsed.message}`,
+        object: describe(target),
+      });
+      continue;
+    }
+    references.push({
+      raw: value,
+      ref: parsed.ref,
+      file: context.file,
+      line,
+      column,
+      exact: position !== undefined,
+      documentIndex: context.documentIndex ?? 0,
+      kind: target.kind,
+      ...(target.namespace === undefined ? {} : { namespace: target.namespace }),
+      name: target.name,
+      ...(field.container === undefined ? {} : { container: field.container }),
+      fieldPath,
+      extractor,
+    });
+  }
+  return { references, diagnostics };
+}
+
+/** The report form of a reference (`ImageLocation` of report.ts). */
+export function toImageLocation(reference: ImageReference): ImageLocation {
+  return {
+    file: reference.file,
+    line: reference.line,
+    column: reference.column,
+    raw: reference.raw,
+    kind: reference.kind,
+    ...(reference.namespace === undefined ? {} : { namespace: reference.namespace }),
+    name: reference.name,
+    ...(reference.container === undefined ? {} : { container: reference.container }),
+    fieldPath: reference.fieldPath,
+    documentIndex: reference.documentIndex,
+  };
+}
+
+function targetOf(object: Record<string, unknown>, context: ObjectContext): ExtractTarget {
+  const metadata = isPlainObject(object.metadata) ? object.metadata : undefined;
+  const namespace =
+    context.namespace ?? (typeof metadata?.namespace === 'string' ? metadata.namespace : undefined);
+  return {
+    apiVersion: typeof object.apiVersion === 'string' ? object.apiVersion : '',
+    kind: context.kind ?? (typeof object.kind === 'string' ? object.kind : ''),
+    name: context.name ?? (typeof metadata?.name === 'string' ? metadata.name : ''),
+    ...(namespace === undefined ? {} : { namespace }),
+    object,
+  };
+}
+
+function describe(target: ExtractTarget): string {
+  return `${target.kind || 'object'}/${target.namespace ? `${target.namespace}/` : ''}${target.name}`;
+}
+
+/**
+ * Depth-first search for PodSpec-shaped objects. Every object is entered once (YAML aliases
+ * share objects, so a billion-laughs document is a small graph), and the search stops after
+ * `maxNodes` values or below `maxDepth`.
+ */
+function findPodSpecs(
+  root: object,
+  maxNodes: number,
+  maxDepth: number,
+): { fields: ImageField[]; truncated: boolean } {
+  const fields: ImageField[] = [];
+  const visited = new Set<object>();
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: root, path: '', depth: 0 }];
+  let budget = maxNodes;
+  let truncated = false;
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value !== 'object' || value === null || visited.has(value)) continue;
+    visited.add(value);
+    if (budget <= 0 || depth > maxDepth) {
+      truncated = true;
+      continue;
+    }
+    if (Array.isArray(value)) {
+      budget -= value.length;
+      for (let index = value.length - 1; index >= 0; index -= 1) {
+        const item: unknown = value[index];
+        if (typeof item === 'object' && item !== null)
+          stack.push({ value: item, path: appendFieldPath(path, index), depth: depth + 1 });
+      }
+      continue;
+    }
+    const record = value as Record<string, unknown>;
+    if (isPodSpecLike(record)) {
+      fields.push(...podSpecFields(record, path));
+      continue;
+    }
+    const keys = Object.keys(record);
+    budget -= keys.length;
+    for (let index = keys.length - 1; index >= 0; index -= 1) {
+      const key = keys[index]!;
+      const item = record[key];
+      if (typeof item === 'object' && item !== null)
+        stack.push({ value: item, path: appendFieldPath(path, key), depth: depth + 1 });
+    }
+  }
+  return { fields, truncated };
+}

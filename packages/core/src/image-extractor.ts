@@ -1,0 +1,212 @@
+import { isPlainObject } from './manifest.js';
+
+/** The object an extractor looks at: a parsed Kubernetes object with its identity. */
+export interface ExtractTarget {
+  /** `apiVersion` of the object, `''` when the object has none (for example Helm values). */
+  readonly apiVersion: string;
+  /** `kind` of the object, `''` when the object has none. */
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  /** The parsed object. Treat it as read-only. */
+  readonly object: Record<string, unknown>;
+}
+
+/**
+ * One field that holds an image reference: `holder[key]`. Extractors return fields, not
+ * strings, so that Sluice can look up where the value is written and report it precisely.
+ */
+export interface ImageField {
+  /** The object or array that holds the image string. */
+  readonly holder: object;
+  /** The key (or index) of the image string in `holder`. */
+  readonly key: string | number;
+  /** Dotted path from the object root, such as `spec.template.spec.containers[0].image`. */
+  readonly fieldPath: string;
+  /** The container the image runs in, when it is a container. */
+  readonly container?: string;
+}
+
+/** Helpers Sluice hands to extractors. */
+export interface ExtractorContext {
+  /** The image fields of a PodSpec (containers, init and ephemeral containers, image volumes). */
+  podSpecFields(podSpec: unknown, fieldPath: string): ImageField[];
+}
+
+/**
+ * Finds the image fields of custom resources whose images are not in a PodSpec. Built-ins
+ * cover workloads, CloudNativePG, prometheus-operator and custom resources with a string
+ * `spec.image`; pass more through `extractImages(documents, { extractors })`.
+ *
+ * @example
+ * ```ts
+ * const redisExtractor: ImageExtractor = {
+ *   name: 'redis-operator',
+ *   matches: (target) => target.kind === 'Redis' && target.apiVersion.startsWith('redis.example.com/'),
+ *   extract: (target) => {
+ *     const spec = target.object.spec as Record<string, unknown> | undefined;
+ *     return spec && typeof spec.image === 'string' ? [{ holder: spec, key: 'image', fieldPath: 'spec.image' }] : [];
+ *   },
+ * };
+ * ```
+ */
+export interface ImageExtractor {
+  /** A stable name, recorded on each reference it finds. */
+  readonly name: string;
+  /** True when this extractor knows the object. */
+  matches(target: ExtractTarget): boolean;
+  /** The image fields of the object. */
+  extract(target: ExtractTarget, context: ExtractorContext): readonly ImageField[];
+}
+
+/** The API group of an `apiVersion` (`apps/v1` → `apps`, `v1` → `''`). */
+export function apiGroupOf(apiVersion: string): string {
+  const slash = apiVersion.lastIndexOf('/');
+  return slash === -1 ? '' : apiVersion.slice(0, slash);
+}
+
+/** Appends a key to a field path: `spec` + `containers` → `spec.containers`, + 0 → `spec.containers[0]`. */
+export function appendFieldPath(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  if (/^[A-Za-z_$][\w$-]*$/.test(key)) return path === '' ? key : `${path}.${key}`;
+  return `${path}[${JSON.stringify(key)}]`;
+}
+
+const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
+
+/** The image fields of a PodSpec: every container list, then image volumes. */
+export function podSpecFields(podSpec: unknown, fieldPath: string): ImageField[] {
+  if (!isPlainObject(podSpec)) return [];
+  const fields: ImageField[] = [];
+  for (const list of CONTAINER_LISTS) {
+    const containers = podSpec[list];
+    if (!Array.isArray(containers)) continue;
+    for (const [index, container] of containers.entries()) {
+      if (!isPlainObject(container) || !('image' in container)) continue;
+      const name = typeof container.name === 'string' ? container.name : undefined;
+      fields.push({
+        holder: container,
+        key: 'image',
+        fieldPath: appendFieldPath(appendFieldPath(appendFieldPath(fieldPath, list), index), 'image'),
+        ...(name === undefined ? {} : { container: name }),
+      });
+    }
+  }
+  const volumes = podSpec.volumes;
+  if (Array.isArray(volumes)) {
+    for (const [index, volume] of volumes.entries()) {
+      if (!isPlainObject(volume) || !isPlainObject(volume.image) || !('reference' in volume.image)) continue;
+      fields.push({
+        holder: volume.image,
+        key: 'reference',
+        fieldPath: appendFieldPath(
+          appendFieldPath(appendFieldPath(appendFieldPath(fieldPath, 'volumes'), index), 'image'),
+          'reference',
+        ),
+      });
+    }
+  }
+  return fields;
+}
+
+/** True when the value looks like a PodSpec: a `containers` list with an object holding a string `image`. */
+export function isPodSpecLike(value: Record<string, unknown>): boolean {
+  const containers = value.containers;
+  return (
+    Array.isArray(containers) &&
+    containers.some((container) => isPlainObject(container) && typeof container.image === 'string')
+  );
+}
+
+function at(value: unknown, ...keys: string[]): unknown {
+  let current = value;
+  for (const key of keys) {
+    if (!isPlainObject(current)) return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
+const WORKLOAD_GROUPS = new Set(['', 'apps', 'batch', 'extensions']);
+const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
+  Pod: ['spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  ReplicationController: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+  PodTemplate: ['template', 'spec'],
+};
+
+/** Built-in: the PodSpec of Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob and PodTemplate. */
+export const workloadExtractor: ImageExtractor = {
+  name: 'workload',
+  matches: (target) =>
+    POD_SPEC_PATHS[target.kind] !== undefined && WORKLOAD_GROUPS.has(apiGroupOf(target.apiVersion)),
+  extract: (target, context) => {
+    const path = POD_SPEC_PATHS[target.kind] ?? [];
+    return context.podSpecFields(at(target.object, ...path), path.join('.'));
+  },
+};
+
+function stringField(holder: unknown, key: string, fieldPath: string): ImageField[] {
+  return isPlainObject(holder) && key in holder && holder[key] !== null ? [{ holder, key, fieldPath }] : [];
+}
+
+/** Built-in: CloudNativePG `Cluster.spec.imageName` (and `ImageCatalog` images). */
+export const cloudNativePgExtractor: ImageExtractor = {
+  name: 'cloudnative-pg',
+  matches: (target) => apiGroupOf(target.apiVersion) === 'postgresql.cnpg.io',
+  extract: (target) => {
+    const spec = target.object.spec;
+    if (target.kind === 'Cluster') return stringField(spec, 'imageName', 'spec.imageName');
+    if (target.kind === 'ImageCatalog' || target.kind === 'ClusterImageCatalog') {
+      const images = at(spec, 'images');
+      if (!Array.isArray(images)) return [];
+      return images.flatMap((entry, index) => stringField(entry, 'image', `spec.images[${index}].image`));
+    }
+    return [];
+  },
+};
+
+const PROMETHEUS_OPERATOR_KINDS = new Set(['Prometheus', 'PrometheusAgent', 'Alertmanager', 'ThanosRuler']);
+
+/** Built-in: prometheus-operator `Prometheus`, `PrometheusAgent`, `Alertmanager`, `ThanosRuler` `spec.image`. */
+export const prometheusOperatorExtractor: ImageExtractor = {
+  name: 'prometheus-operator',
+  matches: (target) =>
+    apiGroupOf(target.apiVersion) === 'monitoring.coreos.com' && PROMETHEUS_OPERATOR_KINDS.has(target.kind),
+  extract: (target) => stringField(target.object.spec, 'image', 'spec.image'),
+};
+
+// Flux's image automation names repositories to watch, not images it runs.
+const NOT_DEPLOYING_GROUP = /(^|\.)fluxcd\.io$/;
+
+/**
+ * Built-in: custom resources of other groups with a string `spec.image` (operators for
+ * Dragonfly, MCP servers, model servers, Renovate jobs…). Flux's own kinds are excluded: an
+ * ImageRepository names a repository to watch, not an image that runs.
+ */
+export const customResourceImageExtractor: ImageExtractor = {
+  name: 'custom-resource-image',
+  matches: (target) => {
+    const group = apiGroupOf(target.apiVersion);
+    return (
+      group.includes('.') &&
+      !group.endsWith('.k8s.io') &&
+      !NOT_DEPLOYING_GROUP.test(group) &&
+      typeof at(target.object, 'spec', 'image') === 'string'
+    );
+  },
+  extract: (target) => stringField(target.object.spec, 'image', 'spec.image'),
+};
+
+/** The built-in extractors, in the order they run. */
+export const BUILTIN_EXTRACTORS: readonly ImageExtractor[] = [
+  workloadExtractor,
+  cloudNativePgExtractor,
+  prometheusOperatorExtractor,
+  customResourceImageExtractor,
+];

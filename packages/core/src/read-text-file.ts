@@ -1,0 +1,113 @@
+import { open } from 'node:fs/promises';
+import type { Diagnostic } from './diagnostic.js';
+import { isSluiceError } from './errors.js';
+import { PATH_OUTSIDE_ROOT, resolveInsideRoot } from './safe-path.js';
+
+/** The largest file read by default: 10 MiB. */
+export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+
+// Git and most editors call a file binary when its first 8000 bytes hold a NUL byte.
+const BINARY_SNIFF_LENGTH = 8000;
+
+/** Options of {@link readTextFile}; every field is optional. */
+export interface ReadTextOptions {
+  /** Files larger than this many bytes are not read (diagnostic `file-too-large`). Default: {@link DEFAULT_MAX_FILE_SIZE}. */
+  readonly maxFileSize?: number;
+}
+
+/** A file's text, or the diagnostic that says why it was not read. */
+export type ReadTextResult =
+  | { readonly ok: true; readonly text: string; readonly size: number }
+  | { readonly ok: false; readonly diagnostic: Diagnostic };
+
+/**
+ * Reads a UTF-8 text file below a root by its relative path, refusing paths that leave the
+ * root (also through symlinks). Oversized, binary, non-UTF-8 and unreadable files become a
+ * diagnostic (`file-too-large`, `binary-file`, `invalid-encoding`, `unreadable`,
+ * `path-outside-root`), never an exception. A UTF-8 byte order mark is dropped.
+ *
+ * @example
+ * ```ts
+ * const result = await readTextFile('/repo', 'apps/base/kustomization.yaml');
+ * if (result.ok) parseManifests(result.text, 'apps/base/kustomization.yaml');
+ * ```
+ */
+export async function readTextFile(
+  root: string,
+  relativePath: string,
+  options: ReadTextOptions = {},
+): Promise<ReadTextResult> {
+  let realPath: string;
+  try {
+    realPath = await resolveInsideRoot(root, relativePath);
+  } catch (error) {
+    const code = isSluiceError(error, PATH_OUTSIDE_ROOT) ? 'path-outside-root' : 'unreadable';
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, diagnostic: { file: relativePath, severity: 'error', code, message } };
+  }
+  return readTextAt(realPath, relativePath, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+}
+
+/** @internal Reads a file whose real path was already checked; `file` names it in diagnostics. */
+export async function readTextAt(
+  realPath: string,
+  file: string,
+  maxFileSize: number,
+): Promise<ReadTextResult> {
+  let bytes: Buffer;
+  try {
+    const handle = await open(realPath, 'r');
+    try {
+      // The size is taken from the open handle, so a file swapped after listing is still capped.
+      const { size } = await handle.stat();
+      if (size > maxFileSize) {
+        return failure(
+          file,
+          'file-too-large',
+          `${file} is ${size} bytes, more than the limit of ${maxFileSize}; not read`,
+        );
+      }
+      bytes = await handle.readFile();
+      if (bytes.length > maxFileSize) {
+        return failure(
+          file,
+          'file-too-large',
+          `${file} grew past the limit of ${maxFileSize} bytes while read; not read`,
+        );
+      }
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    return failure(
+      file,
+      'unreadable',
+      `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return decode(bytes, file);
+}
+
+/** Decodes bytes as UTF-8 text, or says why they are not text. */
+export function decode(bytes: Uint8Array, file: string): ReadTextResult {
+  if (
+    bytes.length >= 2 &&
+    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+  ) {
+    return failure(file, 'invalid-encoding', `${file} is UTF-16 encoded; only UTF-8 is read`);
+  }
+  if (bytes.subarray(0, BINARY_SNIFF_LENGTH).includes(0)) {
+    return failure(file, 'binary-file', `${file} is a binary file (it contains NUL bytes); not read`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return failure(file, 'invalid-encoding', `${file} is not valid UTF-8; not read`);
+  }
+  return { ok: true, text, size: bytes.length };
+}
+
+function failure(file: string, code: string, message: string): ReadTextResult {
+  return { ok: false, diagnostic: { file, severity: 'error', code, message } };
+}
