@@ -91,7 +91,9 @@ export function renderReport(entry, image, options, env) {
   const report = JSON.parse(readFileSync(path, 'utf8'));
   const oldName = report.ArtifactName;
   const digest = imageDigest(entry, image);
-  const repository = canonicalName(image).split('@')[0].replace(/:[^/:]*$/, '');
+  const repository = canonicalName(image)
+    .split('@')[0]
+    .replace(/:[^/:]*$/, '');
   report.Trivy = { ...report.Trivy, Version: options.version };
   report.ArtifactName = image;
   if (report.Metadata) {
@@ -100,7 +102,8 @@ export function renderReport(entry, image, options, env) {
     if (report.Metadata.RepoTags.length === 0) delete report.Metadata.RepoTags;
     report.Metadata.Reference = image;
   }
-  const ignoreStatuses = options.ignoreUnfixed && !options.ignoreStatus ? UNFIXED_STATUSES : options.ignoreStatus;
+  const ignoreStatuses =
+    options.ignoreUnfixed && !options.ignoreStatus ? UNFIXED_STATUSES : options.ignoreStatus;
   const filters = { severities: options.severities, ignoreStatuses };
   for (const result of report.Results ?? []) {
     if (typeof result.Target === 'string' && result.Target.startsWith(`${oldName} `)) {

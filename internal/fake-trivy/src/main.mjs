@@ -3,6 +3,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { setInterval } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chooseFault, nextAttempt, parseFaults } from './faults.mjs';
 import {
@@ -64,7 +65,9 @@ function readDbMetadata(cacheDir) {
 async function downloadDb(cacheDir) {
   await sleep(numberEnv('FAKE_TRIVY_DB_LATENCY_MS', 0));
   if (env.FAKE_TRIVY_DB === 'unavailable') return false;
-  const metadata = JSON.parse(readFileSync(join(fixturesDir(env), 'version', 'cache-db-metadata.json'), 'utf8'));
+  const metadata = JSON.parse(
+    readFileSync(join(fixturesDir(env), 'version', 'cache-db-metadata.json'), 'utf8'),
+  );
   // A fresh download is valid for a while (Trivy only downloads again after NextUpdate).
   const now = Date.now();
   metadata.NextUpdate = new Date(now + 12 * 3_600_000).toISOString();
@@ -122,13 +125,27 @@ async function runImage(values, positionals) {
   Object.assign(record, extra);
 
   if (values['download-db-only'] && values['download-java-db-only']) {
-    return failScan(fatalLine('flag error: --download-db-only and --download-java-db-only options can not be specified both'), 1, extra);
+    return failScan(
+      fatalLine(
+        'flag error: --download-db-only and --download-java-db-only options can not be specified both',
+      ),
+      1,
+      extra,
+    );
   }
   if (values['download-db-only'] && (values['skip-db-update'] || values['skip-update'])) {
-    return failScan(fatalLine('flag error: --skip-db-update and --download-db-only options can not be specified both'), 1, extra);
+    return failScan(
+      fatalLine('flag error: --skip-db-update and --download-db-only options can not be specified both'),
+      1,
+      extra,
+    );
   }
   if (server && !/^https?:\/\//.test(server)) {
-    return failScan(fatalLine(`flag error: server address must start with http:// or https://: ${server}`), 1, extra);
+    return failScan(
+      fatalLine(`flag error: server address must start with http:// or https://: ${server}`),
+      1,
+      extra,
+    );
   }
   if (!values['download-db-only'] && !values['download-java-db-only']) {
     if (positionals.length === 0 && !values.input) {
@@ -142,7 +159,8 @@ async function runImage(values, positionals) {
   }
 
   const faults = parseFaults(env.FAKE_TRIVY_FAULTS);
-  const stateDir = env.FAKE_TRIVY_STATE_DIR || (env.FAKE_TRIVY_LOG ? `${env.FAKE_TRIVY_LOG}.state` : undefined);
+  const stateDir =
+    env.FAKE_TRIVY_STATE_DIR || (env.FAKE_TRIVY_LOG ? `${env.FAKE_TRIVY_LOG}.state` : undefined);
   const subject = image ?? (values['download-db-only'] ? '<download-db>' : '<none>');
   const attempt = faults.faults.length > 0 ? nextAttempt(stateDir, subject) : 0;
   const fault = faults.faults.length > 0 ? chooseFault(faults, subject, attempt) : undefined;
@@ -204,7 +222,10 @@ async function runImage(values, positionals) {
 
     const sources = values['image-src'] ?? ['docker', 'containerd', 'podman', 'remote'];
     const errorKind =
-      fault && ['rate-limited', 'server-error', 'connection-reset', 'not-found', 'unauthorized', 'denied'].includes(fault)
+      fault &&
+      ['rate-limited', 'server-error', 'connection-reset', 'not-found', 'unauthorized', 'denied'].includes(
+        fault,
+      )
         ? fault
         : entry.error;
     if (errorKind) return failScan(imageErrorText(errorKind, image, sources), 1, extra);
@@ -245,7 +266,10 @@ export async function run(argv) {
   let command;
   let index = 0;
   const globalsWithValue = new Set(
-    GLOBAL_FLAGS.filter((flag) => flag.type !== 'bool').flatMap((flag) => [`--${flag.name}`, `-${flag.short ?? '-'}`]),
+    GLOBAL_FLAGS.filter((flag) => flag.type !== 'bool').flatMap((flag) => [
+      `--${flag.name}`,
+      `-${flag.short ?? '-'}`,
+    ]),
   );
   for (; index < argv.length; index += 1) {
     const arg = argv[index];
@@ -289,4 +313,3 @@ export async function run(argv) {
     throw error;
   }
 }
-
