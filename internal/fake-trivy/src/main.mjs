@@ -30,7 +30,11 @@ import {
 const env = process.env;
 const VERSION = env.FAKE_TRIVY_VERSION || '0.74.0';
 const started = Date.now();
-const record = { pid: process.pid, argv: process.argv.slice(2), start: started };
+// Names (never values) of the TRIVY_* variables the process received, to check passthrough.
+const trivyEnv = Object.keys(env)
+  .filter((name) => name.startsWith('TRIVY_'))
+  .sort();
+const record = { pid: process.pid, argv: process.argv.slice(2), trivyEnv, start: started };
 
 function numberEnv(name, fallback) {
   const value = env[name];
