@@ -1,2 +1,14 @@
 export type { WorkloadKind, DependsOnEntry, FluxWorkload, FluxRepository } from './model.js';
 export { workloadId } from './model.js';
+export type { FluxGraphNode, FluxDependencyGraph } from './graph/index.js';
+export { buildDependencyGraph, toDependencyGraph } from './graph/index.js';
+export type {
+  GateGraph,
+  GateNode,
+  ImageVerdictLookup,
+  ComputeGateOptions,
+  GateResult,
+  ImageOutcome,
+  GateReportInput,
+} from './gate/index.js';
+export { computeGate, buildGateReport } from './gate/index.js';
