@@ -1,6 +1,6 @@
 import type { Dirent, Stats } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { Diagnostic } from './diagnostic.js';
 import { compareStrings } from './diagnostic.js';
 import { isInside, resolveInsideRoot, resolveRoot, toPosixPath } from './safe-path.js';
@@ -74,7 +74,10 @@ export async function walkYamlFiles(root: string, options: WalkOptions = {}): Pr
     });
     return { files, diagnostics };
   }
+  // A symlink to the start folder or to any folder above it is a loop.
   const visited = new Set<string>([start]);
+  for (let folder = start; folder !== realRoot && isInside(realRoot, folder); folder = dirname(folder))
+    visited.add(dirname(folder));
   const stack: { path: string; realPath: string }[] = [{ path: startPath, realPath: start }];
   while (stack.length > 0) {
     options.signal?.throwIfAborted();
