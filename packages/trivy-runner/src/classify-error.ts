@@ -38,15 +38,19 @@ const RULES: readonly Rule[] = [
   },
   { code: 'timeout', transient: false, pattern: /context deadline exceeded|analyzer timed out/ },
   {
-    code: 'rate-limited',
-    transient: true,
-    pattern: /TOOMANYREQUESTS|429 Too Many Requests|unexpected status code 429|pull rate limit/i,
+    code: 'db-unavailable',
+    transient: false,
+    pattern: /--skip-db-update cannot be specified on the first run|version of DB schema doesn't match/,
   },
   {
     code: 'db-unavailable',
     transient: true,
-    pattern:
-      /failed to download vulnerability DB|DB error|--skip-db-update cannot be specified on the first run|version of DB schema doesn't match|vulnerability DB initialize/,
+    pattern: /failed to download vulnerability DB|DB error|vulnerability DB initialize/,
+  },
+  {
+    code: 'rate-limited',
+    transient: true,
+    pattern: /TOOMANYREQUESTS|429 Too Many Requests|unexpected status code 429|pull rate limit/i,
   },
   {
     code: 'unauthorized',
@@ -73,12 +77,12 @@ const RULES: readonly Rule[] = [
 /** The FATAL line's message (the error chain), else the last non-empty stderr line, trimmed. */
 function mainMessage(stderr: string): string {
   const lines = stderr.split('\n');
-  const fatal = lines.findIndex((line) => /\tFATAL\t/.test(line));
+  const fatal = lines.findIndex((line) => /(^|\t)FATAL\t/.test(line));
   if (fatal !== -1) {
     // Drop the wrapping links of Trivy's error chain ("run error: image scan error: …").
-    const head = (lines[fatal] ?? '')
-      .split('\t')
-      .slice(3)
+    const fields = (lines[fatal] ?? '').split('\t');
+    const head = fields
+      .slice(fields.indexOf('FATAL') + 2)
       .join(' ')
       .trim()
       .replace(

@@ -75,12 +75,13 @@ export async function loadTrivyReports(directory: string): Promise<TrivyReportSe
   for (const entry of reports) {
     const { report } = entry;
     for (const name of [report.ArtifactName, ...(report.Metadata?.RepoTags ?? [])]) {
-      remember(byName, normalizeImageName(name).normalized, entry);
+      const normalized = normalizeImageName(name)?.normalized;
+      if (normalized) remember(byName, normalized, entry);
     }
     for (const pinned of report.Metadata?.RepoDigests ?? []) {
       const name = normalizeImageName(pinned);
-      remember(byName, name.normalized, entry);
-      if (name.digest) remember(byDigest, name.digest, entry);
+      if (name) remember(byName, name.normalized, entry);
+      if (name?.digest) remember(byDigest, name.digest, entry);
     }
   }
   return {
@@ -88,7 +89,8 @@ export async function loadTrivyReports(directory: string): Promise<TrivyReportSe
     diagnostics,
     find(ref, digest) {
       const name = normalizeImageName(ref);
-      return byName.get(name.normalized) ?? byDigest.get(digest ?? name.digest ?? '');
+      const byRef = name ? byName.get(name.normalized) : undefined;
+      return byRef ?? byDigest.get(digest ?? name?.digest ?? '');
     },
   };
 }

@@ -46,7 +46,7 @@ export function planScans(inputs: readonly ImageInput[]): ScanPlan {
       invalid.set(ref, { code: 'invalid-reference', message: (error as Error).message });
       continue;
     }
-    const name = normalizeImageName(ref);
+    const name = normalizeImageName(ref) as ImageName;
     const digest = (typeof input === 'string' ? undefined : input.digest) ?? name.digest;
     const known = byName.get(name.normalized);
     if (!known) byName.set(name.normalized, { ref, name, ...(digest ? { digest } : {}) });

@@ -11,5 +11,5 @@ export function reportDigest(report: TrivyReport, ref?: string): string | undefi
   const parsed = digests
     .map((entry) => normalizeImageName(entry))
     .filter((name) => name.digest !== undefined);
-  return (parsed.find((name) => name.repository === repository) ?? parsed[0])?.digest;
+  return (parsed.find((name) => name?.repository === repository) ?? parsed[0])?.digest;
 }

@@ -1,0 +1,83 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoPath } from '@sluice/test-utils';
+
+/** The stand-in trivy executable. */
+export const FAKE_TRIVY = repoPath('internal/fake-trivy/trivy');
+
+/** One line of the stand-in's invocation log. */
+export interface Invocation {
+  readonly pid: number;
+  readonly argv: string[];
+  readonly trivyEnv: string[];
+  readonly start: number;
+  readonly end: number;
+  readonly exitCode?: number;
+  readonly command?: string;
+  readonly image?: string;
+  readonly cacheDir?: string;
+  readonly cacheBackend?: string;
+  readonly server?: string;
+  readonly customHeaders?: string[];
+  readonly dbDownload?: boolean;
+  readonly fault?: string;
+  readonly hanging?: boolean;
+}
+
+/** A temporary sandbox for runner tests: a Trivy cache dir, a result cache dir, an invocation log. */
+export interface Sandbox {
+  readonly dir: string;
+  readonly trivyCacheDir: string;
+  readonly resultCacheDir: string;
+  readonly log: string;
+  /** Environment for the stand-in, with the log and any extra variables. */
+  env(extra?: Record<string, string>): Record<string, string>;
+  invocations(): Promise<Invocation[]>;
+  scans(): Promise<Invocation[]>;
+  cleanup(): Promise<void>;
+}
+
+/** Creates a sandbox in the OS temp dir. */
+export async function createSandbox(): Promise<Sandbox> {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-trivy-'));
+  const log = join(dir, 'invocations.jsonl');
+  const invocations = async (): Promise<Invocation[]> => {
+    let text = '';
+    try {
+      text = await readFile(log, 'utf8');
+    } catch {
+      return [];
+    }
+    return text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Invocation);
+  };
+  return {
+    dir,
+    trivyCacheDir: join(dir, 'trivy-cache'),
+    resultCacheDir: join(dir, 'sluice-cache'),
+    log,
+    env: (extra = {}) => ({ FAKE_TRIVY_LOG: log, ...extra }),
+    invocations,
+    scans: async () => (await invocations()).filter((entry) => entry.command === 'image' && entry.image !== undefined),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/** The most Trivy processes that ran at the same moment, from their start and end times. */
+export function maxOverlap(invocations: readonly Invocation[]): number {
+  const points = invocations.flatMap((entry) => [
+    { at: entry.start, delta: 1 },
+    { at: entry.end, delta: -1 },
+  ]);
+  points.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let current = 0;
+  let best = 0;
+  for (const point of points) {
+    current += point.delta;
+    best = Math.max(best, current);
+  }
+  return best;
+}

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildDbUpdateArgs,
+  buildScanArgs,
+  buildTrivyEnv,
+  buildVersionArgs,
+  formatGoDuration,
+} from './args.js';
+import { resolveOptions } from './options.js';
+
+describe('buildScanArgs', () => {
+  it('asks for a small JSON report of vulnerabilities only and ends flags before the image', () => {
+    const args = buildScanArgs('alpine:3.9', resolveOptions({ cache: false }), true);
+    expect(args.slice(0, 7)).toEqual([
+      'image',
+      '--format',
+      'json',
+      '--quiet',
+      '--scanners',
+      'vuln',
+      '--list-all-pkgs=false',
+    ]);
+    expect(args.slice(-2)).toEqual(['--', 'alpine:3.9']);
+    expect(args).toContain('--skip-db-update');
+    expect(args.join(' ')).toContain('--cache-backend memory');
+    expect(args.join(' ')).toContain('--timeout 300s');
+  });
+
+  it('maps every result-affecting option to its Trivy flag', () => {
+    const options = resolveOptions({
+      cache: false,
+      severities: ['HIGH', 'CRITICAL'],
+      ignoreUnfixed: true,
+      ignoreFile: '.trivyignore.yaml',
+      scanTimeoutMs: 90_500,
+      platform: 'linux/arm64',
+      trivyCacheDir: '/tmp/trivy',
+      dbRepository: ['mirror.example.com/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'],
+      insecure: true,
+      imageSources: ['remote'],
+    });
+    const args = buildScanArgs('ghcr.io/org/app@sha256:abc', options, false);
+    expect(args).toEqual([
+      'image',
+      '--cache-dir',
+      '/tmp/trivy',
+      '--insecure',
+      '--format',
+      'json',
+      '--quiet',
+      '--scanners',
+      'vuln',
+      '--list-all-pkgs=false',
+      '--timeout',
+      '90.5s',
+      '--severity',
+      'HIGH,CRITICAL',
+      '--ignore-unfixed',
+      '--ignorefile',
+      '.trivyignore.yaml',
+      '--platform',
+      'linux/arm64',
+      '--image-src',
+      'remote',
+      '--cache-backend',
+      'memory',
+      '--db-repository',
+      'mirror.example.com/trivy-db:2',
+      '--db-repository',
+      'ghcr.io/aquasecurity/trivy-db:2',
+      '--',
+      'ghcr.io/org/app@sha256:abc',
+    ]);
+  });
+
+  it('uses client mode with a server: no DB or cache flags, and the token only in the environment', () => {
+    const options = resolveOptions({
+      cache: false,
+      server: 'http://trivy.trivy-system:4954',
+      token: 's3cret-token',
+      tokenHeader: 'X-Trivy-Auth',
+      customHeaders: { 'X-Tenant': 'team-a' },
+    });
+    const args = buildScanArgs('nginx:1.27', options, false);
+    expect(args.join(' ')).toContain('--server http://trivy.trivy-system:4954');
+    expect(args.join(' ')).toContain('--token-header X-Trivy-Auth');
+    expect(args).not.toContain('--skip-db-update');
+    expect(args).not.toContain('--cache-backend');
+    expect(args.join(' ')).not.toContain('s3cret-token');
+    expect(buildTrivyEnv(options)).toMatchObject({
+      TRIVY_TOKEN: 's3cret-token',
+      TRIVY_CUSTOM_HEADERS: 'X-Tenant:team-a',
+    });
+  });
+
+  it('passes a redis scan cache through and keeps the fs backend for callers that ask for it', () => {
+    expect(
+      buildScanArgs('a', resolveOptions({ cache: false, trivyCacheBackend: 'redis://r:6379' }), true).join(
+        ' ',
+      ),
+    ).toContain('--cache-backend redis://r:6379');
+    const fs = resolveOptions({ cache: false, trivyCacheBackend: 'fs', concurrency: 8 });
+    expect(fs.concurrency).toBe(1);
+  });
+});
+
+describe('warm-up and version arguments', () => {
+  it('downloads the DB once without scanning', () => {
+    const args = buildDbUpdateArgs(
+      resolveOptions({ cache: false, trivyCacheDir: '/c', dbRepository: 'mirror/db:2' }),
+    );
+    expect(args).toEqual([
+      'image',
+      '--cache-dir',
+      '/c',
+      '--download-db-only',
+      '--quiet',
+      '--no-progress',
+      '--timeout',
+      '300s',
+      '--db-repository',
+      'mirror/db:2',
+    ]);
+  });
+
+  it('reads the version as JSON from the same cache dir', () => {
+    expect(buildVersionArgs(resolveOptions({ cache: false, trivyCacheDir: '/c', insecure: true }))).toEqual([
+      'version',
+      '--cache-dir',
+      '/c',
+      '--format',
+      'json',
+    ]);
+  });
+
+  it('formats Go durations', () => {
+    expect(formatGoDuration(300_000)).toBe('300s');
+    expect(formatGoDuration(1500)).toBe('1.5s');
+    expect(formatGoDuration(0)).toBe('0.001s');
+  });
+});
