@@ -181,13 +181,18 @@ export const prometheusOperatorExtractor: ImageExtractor = {
   extract: (target) => stringField(target.object.spec, 'image', 'spec.image'),
 };
 
-// Flux's image automation names repositories to watch, not images it runs.
+// Flux's image automation names repositories to watch, not images it runs; Flux's other kinds
+// (HelmRelease values, sources) are read by the Flux adapter.
 const NOT_DEPLOYING_GROUP = /(^|\.)fluxcd\.io$/;
+// Enough for any real custom resource; a walk past it stops (the PodSpec search reports it).
+const CUSTOM_RESOURCE_MAX_NODES = 20_000;
 
 /**
- * Built-in: custom resources of other groups with a string `spec.image` (operators for
- * Dragonfly, MCP servers, model servers, Renovate jobs…). Flux's own kinds are excluded: an
- * ImageRepository names a repository to watch, not an image that runs.
+ * Built-in: custom resources of other API groups (operators for Dragonfly, MCP servers, model
+ * servers, agents, Renovate jobs…) written with a string `image` anywhere under `spec`, such
+ * as `spec.image` or `spec.execution.image`. PodSpecs on the way are left to the PodSpec search.
+ * Flux's own kinds are excluded: an ImageRepository names a repository to watch, not an image
+ * that runs.
  */
 export const customResourceImageExtractor: ImageExtractor = {
   name: 'custom-resource-image',
@@ -197,10 +202,37 @@ export const customResourceImageExtractor: ImageExtractor = {
       group.includes('.') &&
       !group.endsWith('.k8s.io') &&
       !NOT_DEPLOYING_GROUP.test(group) &&
-      typeof at(target.object, 'spec', 'image') === 'string'
+      isPlainObject(target.object.spec)
     );
   },
-  extract: (target) => stringField(target.object.spec, 'image', 'spec.image'),
+  extract: (target) => {
+    const fields: ImageField[] = [];
+    const visited = new Set<object>();
+    const stack: { value: unknown; path: string }[] = [{ value: target.object.spec, path: 'spec' }];
+    let budget = CUSTOM_RESOURCE_MAX_NODES;
+    while (stack.length > 0 && budget > 0) {
+      const { value, path } = stack.pop()!;
+      if (typeof value !== 'object' || value === null || visited.has(value)) continue;
+      visited.add(value);
+      budget -= 1;
+      if (Array.isArray(value)) {
+        for (let index = value.length - 1; index >= 0; index -= 1)
+          stack.push({ value: value[index], path: appendFieldPath(path, index) });
+        continue;
+      }
+      const record = value as Record<string, unknown>;
+      // PodSpecs are left to the PodSpec search, which knows their containers.
+      if (isPodSpecLike(record)) continue;
+      if (typeof record.image === 'string')
+        fields.push({ holder: record, key: 'image', fieldPath: appendFieldPath(path, 'image') });
+      const keys = Object.keys(record);
+      for (let index = keys.length - 1; index >= 0; index -= 1) {
+        const key = keys[index]!;
+        stack.push({ value: record[key], path: appendFieldPath(path, key) });
+      }
+    }
+    return fields;
+  },
 };
 
 /** The built-in extractors, in the order they run. */
