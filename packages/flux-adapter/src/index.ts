@@ -12,3 +12,6 @@ export type {
   GateReportInput,
 } from './gate/index.js';
 export { computeGate, buildGateReport } from './gate/index.js';
+export type { LoadFluxRepositoryOptions } from './load/load-flux-repository.js';
+export { loadFluxRepository } from './load/load-flux-repository.js';
+export type { FluxLoadEvent } from './load/context.js';

@@ -39,6 +39,22 @@ export interface FluxWorkload {
   readonly method: 'rendered' | 'values' | 'helm-template' | 'unresolved';
   /** Why the images could not be found, when `method` is `unresolved`. */
   readonly unresolvedReason?: string;
+  /**
+   * The entry folder (the path the cluster's root sync points at, such as `clusters/production`)
+   * whose build reached this object. Multi-cluster repositories hold the same id once per cluster.
+   */
+  readonly cluster?: string;
+  /** The source (`kind/namespace/name`): a Kustomization's `sourceRef`, a HelmRelease's chart source. */
+  readonly source?: string;
+  /** A Kustomization's `spec.path`, normalized (no leading `./`); '' for the source root. */
+  readonly path?: string;
+  /** A HelmRelease's chart: `name@version` for `chart.spec`, or the `chartRef` id. */
+  readonly chart?: string;
+  /**
+   * True for the root Kustomization Sluice assumes for an entry folder when it is not written in
+   * the repository (created by `flux bootstrap` or the Flux Operator).
+   */
+  readonly synthetic?: boolean;
 }
 
 /** What the Flux adapter found in a repository. */
@@ -48,6 +64,8 @@ export interface FluxRepository {
   /** Every unique image with all its locations (each naming its Flux objects), sorted by ref. */
   readonly images: readonly ImageEntry[];
   readonly diagnostics: readonly Diagnostic[];
+  /** The entry folders read as cluster roots, sorted. */
+  readonly clusters?: readonly string[];
 }
 
 /** Builds the `kind/namespace/name` id of a Flux object. */

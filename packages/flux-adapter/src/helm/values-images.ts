@@ -1,0 +1,92 @@
+import type { Provenance, ValueOrigin } from '../kustomize/provenance.js';
+import { isMap, type YamlMap } from '../kustomize/resource.js';
+
+/** An image found in Helm values. */
+export interface ValuesImage {
+  /** The image reference assembled from the values (`registry/repository:tag@digest`). */
+  readonly image: string;
+  /** Dotted path of the image value, such as `spec.values.controllers.app.containers.app.image`. */
+  readonly fieldPath: string;
+  /** Where the image text is written (the tag's line when only the tag came from elsewhere). */
+  readonly origin: ValueOrigin | undefined;
+  /** The container name for the app-template layout (`containers.<name>.image`). */
+  readonly containerName?: string;
+}
+
+const IMAGE_KEY = /image$/i;
+
+/**
+ * Finds images in Helm values by the conventions charts follow (as Renovate's helm-values
+ * manager does): a key ending in `image` whose value is a reference string, or a mapping with
+ * `repository` (plus optional `registry`, `tag` or `version`, `digest`). This covers the common
+ * `image: {repository, tag}` layout and the app-template chart's
+ * `controllers.<c>.containers.<n>.image`.
+ */
+export function findValuesImages(values: unknown, basePath: string, provenance: Provenance): ValuesImage[] {
+  const found: ValuesImage[] = [];
+  const visit = (
+    node: unknown,
+    path: string,
+    parentKey: string | undefined,
+    grandKey: string | undefined,
+  ): void => {
+    if (Array.isArray(node)) {
+      node.forEach((item, index) => visit(item, `${path}[${index}]`, parentKey, grandKey));
+      return;
+    }
+    if (!isMap(node)) return;
+    for (const [key, value] of Object.entries(node)) {
+      const childPath = `${path}.${key}`;
+      if (IMAGE_KEY.test(key)) {
+        const containerName =
+          grandKey === 'containers' || grandKey === 'initContainers' ? parentKey : undefined;
+        const image = readImage(node, key, value, provenance);
+        if (image) {
+          found.push({ ...image, fieldPath: childPath, ...(containerName ? { containerName } : {}) });
+          continue;
+        }
+      }
+      if (typeof value === 'object' && value !== null) visit(value, childPath, key, parentKey);
+    }
+  };
+  visit(values, basePath, undefined, undefined);
+  return found;
+}
+
+function readImage(
+  parent: YamlMap,
+  key: string,
+  value: unknown,
+  provenance: Provenance,
+): { image: string; origin: ValueOrigin | undefined } | undefined {
+  if (typeof value === 'string') {
+    if (!looksLikeImage(value)) return undefined;
+    return { image: value.trim(), origin: provenance.originOf(parent, key) };
+  }
+  if (!isMap(value) || typeof value.repository !== 'string' || value.repository.trim() === '')
+    return undefined;
+  const text = (field: unknown): string =>
+    typeof field === 'string' || typeof field === 'number' ? String(field).trim() : '';
+  const registry = text(value.registry);
+  const repository = value.repository.trim();
+  const tag = text(value.tag) || text(value.version);
+  const digest = text(value.digest);
+  let image = registry && !repository.startsWith(`${registry}/`) ? `${registry}/${repository}` : repository;
+  if (tag) image += tag.startsWith('@') ? tag : `:${tag}`;
+  if (digest && !image.includes('@')) image += `@${digest}`;
+  if (!looksLikeImage(image)) return undefined;
+  const repositoryOrigin = provenance.originOf(value, 'repository');
+  const tagKey = text(value.tag) ? 'tag' : text(value.version) ? 'version' : undefined;
+  const tagOrigin = tagKey ? provenance.originOf(value, tagKey) : undefined;
+  // When only the tag was written elsewhere (a variable, a patch), that is where the image changes.
+  const origin =
+    tagOrigin && repositoryOrigin && tagOrigin.file !== repositoryOrigin.file ? tagOrigin : repositoryOrigin;
+  return { image, origin: origin ? { ...origin, raw: origin.raw ?? image } : undefined };
+}
+
+function looksLikeImage(text: string): boolean {
+  const trimmed = text.trim();
+  return (
+    trimmed !== '' && !/\s/.test(trimmed) && /^[A-Za-z0-9$]/.test(trimmed) && !trimmed.startsWith('http')
+  );
+}

@@ -1,0 +1,51 @@
+import { isMap, type YamlMap } from '../kustomize/resource.js';
+
+/** An image field found in an object. */
+export interface ImageField {
+  /** The mapping holding the field. */
+  readonly container: YamlMap;
+  readonly key: string;
+  /** The image text. */
+  readonly image: string;
+  /** Dotted path of the field, such as `spec.template.spec.containers[0].image`. */
+  readonly fieldPath: string;
+  /** The container name, when the field belongs to one. */
+  readonly containerName?: string;
+}
+
+const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
+
+/**
+ * Every `image` of every item of a `containers`, `initContainers` or `ephemeralContainers` list
+ * at any depth: the PodSpecs of every workload kind (Deployment, CronJob, …) and of custom
+ * resources that embed one.
+ */
+export function findPodImages(object: YamlMap): ImageField[] {
+  const found: ImageField[] = [];
+  const visit = (node: unknown, path: string): void => {
+    if (Array.isArray(node)) {
+      node.forEach((item, index) => visit(item, `${path}[${index}]`));
+      return;
+    }
+    if (!isMap(node)) return;
+    for (const [key, value] of Object.entries(node)) {
+      const childPath = path === '' ? key : `${path}.${key}`;
+      if (CONTAINER_LISTS.has(key) && Array.isArray(value)) {
+        value.forEach((item, index) => {
+          if (isMap(item) && typeof item.image === 'string' && item.image !== '') {
+            found.push({
+              container: item,
+              key: 'image',
+              image: item.image,
+              fieldPath: `${childPath}[${index}].image`,
+              ...(typeof item.name === 'string' ? { containerName: item.name } : {}),
+            });
+          }
+        });
+      }
+      if (typeof value === 'object' && value !== null) visit(value, childPath);
+    }
+  };
+  visit(object, '');
+  return found;
+}

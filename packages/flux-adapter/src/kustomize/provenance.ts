@@ -1,0 +1,103 @@
+import type { SourcePosition } from '@sluice/core';
+
+/** Where a value of a rendered object was written. */
+export interface ValueOrigin {
+  /** Repository-relative file. */
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  /** The text written there, when it differs from the final value (an overlay's `newTag`, a variable). */
+  readonly raw?: string;
+  /** 0-based YAML document index inside the file, when known. */
+  readonly documentIndex?: number;
+}
+
+/** Something that knows the position of `container[key]` in one parsed text. */
+export interface PositionSource {
+  positionOf(container: object, key: string | number): SourcePosition | undefined;
+  copy(from: object, to: object): void;
+}
+
+/** How positions of one parsed text map to a repository file. */
+export interface TextLocator {
+  readonly file: string;
+  readonly positions: PositionSource;
+  /** Added to every line (for YAML embedded in a block scalar of another file). @default 0 */
+  readonly lineOffset?: number;
+  /** Added to every column. @default 0 */
+  readonly columnOffset?: number;
+  readonly documentIndex?: number;
+}
+
+/**
+ * Remembers, for every mapping and sequence of every object the renderer handles, which text it
+ * was read from, and which values were overwritten by something written elsewhere (an `images:`
+ * entry, a patch, a substituted variable). Clones made with {@link Provenance.clone} answer like
+ * their originals, so positions survive kustomize's copy-and-transform pipeline.
+ */
+export class Provenance {
+  readonly #locators = new WeakMap<object, TextLocator>();
+  readonly #overrides = new WeakMap<object, Map<string | number, ValueOrigin>>();
+
+  /** Records that every container of `value` was read through `locator`. */
+  register(value: unknown, locator: TextLocator): void {
+    if (typeof value !== 'object' || value === null) return;
+    if (this.#locators.has(value)) return;
+    this.#locators.set(value, locator);
+    for (const child of Object.values(value)) this.register(child, locator);
+  }
+
+  /** The text a container was read from, if known. */
+  locatorOf(container: object): TextLocator | undefined {
+    return this.#locators.get(container);
+  }
+
+  /** Where `container[key]` was written: an override if one was recorded, else its own text. */
+  originOf(container: object, key: string | number): ValueOrigin | undefined {
+    const override = this.#overrides.get(container)?.get(key);
+    if (override) return override;
+    const locator = this.#locators.get(container);
+    if (!locator) return undefined;
+    const position = locator.positions.positionOf(container, key);
+    if (!position) return undefined;
+    return {
+      file: locator.file,
+      line: position.line + (locator.lineOffset ?? 0),
+      column: position.column + (locator.columnOffset ?? 0),
+      ...(locator.documentIndex === undefined ? {} : { documentIndex: locator.documentIndex }),
+    };
+  }
+
+  /** Records that `container[key]` now holds a value written at `origin`. */
+  setOverride(container: object, key: string | number, origin: ValueOrigin | undefined): void {
+    if (!origin) return;
+    let overrides = this.#overrides.get(container);
+    if (!overrides) {
+      overrides = new Map();
+      this.#overrides.set(container, overrides);
+    }
+    overrides.set(key, origin);
+  }
+
+  /** Copies the origin of `from[fromKey]` to `to[toKey]` (a value moved or copied by a patch). */
+  copyOrigin(from: object, fromKey: string | number, to: object, toKey: string | number): void {
+    this.setOverride(to, toKey, this.originOf(from, fromKey));
+  }
+
+  /** A deep copy of plain YAML data whose containers keep their origins. */
+  clone<T>(value: T): T {
+    if (typeof value !== 'object' || value === null) return value;
+    const source = value as unknown as object;
+    const copy: object = Array.isArray(value)
+      ? value.map((item: unknown) => this.clone(item))
+      : Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.clone(item)]));
+    const locator = this.#locators.get(source);
+    if (locator) {
+      this.#locators.set(copy, locator);
+      locator.positions.copy(source, copy);
+    }
+    const overrides = this.#overrides.get(source);
+    if (overrides) this.#overrides.set(copy, new Map(overrides));
+    return copy as T;
+  }
+}

@@ -1,0 +1,157 @@
+import type { Provenance } from './provenance.js';
+import { groupVersionOf, isMap, type YamlMap } from './resource.js';
+
+/**
+ * Merge keys of the built-in Kubernetes list fields a strategic merge patch merges item by item
+ * (from the Kubernetes API `patchMergeKey` tags). Other lists, and every list of a custom
+ * resource, are replaced as a whole.
+ */
+const MERGE_KEYS: Readonly<Record<string, string>> = {
+  containers: 'name',
+  initContainers: 'name',
+  ephemeralContainers: 'name',
+  env: 'name',
+  volumes: 'name',
+  volumeMounts: 'mountPath',
+  volumeDevices: 'devicePath',
+  ports: 'containerPort',
+  imagePullSecrets: 'name',
+  hostAliases: 'ip',
+  topologySpreadConstraints: 'topologyKey',
+  tolerations: '',
+};
+
+/** API groups whose kinds have Kubernetes' built-in schema (and so merge keys). */
+const BUILTIN_GROUPS = new Set([
+  '',
+  'apps',
+  'batch',
+  'extensions',
+  'policy',
+  'autoscaling',
+  'networking.k8s.io',
+  'rbac.authorization.k8s.io',
+  'storage.k8s.io',
+  'scheduling.k8s.io',
+  'admissionregistration.k8s.io',
+  'apiextensions.k8s.io',
+  'coordination.k8s.io',
+  'discovery.k8s.io',
+  'node.k8s.io',
+]);
+
+/**
+ * Applies a strategic merge patch to `target` in place: mappings merge recursively, `null`
+ * deletes a key, `$patch: delete|replace` directives apply, and lists of built-in kinds merge by
+ * their merge key (containers by name, …). Values taken from the patch keep the patch's origin.
+ */
+export function applyStrategicMerge(
+  target: YamlMap,
+  patch: YamlMap,
+  provenance: Provenance,
+  byTarget = false,
+): void {
+  const builtin = BUILTIN_GROUPS.has(groupVersionOf(target).group);
+  if (!byTarget) {
+    mergeMap(target, patch, provenance, builtin);
+    return;
+  }
+  // A patch applied through a target selector never renames or re-kinds what it patches.
+  const { apiVersion: _apiVersion, kind: _kind, metadata, ...rest } = patch;
+  const body: YamlMap = { ...rest };
+  if (isMap(metadata)) {
+    const { name: _name, namespace: _namespace, ...otherMetadata } = metadata;
+    if (Object.keys(otherMetadata).length > 0) {
+      body.metadata = otherMetadata;
+      const locator = provenance.locatorOf(metadata);
+      if (locator) {
+        provenance.register(otherMetadata, locator);
+        locator.positions.copy(metadata, otherMetadata);
+      }
+    }
+  }
+  const locator = provenance.locatorOf(patch);
+  if (locator) locator.positions.copy(patch, body);
+  if (locator) provenance.register(body, locator);
+  mergeMap(target, body, provenance, builtin);
+}
+
+function mergeMap(target: YamlMap, patch: YamlMap, provenance: Provenance, builtin: boolean): void {
+  for (const [key, value] of Object.entries(patch)) {
+    if (
+      key === '$patch' ||
+      key.startsWith('$setElementOrder/') ||
+      key.startsWith('$deleteFromPrimitiveList/')
+    ) {
+      continue;
+    }
+    if (value === null) {
+      delete target[key];
+      continue;
+    }
+    const current = target[key];
+    if (isMap(value)) {
+      if (value.$patch === 'delete') {
+        delete target[key];
+      } else if (value.$patch === 'replace' || !isMap(current)) {
+        target[key] = stripDirectives(provenance.clone(value));
+        provenance.copyOrigin(patch, key, target, key);
+      } else {
+        mergeMap(current, value, provenance, builtin);
+      }
+      continue;
+    }
+    if (Array.isArray(value) && Array.isArray(current)) {
+      const mergeKey = builtin ? MERGE_KEYS[key] : undefined;
+      if (mergeKey) {
+        target[key] = mergeList(current, value, mergeKey, provenance, builtin);
+        continue;
+      }
+    }
+    target[key] = Array.isArray(value)
+      ? value.filter((item) => !isDirective(item)).map((item) => provenance.clone(item))
+      : value;
+    provenance.copyOrigin(patch, key, target, key);
+  }
+}
+
+function mergeList(
+  current: unknown[],
+  patch: unknown[],
+  mergeKey: string,
+  provenance: Provenance,
+  builtin: boolean,
+): unknown[] {
+  if (patch.some((item) => isMap(item) && item.$patch === 'replace')) {
+    return patch.filter((item) => !isDirective(item)).map((item) => provenance.clone(item));
+  }
+  const result = [...current];
+  for (const [index, item] of patch.entries()) {
+    if (!isMap(item) || !(mergeKey in item)) {
+      result.push(provenance.clone(item));
+      provenance.copyOrigin(patch, index, result, result.length - 1);
+      continue;
+    }
+    const position = result.findIndex((existing) => isMap(existing) && existing[mergeKey] === item[mergeKey]);
+    if (item.$patch === 'delete') {
+      if (position !== -1) result.splice(position, 1);
+      continue;
+    }
+    const existing = position === -1 ? undefined : result[position];
+    if (isMap(existing)) {
+      mergeMap(existing, item, provenance, builtin);
+    } else {
+      result.push(stripDirectives(provenance.clone(item)));
+    }
+  }
+  return result;
+}
+
+function isDirective(item: unknown): boolean {
+  return isMap(item) && '$patch' in item && Object.keys(item).length === 1;
+}
+
+function stripDirectives<T>(value: T): T {
+  if (isMap(value)) delete value.$patch;
+  return value;
+}

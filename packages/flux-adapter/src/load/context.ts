@@ -1,0 +1,77 @@
+import type { Diagnostic } from '@sluice/core';
+import type { Provenance } from '../kustomize/provenance.js';
+import type { Renderer } from '../kustomize/renderer.js';
+import type { KResource, YamlMap } from '../kustomize/resource.js';
+import type { DependsOnEntry, FluxWorkload } from '../model.js';
+import type { SourceRegistry } from '../source/source-registry.js';
+import type { ImageSet } from '../images/image-set.js';
+import type { HelmRenderer } from '../helm/helm-renderer.js';
+import type { RawScan } from './raw-scan.js';
+
+/** Progress of {@link loadFluxRepository}, as typed events. */
+export type FluxLoadEvent =
+  | { readonly type: 'entry'; readonly path: string }
+  | {
+      readonly type: 'rendered';
+      readonly id: string;
+      readonly renderer: string;
+      readonly resources: number;
+      readonly images: number;
+      readonly durationMs: number;
+    }
+  | { readonly type: 'unresolved'; readonly id: string; readonly reason: string };
+
+/** A workload being assembled. */
+export type WorkloadDraft = { -readonly [K in keyof FluxWorkload]: FluxWorkload[K] };
+
+/** A Flux object found in a build, waiting to be processed. */
+export interface PendingObject {
+  readonly resource: KResource;
+  /** Id of the Kustomization whose build produced it. */
+  readonly parent: string | undefined;
+  /** The namespace it lands in when it has none (its parent's). */
+  readonly defaultNamespace: string;
+}
+
+/** State shared by every step of one load. */
+export interface LoadContext {
+  readonly registry: SourceRegistry;
+  readonly provenance: Provenance;
+  readonly renderer: Renderer;
+  readonly helmRenderer: HelmRenderer | undefined;
+  readonly scan: RawScan;
+  readonly diagnostics: Diagnostic[];
+  /** Repository files some build read. */
+  readonly consumed: Set<string>;
+  readonly images: ImageSet;
+  readonly signal: AbortSignal | undefined;
+  readonly onEvent: ((event: FluxLoadEvent) => void) | undefined;
+}
+
+/** State of one cluster (one entry folder). */
+export interface ClusterState {
+  readonly cluster: string;
+  readonly workloads: Map<string, WorkloadDraft>;
+  /** ConfigMaps and Secrets rendered in this cluster, by `kind/namespace/name`. */
+  readonly configObjects: Map<string, YamlMap>;
+  readonly kustomizations: PendingObject[];
+  readonly helmReleases: PendingObject[];
+}
+
+/** Reads `dependsOn` entries with their positions. */
+export function readDependsOn(spec: YamlMap, provenance: Provenance): DependsOnEntry[] {
+  const list = spec.dependsOn;
+  if (!Array.isArray(list)) return [];
+  const entries: DependsOnEntry[] = [];
+  for (const [index, item] of list.entries()) {
+    if (typeof item !== 'object' || item === null || typeof (item as YamlMap).name !== 'string') continue;
+    const record = item as YamlMap;
+    const origin = provenance.originOf(list, index);
+    entries.push({
+      name: record.name as string,
+      ...(typeof record.namespace === 'string' ? { namespace: record.namespace } : {}),
+      ...(origin ? { file: origin.file, line: origin.line } : {}),
+    });
+  }
+  return entries;
+}

@@ -1,0 +1,229 @@
+import { parseYaml } from '@sluice/core';
+import { applyImageOverride, imageMatches } from '../kustomize/images-transformer.js';
+import { isMap, metaString, type YamlMap } from '../kustomize/resource.js';
+import { workloadId } from '../model.js';
+import { readFluxObject } from '../schemas/flux-object.js';
+import { findValuesImages, type ValuesImage } from '../helm/values-images.js';
+import { findPodImages } from '../images/find-pod-images.js';
+import { ImageSet } from '../images/image-set.js';
+import {
+  readDependsOn,
+  type ClusterState,
+  type LoadContext,
+  type PendingObject,
+  type WorkloadDraft,
+} from './context.js';
+import { dataEntries } from './variables.js';
+import { lookupConfig } from './kustomization-step.js';
+
+/**
+ * Finds the images of one HelmRelease: from `spec.values` and `valuesFrom` (ConfigMaps and
+ * Secrets found in the builds or the repository) by the image conventions charts follow, with
+ * `postRenderers` image overrides applied; or from the chart itself when a Helm renderer is set.
+ */
+export async function processHelmRelease(
+  pending: PendingObject,
+  state: ClusterState,
+  context: LoadContext,
+): Promise<void> {
+  const { resource } = pending;
+  const object = resource.object;
+  const name = metaString(object, 'name') ?? '';
+  const namespace = metaString(object, 'namespace') ?? pending.defaultNamespace;
+  const id = workloadId('HelmRelease', namespace, name);
+  const existing = state.workloads.get(id);
+  if (existing) {
+    if (existing.file !== resource.file || existing.line !== resource.line) {
+      context.diagnostics.push({
+        file: resource.file,
+        line: resource.line,
+        severity: 'warning',
+        code: 'duplicate-flux-object',
+        message: `${id} is defined again (first at ${existing.file}:${existing.line}); the first definition is used`,
+        object: id,
+      });
+    }
+    return;
+  }
+  const spec = isMap(object.spec) ? object.spec : {};
+  const workload: WorkloadDraft = {
+    id,
+    kind: 'HelmRelease',
+    namespace,
+    name,
+    file: resource.file,
+    line: resource.line,
+    dependsOn: readDependsOn(spec, context.provenance),
+    ...(pending.parent ? { parent: pending.parent } : {}),
+    suspended: spec.suspend === true,
+    images: [],
+    method: 'unresolved',
+    cluster: state.cluster,
+  };
+  state.workloads.set(id, workload);
+  const read = readFluxObject(object);
+  if (read.status !== 'flux' || read.object.kind !== 'HelmRelease') {
+    const reason = read.status === 'invalid' ? read.reason : 'not a Flux HelmRelease';
+    context.diagnostics.push({
+      file: resource.file,
+      line: resource.line,
+      severity: 'error',
+      code: 'invalid-flux-object',
+      message: `${id}: ${reason}`,
+      object: id,
+    });
+    workload.unresolvedReason = `invalid HelmRelease: ${reason}`;
+    return;
+  }
+  const hr = read.object.spec;
+  const chart = hr.chart?.spec;
+  if (chart) {
+    workload.source = `${chart.sourceRef.kind}/${chart.sourceRef.namespace ?? namespace}/${chart.sourceRef.name}`;
+    workload.chart = `${chart.chart}${chart.version ? `@${chart.version}` : ''}`;
+  } else if (hr.chartRef) {
+    workload.source = `${hr.chartRef.kind}/${hr.chartRef.namespace ?? namespace}/${hr.chartRef.name}`;
+    workload.chart = workload.source;
+  }
+  const found: ValuesImage[] = [];
+  const valuesFrom = spec.valuesFrom;
+  if (Array.isArray(valuesFrom)) {
+    for (const [index, reference] of valuesFrom.entries()) {
+      if (!isMap(reference) || typeof reference.name !== 'string' || typeof reference.kind !== 'string')
+        continue;
+      const config = lookupConfig(state, context, reference.kind, namespace, reference.name);
+      const origin = context.provenance.originOf(valuesFrom, index);
+      if (!config) {
+        if (reference.optional !== true) {
+          context.diagnostics.push({
+            file: origin?.file ?? resource.file,
+            line: origin?.line ?? resource.line,
+            severity: 'warning',
+            code: 'values-from-missing',
+            message: `${reference.kind} ${namespace}/${reference.name} named in valuesFrom of ${id} is not in the repository; images it sets are not listed`,
+            object: id,
+          });
+        }
+        continue;
+      }
+      const key = typeof reference.valuesKey === 'string' ? reference.valuesKey : 'values.yaml';
+      const entry = dataEntries(config).find(([dataKey]) => dataKey === key);
+      if (!entry) continue;
+      if (typeof reference.targetPath === 'string') continue;
+      const [, text, container] = entry;
+      const textOrigin = context.provenance.originOf(container, key);
+      const parsed = parseYaml(text, textOrigin?.file ?? resource.file);
+      const values = parsed.documents[0]?.value;
+      if (!values || !parsed.documents[0]) continue;
+      context.provenance.register(values, {
+        file: textOrigin?.file ?? resource.file,
+        positions: parsed.documents[0].positions,
+        lineOffset: (textOrigin?.line ?? 1) - 1,
+        columnOffset: (textOrigin?.column ?? 1) - 1,
+      });
+      found.push(...findValuesImages(values, `valuesFrom[${index}]`, context.provenance));
+    }
+  }
+  found.push(...findValuesImages(spec.values, 'spec.values', context.provenance));
+  const overrides = postRendererImages(spec);
+  const images = new ImageSet();
+  for (const item of found) {
+    const override = overrides.find((entry) => imageMatches(item.image, entry.override.name));
+    const image = override ? applyImageOverride(item.image, override.override) : item.image;
+    const overrideOrigin = override
+      ? context.provenance.originOf(
+          override.container,
+          override.override.newTag ? 'newTag' : override.override.digest ? 'digest' : 'newName',
+        )
+      : undefined;
+    const diagnostic = images.add(
+      {
+        image,
+        origin: overrideOrigin ?? item.origin,
+        fallback: { file: resource.file, line: resource.line },
+        kind: 'HelmRelease',
+        namespace,
+        name,
+        ...(item.containerName ? { container: item.containerName } : {}),
+        fieldPath: item.fieldPath,
+      },
+      id,
+    );
+    if (diagnostic) context.diagnostics.push(diagnostic);
+  }
+  if (context.helmRenderer && chart) {
+    const rendered = await context.helmRenderer.render({
+      id,
+      releaseName: typeof spec.releaseName === 'string' ? spec.releaseName : name,
+      namespace: typeof spec.targetNamespace === 'string' ? spec.targetNamespace : namespace,
+      chart: {
+        name: chart.chart,
+        ...(chart.version ? { version: chart.version } : {}),
+        sourceKind: chart.sourceRef.kind,
+        sourceId: workload.source ?? '',
+      },
+      values: isMap(spec.values) ? spec.values : {},
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
+    if ('manifests' in rendered) {
+      for (const manifest of rendered.manifests) {
+        for (const field of findPodImages(manifest)) {
+          images.add(
+            {
+              image: field.image,
+              origin: undefined,
+              fallback: { file: resource.file, line: resource.line },
+              kind: String(manifest.kind ?? ''),
+              name: metaString(manifest, 'name') ?? '',
+              fieldPath: field.fieldPath,
+            },
+            id,
+          );
+        }
+      }
+      workload.method = 'helm-template';
+    } else {
+      context.diagnostics.push({
+        file: resource.file,
+        line: resource.line,
+        severity: 'warning',
+        code: 'helm-render-failed',
+        message: `${context.helmRenderer.name} could not render ${id}: ${rendered.error}`,
+        object: id,
+      });
+    }
+  }
+  workload.images = images.entries();
+  context.images.merge(images);
+  if (workload.method !== 'helm-template') {
+    if (workload.images.length > 0) {
+      workload.method = 'values';
+    } else {
+      workload.unresolvedReason = `no image in spec.values${Array.isArray(valuesFrom) ? ' or valuesFrom' : ''}: the images of chart ${workload.chart ?? '(unknown)'} are its defaults, which need helm template`;
+      context.onEvent?.({ type: 'unresolved', id, reason: workload.unresolvedReason });
+    }
+  }
+}
+
+function postRendererImages(
+  spec: YamlMap,
+): { override: { name: string; newName?: string; newTag?: string; digest?: string }; container: YamlMap }[] {
+  const out: {
+    override: { name: string; newName?: string; newTag?: string; digest?: string };
+    container: YamlMap;
+  }[] = [];
+  if (!Array.isArray(spec.postRenderers)) return out;
+  for (const renderer of spec.postRenderers) {
+    if (!isMap(renderer) || !isMap(renderer.kustomize) || !Array.isArray(renderer.kustomize.images)) continue;
+    for (const image of renderer.kustomize.images) {
+      if (!isMap(image) || typeof image.name !== 'string') continue;
+      const override: { name: string; newName?: string; newTag?: string; digest?: string } = {
+        name: image.name,
+      };
+      if (image.newName !== undefined) override.newName = String(image.newName);
+      if (image.newTag !== undefined) override.newTag = String(image.newTag);
+      if (image.digest !== undefined) override.digest = String(image.digest);
+      out.push({ override, container: image });
+    }
+  }
+  return out;
+}

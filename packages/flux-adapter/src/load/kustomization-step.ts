@@ -1,0 +1,256 @@
+import type { KustomizeOverlay } from '../kustomize/build.js';
+import type { KResource, YamlMap } from '../kustomize/resource.js';
+import { isMap, kindOf, metaString } from '../kustomize/resource.js';
+import { workloadId } from '../model.js';
+import { readFluxObject } from '../schemas/flux-object.js';
+import { normalizeRelative } from '../source/repo-files.js';
+import { findPodImages } from '../images/find-pod-images.js';
+import { ImageSet } from '../images/image-set.js';
+import { isSubstitutionDisabled, substituteObject } from '../substitute/post-build.js';
+import {
+  readDependsOn,
+  type ClusterState,
+  type LoadContext,
+  type PendingObject,
+  type WorkloadDraft,
+} from './context.js';
+import { collectVariables, type ConfigLookup } from './variables.js';
+
+/**
+ * Renders one Flux Kustomization found in a build: resolves its source and path, renders the
+ * folder with its overlay, applies postBuild substitution, records its images, and queues the
+ * Flux objects its output contains (children) for the caller.
+ */
+export async function processKustomization(
+  pending: PendingObject,
+  state: ClusterState,
+  context: LoadContext,
+): Promise<void> {
+  const { resource } = pending;
+  const object = resource.object;
+  const name = metaString(object, 'name') ?? '';
+  const namespace = metaString(object, 'namespace') ?? pending.defaultNamespace;
+  const id = workloadId('Kustomization', namespace, name);
+  if (state.workloads.has(id)) {
+    const existing = state.workloads.get(id);
+    if (existing && (existing.file !== resource.file || existing.line !== resource.line)) {
+      context.diagnostics.push({
+        file: resource.file,
+        line: resource.line,
+        severity: 'warning',
+        code: 'duplicate-flux-object',
+        message: `${id} is defined again (first at ${existing.file}:${existing.line}); the first definition is used`,
+        object: id,
+      });
+    }
+    return;
+  }
+  const spec = isMap(object.spec) ? object.spec : {};
+  const workload: WorkloadDraft = {
+    id,
+    kind: 'Kustomization',
+    namespace,
+    name,
+    file: resource.file,
+    line: resource.line,
+    dependsOn: readDependsOn(spec, context.provenance),
+    ...(pending.parent ? { parent: pending.parent } : {}),
+    suspended: spec.suspend === true,
+    images: [],
+    method: 'unresolved',
+    cluster: state.cluster,
+  };
+  state.workloads.set(id, workload);
+  const unresolved = (reason: string): void => {
+    workload.method = 'unresolved';
+    workload.unresolvedReason = reason;
+    context.onEvent?.({ type: 'unresolved', id, reason });
+  };
+  const read = readFluxObject(object);
+  if (read.status !== 'flux' || read.object.kind !== 'Kustomization') {
+    const reason = read.status === 'invalid' ? read.reason : 'not a Flux Kustomization';
+    context.diagnostics.push({
+      file: resource.file,
+      line: resource.line,
+      severity: 'error',
+      code: 'invalid-flux-object',
+      message: `${id}: ${reason}`,
+      object: id,
+    });
+    unresolved(`invalid Kustomization: ${reason}`);
+    return;
+  }
+  const flux = read.object;
+  const sourceId = `${flux.spec.sourceRef.kind}/${flux.spec.sourceRef.namespace ?? namespace}/${flux.spec.sourceRef.name}`;
+  workload.source = sourceId;
+  const rawPath = flux.spec.path ?? '';
+  if (rawPath.includes('${')) {
+    unresolved(`spec.path ${rawPath} holds an unresolved variable`);
+    return;
+  }
+  const path = normalizeRelative(rawPath);
+  if (path === undefined) {
+    unresolved(`spec.path ${rawPath} leaves the source root`);
+    return;
+  }
+  workload.path = path;
+  const resolution = context.registry.resolve(sourceId);
+  if ('reason' in resolution) {
+    unresolved(resolution.reason);
+    return;
+  }
+  const tree = resolution.tree;
+  if ((await tree.typeOf(path)) !== 'dir') {
+    unresolved(`kustomization path not found: ./${path} does not exist in source ${sourceId}`);
+    return;
+  }
+  const started = performance.now();
+  const result = await context.renderer.render({
+    tree,
+    path,
+    overlay: overlayOf(spec),
+    provenance: context.provenance,
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
+  for (const file of result.consumed) context.consumed.add(file);
+  for (const diagnostic of result.diagnostics)
+    context.diagnostics.push({ ...diagnostic, object: diagnostic.object ?? id });
+  const lookup: ConfigLookup = (kind, ns, configName) => lookupConfig(state, context, kind, ns, configName);
+  const { variables, enabled } = collectVariables(
+    spec,
+    namespace,
+    id,
+    lookup,
+    context.provenance,
+    context.diagnostics,
+    resource,
+  );
+  const images = new ImageSet();
+  for (const child of result.resources) {
+    if (enabled && !isSubstitutionDisabled(child.object))
+      substituteObject(child.object, variables, context.provenance);
+    collectOutput(child, id, namespace, state, context, images);
+  }
+  workload.method = 'rendered';
+  workload.images = images.entries();
+  context.images.merge(images);
+  context.onEvent?.({
+    type: 'rendered',
+    id,
+    renderer: context.renderer.name,
+    resources: result.resources.length,
+    images: images.size,
+    durationMs: performance.now() - started,
+  });
+}
+
+/**
+ * Sorts one object of a build: Flux Kustomizations and HelmReleases are queued as children,
+ * ConfigMaps and Secrets are indexed for substitution, ArtifactGenerators register their
+ * artifacts, and every other object's images are added to `images`.
+ */
+export function collectOutput(
+  child: KResource,
+  parent: string | undefined,
+  defaultNamespace: string,
+  state: ClusterState,
+  context: LoadContext,
+  images: ImageSet | undefined,
+): void {
+  const object = child.object;
+  const kind = kindOf(object);
+  const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
+  const pending: PendingObject = { resource: child, parent, defaultNamespace };
+  if (kind === 'Kustomization' && apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) {
+    state.kustomizations.push(pending);
+    return;
+  }
+  if (kind === 'HelmRelease' && apiVersion.startsWith('helm.toolkit.fluxcd.io/')) {
+    state.helmReleases.push(pending);
+    return;
+  }
+  if ((kind === 'ConfigMap' || kind === 'Secret') && apiVersion === 'v1') {
+    const namespace = metaString(object, 'namespace') ?? defaultNamespace;
+    state.configObjects.set(`${kind}/${namespace}/${metaString(object, 'name') ?? ''}`, object);
+    return;
+  }
+  if (kind === 'ArtifactGenerator') {
+    const read = readFluxObject(object);
+    if (read.status === 'flux' && read.object.kind === 'ArtifactGenerator') {
+      context.registry.registerArtifactGenerator(
+        read.object.namespace ?? defaultNamespace,
+        read.object.spec,
+        child.file,
+        child.line,
+      );
+    }
+    return;
+  }
+  if (!images || !parent) return;
+  for (const field of findPodImages(object)) {
+    const namespace = metaString(object, 'namespace');
+    const diagnostic = images.add(
+      {
+        image: field.image,
+        origin: context.provenance.originOf(field.container, field.key),
+        fallback: { file: child.file, line: child.line },
+        kind,
+        ...(namespace ? { namespace } : {}),
+        name: metaString(object, 'name') ?? '',
+        ...(field.containerName ? { container: field.containerName } : {}),
+        fieldPath: field.fieldPath,
+      },
+      parent,
+    );
+    if (diagnostic) context.diagnostics.push(diagnostic);
+  }
+}
+
+/** A ConfigMap or Secret from this cluster's builds, else one written in the repository. */
+export function lookupConfig(
+  state: ClusterState,
+  context: LoadContext,
+  kind: string,
+  namespace: string,
+  name: string,
+): YamlMap | undefined {
+  const rendered = state.configObjects.get(`${kind}/${namespace}/${name}`);
+  if (rendered) return rendered;
+  for (const raw of context.scan.configObjects) {
+    const metadata = raw.value.metadata;
+    if (raw.value.kind !== kind || !isMap(metadata) || metadata.name !== name) continue;
+    if (metadata.namespace !== undefined && metadata.namespace !== namespace) continue;
+    context.provenance.register(raw.value, {
+      file: raw.file,
+      positions: raw.document.positions,
+      documentIndex: raw.document.index,
+    });
+    return raw.value;
+  }
+  return undefined;
+}
+
+function overlayOf(spec: YamlMap): KustomizeOverlay {
+  const list = (value: unknown): readonly unknown[] | undefined => (Array.isArray(value) ? value : undefined);
+  const text = (value: unknown): string | undefined =>
+    typeof value === 'string' && value !== '' ? value : undefined;
+  const overlay: { -readonly [K in keyof KustomizeOverlay]: KustomizeOverlay[K] } = {};
+  const images = list(spec.images);
+  if (images) overlay.images = images;
+  const patches = list(spec.patches);
+  if (patches) overlay.patches = patches;
+  const smp = list(spec.patchesStrategicMerge);
+  if (smp) overlay.patchesStrategicMerge = smp;
+  const json = list(spec.patchesJson6902);
+  if (json) overlay.patchesJson6902 = json;
+  const components = list(spec.components);
+  if (components) overlay.components = components;
+  const targetNamespace = text(spec.targetNamespace);
+  if (targetNamespace) overlay.targetNamespace = targetNamespace;
+  const namePrefix = text(spec.namePrefix);
+  if (namePrefix) overlay.namePrefix = namePrefix;
+  const nameSuffix = text(spec.nameSuffix);
+  if (nameSuffix) overlay.nameSuffix = nameSuffix;
+  if (spec.ignoreMissingComponents === true) overlay.ignoreMissingComponents = true;
+  return overlay;
+}

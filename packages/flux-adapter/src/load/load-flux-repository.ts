@@ -1,0 +1,321 @@
+import { posix } from 'node:path';
+import { compareDiagnostics, compareStrings, type Diagnostic } from '@sluice/core';
+import { Provenance } from '../kustomize/provenance.js';
+import { builtinRenderer, type Renderer } from '../kustomize/renderer.js';
+import { isMap, type KResource } from '../kustomize/resource.js';
+import type { FluxRepository, FluxWorkload } from '../model.js';
+import { workloadId } from '../model.js';
+import { RepoFiles, normalizeRelative } from '../source/repo-files.js';
+import { SourceRegistry } from '../source/source-registry.js';
+import type { HelmRenderer } from '../helm/helm-renderer.js';
+import { ImageSet } from '../images/image-set.js';
+import type { ClusterState, FluxLoadEvent, LoadContext, WorkloadDraft } from './context.js';
+import { processHelmRelease } from './helm-release-step.js';
+import { collectOutput, processKustomization } from './kustomization-step.js';
+import { scanRepository, type RawFluxObject } from './raw-scan.js';
+
+/** Options of {@link loadFluxRepository}. */
+export interface LoadFluxRepositoryOptions {
+  /**
+   * Sources mapped to folders of the repository: `kind/namespace/name` → folder relative to the
+   * root, such as `{ 'OCIRepository/flux-system/apps': 'kubernetes' }`.
+   * @default {}
+   */
+  readonly sources?: Readonly<Record<string, string>>;
+  /**
+   * The source the repository root serves.
+   * @default 'GitRepository/flux-system/flux-system'
+   */
+  readonly rootSource?: string;
+  /**
+   * Entry folders (what each cluster's root Kustomization syncs, such as `clusters/production`).
+   * @default detected: FluxInstance `sync.path`s, the root Kustomization's path, then the
+   * shallowest folders holding Flux objects that no other build reaches
+   */
+  readonly entries?: readonly string[];
+  /**
+   * Renders Kustomization folders.
+   * @default builtinRenderer()
+   */
+  readonly renderer?: Renderer;
+  /**
+   * Renders Helm charts to find images in chart defaults.
+   * @default undefined (images come from values only)
+   */
+  readonly helmRenderer?: HelmRenderer;
+  /**
+   * Extra gitignore patterns applied to every source.
+   * @default []
+   */
+  readonly ignore?: readonly string[];
+  /** Cancels the load. */
+  readonly signal?: AbortSignal;
+  /** Receives progress events. */
+  readonly onEvent?: (event: FluxLoadEvent) => void;
+}
+
+/**
+ * Reads a Flux repository the way Flux would: finds the entry folders, builds every
+ * Kustomization (parents first, so children get their parents' patches and substitutions),
+ * finds the images each Kustomization and HelmRelease deploys, and reports what it could not
+ * resolve. Every workload is listed, with its images or the reason they are unknown.
+ *
+ * @example
+ * ```ts
+ * const repo = await loadFluxRepository('fixtures/corpora/flux2-kustomize-helm-example-pre-2.7');
+ * for (const workload of repo.workloads) console.log(workload.id, workload.images.length);
+ * ```
+ *
+ * @throws SluiceError `SLUICE_ROOT_NOT_FOUND` when `root` is not a folder.
+ */
+export async function loadFluxRepository(
+  root: string,
+  options: LoadFluxRepositoryOptions = {},
+): Promise<FluxRepository> {
+  const files = await RepoFiles.open(root);
+  const registry = new SourceRegistry(files, {
+    ...(options.rootSource ? { rootSource: options.rootSource } : {}),
+    ...(options.sources ? { sources: options.sources } : {}),
+    ...(options.ignore ? { ignore: options.ignore } : {}),
+  });
+  const rootTree = registry.root();
+  const scan = await scanRepository(rootTree, options.signal);
+  const context: LoadContext = {
+    registry,
+    provenance: new Provenance(),
+    renderer: options.renderer ?? builtinRenderer(),
+    helmRenderer: options.helmRenderer,
+    scan,
+    diagnostics: [],
+    consumed: new Set(),
+    images: new ImageSet(),
+    signal: options.signal,
+    onEvent: options.onEvent,
+  };
+  const workloads: FluxWorkload[] = [];
+  const clusters: string[] = [];
+  const explicit = options.entries?.map((entry) => normalizeRelative(entry) ?? entry);
+  const detected = explicit ?? (await detectEntries(context));
+  const entries = detected.length > 0 ? detected : fallbackEntries(context);
+  for (const entry of entries) {
+    if ((await rootTree.typeOf(entry)) !== 'dir') {
+      context.diagnostics.push({
+        file: '',
+        severity: 'error',
+        code: 'entry-not-found',
+        message: `Entry folder ${entry} does not exist in the repository`,
+      });
+      continue;
+    }
+    context.onEvent?.({ type: 'entry', path: entry });
+    clusters.push(entry);
+    workloads.push(...(await loadCluster(entry, context)));
+  }
+  workloads.push(...unreachedWorkloads(context));
+  context.diagnostics.push(...scan.invalid.filter((diagnostic) => !context.consumed.has(diagnostic.file)));
+  const sorted = workloads.sort(
+    (a, b) => compareStrings(a.id, b.id) || compareStrings(a.cluster ?? '', b.cluster ?? ''),
+  );
+  const diagnostics = dedupeDiagnostics([
+    ...context.diagnostics,
+    ...files.diagnostics,
+    ...registry.diagnostics,
+  ]);
+  return {
+    workloads: sorted,
+    images: context.images.entries(),
+    diagnostics,
+    clusters: [...clusters].sort(compareStrings),
+  };
+}
+
+/**
+ * Builds one entry folder and everything it reaches. The entry is synced by the root source's
+ * Kustomization (named after the root source, usually `flux-system`): when that Kustomization is
+ * written in the folder it is used, otherwise it is assumed and marked `synthetic`.
+ */
+async function loadCluster(entry: string, context: LoadContext): Promise<FluxWorkload[]> {
+  const state: ClusterState = {
+    cluster: entry,
+    workloads: new Map(),
+    configObjects: new Map(),
+    kustomizations: [],
+    helmReleases: [],
+  };
+  const [, rootNamespace = 'flux-system', rootName = 'flux-system'] = context.registry.rootSource.split('/');
+  const rootId = workloadId('Kustomization', rootNamespace, rootName);
+  const tree = context.registry.root();
+  const rendered = await context.renderer.render({
+    tree,
+    path: entry,
+    provenance: context.provenance,
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
+  for (const file of rendered.consumed) context.consumed.add(file);
+  const selfManaged = rendered.resources.find((resource) =>
+    isRootKustomization(resource, entry, rootNamespace, rootName),
+  );
+  if (selfManaged) {
+    state.kustomizations.push({ resource: selfManaged, parent: undefined, defaultNamespace: rootNamespace });
+  } else {
+    context.diagnostics.push(
+      ...rendered.diagnostics.map((diagnostic) => ({ ...diagnostic, object: diagnostic.object ?? rootId })),
+    );
+    const images = new ImageSet();
+    for (const resource of rendered.resources)
+      collectOutput(resource, rootId, rootNamespace, state, context, images);
+    const synthetic: WorkloadDraft = {
+      id: rootId,
+      kind: 'Kustomization',
+      namespace: rootNamespace,
+      name: rootName,
+      file: entry,
+      line: 1,
+      dependsOn: [],
+      suspended: false,
+      images: images.entries(),
+      method: 'rendered',
+      cluster: entry,
+      source: context.registry.rootSource,
+      path: entry,
+      synthetic: true,
+    };
+    context.images.merge(images);
+    state.workloads.set(rootId, synthetic);
+  }
+  for (;;) {
+    context.signal?.throwIfAborted();
+    const next = state.kustomizations.shift();
+    if (next) {
+      await processKustomization(next, state, context);
+      continue;
+    }
+    const release = state.helmReleases.shift();
+    if (!release) break;
+    await processHelmRelease(release, state, context);
+  }
+  return [...state.workloads.values()];
+}
+
+function isRootKustomization(resource: KResource, entry: string, namespace: string, name: string): boolean {
+  const object = resource.object;
+  if (
+    object.kind !== 'Kustomization' ||
+    typeof object.apiVersion !== 'string' ||
+    !object.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')
+  )
+    return false;
+  const metadata = isMap(object.metadata) ? object.metadata : {};
+  const spec = isMap(object.spec) ? object.spec : {};
+  const sourceRef = isMap(spec.sourceRef) ? spec.sourceRef : {};
+  return (
+    metadata.name === name &&
+    (metadata.namespace ?? namespace) === namespace &&
+    sourceRef.name === name &&
+    normalizeRelative(typeof spec.path === 'string' ? spec.path : '') === entry
+  );
+}
+
+/** Entry folders named by the repository itself: FluxInstance sync paths and the root Kustomization's path. */
+async function detectEntries(context: LoadContext): Promise<string[]> {
+  const entries = new Set<string>();
+  for (const sync of context.scan.syncPaths) {
+    const path = normalizeRelative(sync.path);
+    if (path !== undefined && (await context.registry.root().typeOf(path)) === 'dir') entries.add(path);
+  }
+  const [, rootNamespace, rootName] = context.registry.rootSource.split('/');
+  for (const raw of context.scan.fluxObjects) {
+    const object = raw.object;
+    if (
+      object.kind !== 'Kustomization' ||
+      object.name !== rootName ||
+      (object.namespace ?? rootNamespace) !== rootNamespace
+    )
+      continue;
+    if (object.spec.sourceRef.name !== rootName) continue;
+    const path = normalizeRelative(object.spec.path ?? '');
+    if (path !== undefined && !path.includes('${')) entries.add(path);
+  }
+  return [...entries].sort(compareStrings);
+}
+
+/**
+ * Entry folders when the repository names none: the shallowest folders holding Flux
+ * Kustomizations (else HelmReleases, valid or partial) that no kustomization file and no Flux
+ * Kustomization path refers to, such as `clusters/production` and `clusters/staging`.
+ */
+function fallbackEntries(context: LoadContext): string[] {
+  const { referencedDirs } = context.scan;
+  const isReferenced = (dir: string): boolean => {
+    const parts = dir.split('/');
+    for (let index = parts.length; index > 0; index -= 1)
+      if (referencedDirs.has(parts.slice(0, index).join('/'))) return true;
+    return false;
+  };
+  const candidates = [...context.scan.workloadFiles]
+    .map(([file, kind]) => ({ kind, dir: posix.dirname(file) === '.' ? '' : posix.dirname(file) }))
+    .filter(({ dir }) => !isReferenced(dir));
+  const rank = (candidate: { kind: string; dir: string }): number =>
+    (candidate.kind === 'Kustomization' ? 0 : 1000) + depth(candidate.dir);
+  const best = Math.min(...candidates.map(rank));
+  return [
+    ...new Set(candidates.filter((candidate) => rank(candidate) === best).map((candidate) => candidate.dir)),
+  ].sort(compareStrings);
+}
+
+function unreached(context: LoadContext): RawFluxObject[] {
+  return context.scan.fluxObjects.filter(
+    (raw) =>
+      (raw.object.kind === 'Kustomization' || raw.object.kind === 'HelmRelease') &&
+      !context.consumed.has(raw.file),
+  );
+}
+
+/** Flux objects written in files no build reads: listed, with the reason. */
+function unreachedWorkloads(context: LoadContext): FluxWorkload[] {
+  return unreached(context).map((raw) => {
+    const namespace = raw.object.namespace ?? 'default';
+    const kind = raw.object.kind as 'Kustomization' | 'HelmRelease';
+    const spec = raw.object.spec as { dependsOn?: { name: string; namespace?: string }[]; suspend?: boolean };
+    const reason = `not deployed: no Kustomization build reads ${raw.file}`;
+    context.diagnostics.push({
+      file: raw.file,
+      line: raw.line,
+      severity: 'warning',
+      code: 'flux-object-unreached',
+      message: `${kind} ${namespace}/${raw.object.name}: ${reason}`,
+    });
+    return {
+      id: workloadId(kind, namespace, raw.object.name),
+      kind,
+      namespace,
+      name: raw.object.name,
+      file: raw.file,
+      line: raw.line,
+      dependsOn: (spec.dependsOn ?? []).map((entry) => ({
+        name: entry.name,
+        ...(entry.namespace ? { namespace: entry.namespace } : {}),
+      })),
+      suspended: spec.suspend === true,
+      images: [],
+      method: 'unresolved' as const,
+      unresolvedReason: reason,
+    };
+  });
+}
+
+function depth(path: string): number {
+  return path === '' ? 0 : path.split('/').length;
+}
+
+function dedupeDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const diagnostic of diagnostics.sort(compareDiagnostics)) {
+    const key = JSON.stringify(diagnostic);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(diagnostic);
+  }
+  return out;
+}

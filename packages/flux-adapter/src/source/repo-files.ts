@@ -1,0 +1,155 @@
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { posix, resolve, sep } from 'node:path';
+import { SluiceError, parseYaml, type Diagnostic, type ParsedYaml } from '@sluice/core';
+
+/** What a path in the repository is. */
+export type EntryType = 'file' | 'dir';
+
+/** One entry of a folder listing. */
+export interface FolderEntry {
+  readonly name: string;
+  readonly type: EntryType;
+}
+
+/**
+ * Normalizes a relative path (forward slashes) and refuses any that leaves the root: returns
+ * undefined for absolute paths and paths that climb above the root with `..`.
+ */
+export function normalizeRelative(path: string): string | undefined {
+  if (path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path) || path.includes('\0')) return undefined;
+  const normalized = posix.normalize(path.replace(/\\/g, '/'));
+  if (normalized === '..' || normalized.startsWith('../')) return undefined;
+  if (normalized === '.' || normalized === './') return '';
+  return normalized.replace(/^\.\//, '').replace(/\/$/, '');
+}
+
+/** Joins relative paths and normalizes the result; undefined when it would leave the root. */
+export function joinRelative(base: string, path: string): string | undefined {
+  if (path.startsWith('/')) return undefined;
+  return normalizeRelative(base === '' ? path : `${base}/${path}`);
+}
+
+/**
+ * Read-only, cached access to the files of a repository folder. Every path is relative to the
+ * root, and nothing outside it is ever read: symbolic links are followed only when their target
+ * stays inside the root (others are reported as `symlink-outside-root`).
+ */
+export class RepoFiles {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly #types = new Map<string, Promise<EntryType | undefined>>();
+  readonly #listings = new Map<string, Promise<FolderEntry[]>>();
+  readonly #texts = new Map<string, Promise<string | undefined>>();
+  readonly #parsed = new Map<string, Promise<ParsedYaml | undefined>>();
+
+  private constructor(
+    /** Absolute path of the root. */
+    readonly root: string,
+    readonly realRoot: string,
+  ) {}
+
+  /**
+   * Opens a root folder.
+   *
+   * @throws SluiceError `SLUICE_ROOT_NOT_FOUND` when the folder does not exist.
+   */
+  static async open(root: string): Promise<RepoFiles> {
+    const absolute = resolve(root);
+    try {
+      const info = await stat(absolute);
+      if (!info.isDirectory()) throw new Error('not a directory');
+      return new RepoFiles(absolute, await realpath(absolute));
+    } catch (cause) {
+      throw new SluiceError('SLUICE_ROOT_NOT_FOUND', `Repository folder not found: ${absolute}`, { cause });
+    }
+  }
+
+  /** Whether a relative path is a file, a folder, or neither (missing, or a link leaving the root). */
+  typeOf(path: string): Promise<EntryType | undefined> {
+    let pending = this.#types.get(path);
+    if (!pending) {
+      pending = this.#computeType(path);
+      this.#types.set(path, pending);
+    }
+    return pending;
+  }
+
+  async #computeType(path: string): Promise<EntryType | undefined> {
+    const absolute = this.#absolute(path);
+    try {
+      const info = await lstat(absolute);
+      if (info.isSymbolicLink()) {
+        const target = await realpath(absolute);
+        if (target !== this.realRoot && !target.startsWith(this.realRoot + sep)) {
+          this.diagnostics.push({
+            file: path,
+            line: 1,
+            severity: 'warning',
+            code: 'symlink-outside-root',
+            message: `Symbolic link ${path} points outside the repository; it is not followed`,
+          });
+          return undefined;
+        }
+        const followed = await stat(target);
+        return followed.isDirectory() ? 'dir' : followed.isFile() ? 'file' : undefined;
+      }
+      return info.isDirectory() ? 'dir' : info.isFile() ? 'file' : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The entries of a folder, sorted by name (links leaving the root are left out). */
+  list(path: string): Promise<FolderEntry[]> {
+    let pending = this.#listings.get(path);
+    if (!pending) {
+      pending = this.#computeList(path);
+      this.#listings.set(path, pending);
+    }
+    return pending;
+  }
+
+  async #computeList(path: string): Promise<FolderEntry[]> {
+    if ((await this.typeOf(path)) !== 'dir') return [];
+    const names = (await readdir(this.#absolute(path))).sort();
+    const entries: FolderEntry[] = [];
+    for (const name of names) {
+      const child = path === '' ? name : `${path}/${name}`;
+      const type = await this.typeOf(child);
+      if (type) entries.push({ name, type });
+    }
+    return entries;
+  }
+
+  /** The text of a file, or undefined when it is not a readable file inside the root. */
+  read(path: string): Promise<string | undefined> {
+    let pending = this.#texts.get(path);
+    if (!pending) {
+      pending = this.#computeRead(path);
+      this.#texts.set(path, pending);
+    }
+    return pending;
+  }
+
+  async #computeRead(path: string): Promise<string | undefined> {
+    if ((await this.typeOf(path)) !== 'file') return undefined;
+    try {
+      return await readFile(this.#absolute(path), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The YAML documents of a file, parsed once and cached (callers must not mutate them). */
+  parse(path: string): Promise<ParsedYaml | undefined> {
+    let pending = this.#parsed.get(path);
+    if (!pending) {
+      pending = this.read(path).then((text) => (text === undefined ? undefined : parseYaml(text, path)));
+      this.#parsed.set(path, pending);
+    }
+    return pending;
+  }
+
+  #absolute(path: string): string {
+    return path === '' ? this.root : resolve(this.root, ...path.split('/'));
+  }
+}
