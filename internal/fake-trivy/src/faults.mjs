@@ -79,12 +79,16 @@ export function nextAttempt(stateDir, image) {
   }
 }
 
-/** The fault for this invocation, or undefined. */
-export function chooseFault(spec, image, attempt) {
+/**
+ * The fault for this invocation, or undefined. Invocations that scan no image (the DB download)
+ * only get faults whose `match` names them (`<download-db>`).
+ */
+export function chooseFault(spec, image, attempt, isScan = true) {
   const hash = createHash('sha256').update(`${spec.seed}\0${image}\0${attempt}`).digest();
   const roll = hash.readUInt32BE(0) / 2 ** 32;
   let cumulative = 0;
   for (const fault of spec.faults) {
+    if (!isScan && !fault.match) continue;
     if (fault.match && !new RegExp(fault.match).test(image)) continue;
     if (fault.attempts !== undefined && attempt >= fault.attempts) continue;
     cumulative += fault.rate ?? 1;

@@ -49,11 +49,17 @@ export function findImage(imageMap, image) {
   const direct = imageMap.byCanonical.get(canonical);
   if (direct) return direct;
   if (canonical.includes('@')) {
-    const repo = canonical.split('@')[0];
-    const digest = canonical.split('@')[1];
-    for (const [name, entry] of imageMap.byCanonical) {
-      if (entry.digest === digest && name.startsWith(repo.replace(/:[^/:]*$/, ''))) return entry;
-    }
+    // A digest-pinned name: an entry with that digest, else any tag of the same repository
+    // (the registry is assumed to hold the digest; the report then carries the given digest).
+    const [name, digest] = canonical.split('@');
+    const repository = name.replace(/:[^/:]*$/, '');
+    const sameRepository = [...imageMap.byCanonical]
+      .filter(([key]) => key.split('@')[0].replace(/:[^/:]*$/, '') === repository)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const pinned = sameRepository.find(([, entry]) => entry.digest === digest);
+    if (pinned) return pinned[1];
+    if (imageMap.byCanonical.has(name)) return imageMap.byCanonical.get(name);
+    if (sameRepository[0]) return sameRepository[0][1];
   }
   return imageMap.fallback;
 }

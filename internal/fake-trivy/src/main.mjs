@@ -167,7 +167,8 @@ async function runImage(values, positionals) {
     env.FAKE_TRIVY_STATE_DIR || (env.FAKE_TRIVY_LOG ? `${env.FAKE_TRIVY_LOG}.state` : undefined);
   const subject = image ?? (values['download-db-only'] ? '<download-db>' : '<none>');
   const attempt = faults.faults.length > 0 ? nextAttempt(stateDir, subject) : 0;
-  const fault = faults.faults.length > 0 ? chooseFault(faults, subject, attempt) : undefined;
+  const fault =
+    faults.faults.length > 0 ? chooseFault(faults, subject, attempt, image !== undefined) : undefined;
   if (fault) extra.fault = fault;
 
   await sleep(numberEnv('FAKE_TRIVY_START_MS', 0));
@@ -186,8 +187,8 @@ async function runImage(values, positionals) {
 
   // The scan cache: fs (locked), memory, redis or the server's (client mode).
   let release;
+  if (fault === 'lock') return failScan(cacheLockText(VERSION), 1, extra);
   if (!server && backend === 'fs') {
-    if (fault === 'lock') return failScan(cacheLockText(VERSION), 1, extra);
     release = await acquireCacheLock(cacheDir, numberEnv('FAKE_TRIVY_LOCK_TIMEOUT_MS', 5000));
     if (!release) return failScan(cacheLockText(VERSION), 1, extra);
   }

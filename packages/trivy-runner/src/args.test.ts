@@ -117,7 +117,7 @@ describe('warm-up and version arguments', () => {
       '--quiet',
       '--no-progress',
       '--timeout',
-      '300s',
+      '600s',
       '--db-repository',
       'mirror/db:2',
     ]);

@@ -54,10 +54,15 @@ export function buildScanArgs(image: string, options: ResolvedRunnerOptions, dbR
   return args;
 }
 
+/** Time limit of the DB download: at least 10 minutes (the DB is a few hundred MB). */
+export function dbUpdateTimeoutMs(options: ResolvedRunnerOptions): number {
+  return Math.max(options.scanTimeoutMs, 600_000);
+}
+
 /** Arguments that download or update the vulnerability DB once, without scanning. */
 export function buildDbUpdateArgs(options: ResolvedRunnerOptions): string[] {
   const args = ['image', ...globalArgs(options), '--download-db-only', '--quiet', '--no-progress'];
-  args.push('--timeout', formatGoDuration(options.scanTimeoutMs));
+  args.push('--timeout', formatGoDuration(dbUpdateTimeoutMs(options)));
   for (const repository of options.dbRepository) args.push('--db-repository', repository);
   return args;
 }

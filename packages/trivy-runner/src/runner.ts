@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import { compareStrings, isSluiceError } from '@sluice/core';
 import type { ScanError, ScannerInfo } from '@sluice/core';
-import { buildDbUpdateArgs, buildTrivyEnv, knownSecrets } from './args.js';
+import { buildDbUpdateArgs, buildTrivyEnv, dbUpdateTimeoutMs, knownSecrets } from './args.js';
 import { createCacheKey } from './cache.js';
 import type { Cache, CachedScan } from './cache.js';
 import { classifyTrivyFailure } from './classify-error.js';
@@ -137,7 +137,7 @@ export function createTrivyRunner(options: TrivyRunnerOptions = {}): TrivyRunner
         trivyPath: resolved.trivyPath,
         args: buildDbUpdateArgs(resolved),
         env: buildTrivyEnv(resolved),
-        timeoutMs: resolved.scanTimeoutMs,
+        timeoutMs: dbUpdateTimeoutMs(resolved) + 5000,
         ...(signal ? { signal } : {}),
       });
       if (!result.notFound && result.exitCode === 0) return;
