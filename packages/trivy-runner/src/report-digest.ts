@@ -1,4 +1,5 @@
 import { normalizeImageName } from './image-argument.js';
+import type { ImageName } from './image-argument.js';
 import type { TrivyReport } from './trivy-report.js';
 
 /**
@@ -6,10 +7,9 @@ import type { TrivyReport } from './trivy-report.js';
  * the entry of the image's own repository when there is one, else the first.
  */
 export function reportDigest(report: TrivyReport, ref?: string): string | undefined {
-  const digests = report.Metadata?.RepoDigests ?? [];
-  const repository = ref === undefined ? undefined : normalizeImageName(ref).repository;
-  const parsed = digests
+  const repository = ref === undefined ? undefined : normalizeImageName(ref)?.repository;
+  const pinned = (report.Metadata?.RepoDigests ?? [])
     .map((entry) => normalizeImageName(entry))
-    .filter((name) => name.digest !== undefined);
-  return (parsed.find((name) => name?.repository === repository) ?? parsed[0])?.digest;
+    .filter((name): name is ImageName => name?.digest !== undefined);
+  return (pinned.find((name) => name.repository === repository) ?? pinned[0])?.digest;
 }

@@ -308,7 +308,13 @@ export function createTrivyRunner(options: TrivyRunnerOptions = {}): TrivyRunner
 
     const misses: ScanGroup[] = [];
     for (const group of pending) {
-      const hit = await cacheGet(group.digest ? digestKey(group, group.digest) : tagKey(group), state);
+      const stored = await cacheGet(group.digest ? digestKey(group, group.digest) : tagKey(group), state);
+      // The reader's TTL counts too: a run with a shorter TTL does not accept older tag results.
+      const ttl = group.digest ? pinnedTtl : resolved.tagTtlMs;
+      const hit =
+        stored && ttl !== undefined && !(Date.now() - Date.parse(stored.scannedAt) < ttl)
+          ? undefined
+          : stored;
       if (!hit) {
         misses.push(group);
         continue;
