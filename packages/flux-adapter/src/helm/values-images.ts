@@ -79,9 +79,13 @@ function readImage(
   const tagKey = text(value.tag) ? 'tag' : text(value.version) ? 'version' : undefined;
   const tagOrigin = tagKey ? provenance.originOf(value, tagKey) : undefined;
   // When only the tag was written elsewhere (a variable, a patch), that is where the image changes.
-  const origin =
-    tagOrigin && repositoryOrigin && tagOrigin.file !== repositoryOrigin.file ? tagOrigin : repositoryOrigin;
-  return { image, origin: origin ? { ...origin, raw: origin.raw ?? image } : undefined };
+  if (tagOrigin && repositoryOrigin && tagOrigin.file !== repositoryOrigin.file) {
+    return { image, origin: { ...tagOrigin, raw: tagOrigin.raw ?? tag } };
+  }
+  return {
+    image,
+    origin: repositoryOrigin ? { ...repositoryOrigin, raw: repositoryOrigin.raw ?? repository } : undefined,
+  };
 }
 
 function looksLikeImage(text: string): boolean {

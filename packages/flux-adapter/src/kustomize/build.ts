@@ -13,7 +13,15 @@ import {
 } from './patches.js';
 import type { Provenance } from './provenance.js';
 import { applyReplacements } from './replacements.js';
-import { CLUSTER_SCOPED_KINDS, isMap, kindOf, metadataOf, type KResource, type YamlMap } from './resource.js';
+import {
+  CLUSTER_SCOPED_KINDS,
+  groupVersionOf,
+  isMap,
+  kindOf,
+  metadataOf,
+  type KResource,
+  type YamlMap,
+} from './resource.js';
 
 /**
  * The fields of a Flux Kustomization spec merged into the kustomization before the build, as
@@ -253,6 +261,11 @@ async function applyTransformers(
   const objects = resources.map((resource) => resource.object);
   if (typeof kustomization.namespace === 'string' && kustomization.namespace !== '') {
     for (const object of objects) {
+      // kustomize also renames Namespace objects to the kustomization's namespace.
+      if (kindOf(object) === 'Namespace' && groupVersionOf(object).group === '') {
+        metadataOf(object).name = kustomization.namespace;
+        continue;
+      }
       if (CLUSTER_SCOPED_KINDS.has(kindOf(object))) continue;
       metadataOf(object).namespace = kustomization.namespace;
     }
