@@ -43,4 +43,16 @@ describe('parseYaml', () => {
     const second = documents[1]!;
     expect(second.positions.positionOf(second.value as object, 'image')).toEqual({ line: 6, column: 8 });
   });
+
+  it('records positions inside flow collections nested in block collections', () => {
+    const text = 'items:\n  - [a, "b"]\n  - {k: v, image: \'x:1\'}\nlast: 2\n';
+    const { documents } = parseYaml(text, 'flow.yaml');
+    const value = documents[0]!.value as { items: [string[], Record<string, string>] };
+    const positions = documents[0]!.positions;
+    expect(positions.positionOf(value.items[0], 1)).toEqual({ line: 2, column: 10 });
+    expect(positions.positionOf(value.items[1], 'image')).toEqual({ line: 3, column: 20 });
+    expect(positions.positionOf(value.items, 1)).toEqual({ line: 3, column: 5 });
+    expect(positions.positionOf(value, 'last')).toEqual({ line: 4, column: 7 });
+    expect(positions.positionOf(value, 'missing')).toBeUndefined();
+  });
 });

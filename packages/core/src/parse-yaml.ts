@@ -23,11 +23,6 @@ export interface ParsedYaml {
   readonly diagnostics: Diagnostic[];
 }
 
-interface Frame {
-  readonly offset: number;
-  readonly children: { offset: number; value: unknown }[];
-}
-
 const DOCUMENT_SEPARATOR = /^---(?=\s|$)/gm;
 
 // Local tags (`!env_var FOO`, `!include x`, `!reference [...]`) belong to other tools; their
@@ -93,27 +88,52 @@ function loadDocuments(
   baseOffset: number,
   firstIndex: number,
 ): YamlDocument[] {
-  const stack: Frame[] = [];
-  const roots: { offset: number; value: unknown }[] = [];
+  // The listener runs for every node, so its bookkeeping lives in flat arrays: no object per
+  // node. A node's finished children sit at the end of childValues/childOffsets from the
+  // index in frameStarts; when the node closes they are recorded and popped.
+  const openOffsets: number[] = [];
+  const frameStarts: number[] = [];
+  const childValues: unknown[] = [];
+  const childOffsets: number[] = [];
+  const roots: unknown[] = [];
+  const rootOffsets: number[] = [];
   const values = yaml.loadAll(text, undefined, {
     schema: SCHEMA,
     listener(event, state) {
       if (event === 'open') {
-        stack.push({ offset: state.position + baseOffset, children: [] });
+        openOffsets.push(state.position + baseOffset);
+        frameStarts.push(childValues.length);
         return;
       }
-      const frame = stack.pop();
-      if (!frame) return;
-      const node = { offset: frame.offset, value: state.result as unknown };
-      recordChildren(positions, state.kind, node.value, frame.children);
-      const parent = stack[stack.length - 1];
-      if (parent) parent.children.push(node);
-      else roots.push(node);
+      const offset = openOffsets.pop();
+      const start = frameStarts.pop();
+      if (offset === undefined || start === undefined) return;
+      const value: unknown = state.result;
+      const end = childValues.length;
+      if (end > start) {
+        // A flow collection in block context closes twice: the outer node's only child is
+        // the collection itself, whose positions are already recorded.
+        const wrapper = end - start === 1 && childValues[start] === value;
+        if (!wrapper && typeof value === 'object' && value !== null) {
+          if (state.kind === 'mapping')
+            recordMapping(positions, value, childValues, childOffsets, start, end);
+          else if (state.kind === 'sequence') positions.setOffsets(value, childOffsets.slice(start, end));
+        }
+        childValues.length = start;
+        childOffsets.length = start;
+      }
+      if (frameStarts.length > 0) {
+        childValues.push(value);
+        childOffsets.push(offset);
+      } else {
+        roots.push(value);
+        rootOffsets.push(offset);
+      }
     },
   });
   return values.map((value, position) => {
-    const root = roots.find((candidate) => candidate.value === value && value !== null);
-    const offset = root?.offset ?? baseOffset;
+    const root = value === null ? -1 : roots.indexOf(value);
+    const offset = root === -1 ? baseOffset : (rootOffsets[root] ?? baseOffset);
     return {
       file,
       index: firstIndex + position,
@@ -124,24 +144,21 @@ function loadDocuments(
   });
 }
 
-function recordChildren(
+/** Records the value offsets of a mapping whose children alternate key, value. */
+function recordMapping(
   positions: YamlPositions,
-  kind: string | null,
-  value: unknown,
-  children: Frame['children'],
+  mapping: object,
+  values: readonly unknown[],
+  offsets: readonly number[],
+  start: number,
+  end: number,
 ): void {
-  if (typeof value !== 'object' || value === null || children.length === 0) return;
-  if (kind === 'mapping') {
-    for (let index = 0; index + 1 < children.length; index += 2) {
-      const key = children[index]?.value;
-      const child = children[index + 1];
-      if (child && (typeof key === 'string' || typeof key === 'number')) {
-        positions.record(value, String(key), child.offset);
-      }
-    }
-  } else if (kind === 'sequence') {
-    for (const [index, child] of children.entries()) positions.record(value, index, child.offset);
+  const entries: (string | number)[] = [];
+  for (let index = start; index + 1 < end; index += 2) {
+    const key = values[index];
+    if (typeof key === 'string' || typeof key === 'number') entries.push(String(key), offsets[index + 1]!);
   }
+  positions.setEntries(mapping, entries);
 }
 
 function syntaxDiagnostic(error: unknown, file: string, lines: LineIndex, baseOffset: number): Diagnostic {

@@ -7,7 +7,9 @@ import { LineIndex } from './source-text.js';
  * resolved to line and column only when asked, so that recording them costs almost nothing.
  */
 export class YamlPositions {
-  readonly #offsets = new WeakMap<object, Map<string | number, number>>();
+  // Per container: for a sequence, the offset of each item by index; for a mapping, a flat
+  // list of key, offset pairs (few keys per mapping: a scan beats a Map per container).
+  readonly #offsets = new WeakMap<object, (string | number)[]>();
   readonly #lines: LineIndex;
 
   constructor(text: string) {
@@ -16,12 +18,33 @@ export class YamlPositions {
 
   /** @internal Records that `container[key]` starts (before whitespace) at `offset`. */
   record(container: object, key: string | number, offset: number): void {
-    let offsets = this.#offsets.get(container);
-    if (!offsets) {
-      offsets = new Map();
-      this.#offsets.set(container, offsets);
+    let entries = this.#offsets.get(container);
+    if (!entries) {
+      entries = [];
+      this.#offsets.set(container, entries);
     }
-    offsets.set(key, offset);
+    if (Array.isArray(container) && typeof key === 'number') {
+      entries[key] = offset;
+      return;
+    }
+    const name = String(key);
+    for (let index = 0; index < entries.length; index += 2) {
+      if (entries[index] === name) {
+        entries[index + 1] = offset;
+        return;
+      }
+    }
+    entries.push(name, offset);
+  }
+
+  /** @internal Records the offsets of a mapping's values as key, offset pairs (keys as strings). */
+  setEntries(mapping: object, entries: (string | number)[]): void {
+    this.#offsets.set(mapping, entries);
+  }
+
+  /** @internal Records the offsets of a sequence's items, by index. */
+  setOffsets(sequence: object, offsets: number[]): void {
+    this.#offsets.set(sequence, offsets);
   }
 
   /**
@@ -29,15 +52,30 @@ export class YamlPositions {
    * whitespace, comments, anchors and tags, and after an opening quote.
    */
   positionOf(container: object, key: string | number): SourcePosition | undefined {
-    const offset = this.#offsets.get(container)?.get(key);
+    const offset = this.#offsetOf(container, key);
     if (offset === undefined) return undefined;
     return this.#lines.positionAt(skipToContent(this.#lines.text, offset));
   }
 
+  #offsetOf(container: object, key: string | number): number | undefined {
+    const entries = this.#offsets.get(container);
+    if (!entries) return undefined;
+    if (Array.isArray(container) && typeof key === 'number') {
+      const offset = entries[key];
+      return typeof offset === 'number' ? offset : undefined;
+    }
+    const name = String(key);
+    // The last occurrence wins, as it does for the parsed value of a duplicate key.
+    for (let index = entries.length - 2; index >= 0; index -= 2) {
+      if (entries[index] === name) return entries[index + 1] as number;
+    }
+    return undefined;
+  }
+
   /** Copies the positions recorded for `from` so that `to` (a clone) answers the same. */
   copy(from: object, to: object): void {
-    const offsets = this.#offsets.get(from);
-    if (offsets) this.#offsets.set(to, offsets);
+    const entries = this.#offsets.get(from);
+    if (entries) this.#offsets.set(to, entries);
   }
 
   /** The position of a raw character offset in the same text. */
