@@ -1,0 +1,42 @@
+// Manifest content is hostile: names, image references and messages may carry terminal escape
+// sequences, control characters or bidirectional overrides ("Trojan Source"). Every reporter
+// passes such text through these functions before adding its own format's escaping.
+
+// CSI (ESC [ … final), OSC (ESC ] … BEL or ST), other two-byte ESC sequences, and the C1 CSI byte.
+const ANSI_SEQUENCE =
+  // eslint-disable-next-line no-control-regex
+  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
+// C0 and C1 controls except tab, line feed and carriage return; DEL.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+// Bidirectional formatting characters, which can make text display differently from its content.
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// Lone surrogates cannot be encoded in UTF-8 (nor written to XML).
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Removes terminal escape sequences, control characters (keeping tab, CR and LF), bidirectional
+ * overrides and lone surrogates.
+ */
+export function stripControlCharacters(text: string): string {
+  return text
+    .replace(ANSI_SEQUENCE, '')
+    .replace(CONTROL, '')
+    .replace(BIDI, '')
+    .replace(LONE_SURROGATE, '\ufffd');
+}
+
+/** {@link stripControlCharacters}, then every run of whitespace becomes one space, trimmed. */
+export function toOneLine(text: string): string {
+  return stripControlCharacters(text).replace(/\s+/g, ' ').trim();
+}
+
+/** Shortens text to at most `max` characters, ending with `…` when cut. */
+export function truncateText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 1) return text.slice(0, max);
+  let cut = text.slice(0, max - 1);
+  // Do not split a surrogate pair.
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}

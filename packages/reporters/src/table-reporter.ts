@@ -1,0 +1,189 @@
+import type { GateReport, ObjectStatus } from '@sluice/core';
+import { SEVERITIES, compareDiagnostics, compareStrings } from '@sluice/core';
+import { paint } from './ansi.js';
+import type { AnsiStyle } from './ansi.js';
+import {
+  countSeverities,
+  formatLocation,
+  isBlockingFinding,
+  plural,
+  sortedImages,
+} from './report-helpers.js';
+import type { Reporter } from './reporter.js';
+import { cellText, formatTextTable } from './text-table.js';
+import type { TextCell } from './text-table.js';
+
+/** Options of {@link tableReporter}. */
+export interface TableReporterOptions {
+  /**
+   * Colour the output with ANSI escapes. The reporter never looks at the terminal itself: the
+   * CLI passes `true` when stdout is a TTY and `NO_COLOR` is unset.
+   * @default false
+   */
+  readonly color?: boolean;
+  /**
+   * Longest text in one cell; longer text is cut with `…`.
+   * @default 60
+   */
+  readonly maxCellWidth?: number;
+  /**
+   * Findings listed per failing image (most severe first); `0` lists none.
+   * @default 10
+   */
+  readonly maxFindingsPerImage?: number;
+}
+
+const STATUS_STYLE: Record<ObjectStatus, AnsiStyle> = {
+  pass: 'green',
+  blocked: 'red',
+  'blocked-upstream': 'magenta',
+  unknown: 'yellow',
+  suspended: 'gray',
+};
+const VERDICT_STYLE: Record<string, AnsiStyle> = { pass: 'green', fail: 'red', unknown: 'yellow' };
+const SEVERITY_STYLE: Record<string, AnsiStyle> = {
+  CRITICAL: 'red',
+  HIGH: 'red',
+  MEDIUM: 'yellow',
+  LOW: 'cyan',
+  UNKNOWN: 'gray',
+};
+
+/** Renders the report as plain-text tables for a terminal (see {@link tableReporter}). */
+export function renderTable(report: GateReport, options: TableReporterOptions = {}): string {
+  const color = options.color ?? false;
+  const maxCellWidth = options.maxCellWidth ?? 60;
+  const maxFindings = options.maxFindingsPerImage ?? 10;
+  const styled =
+    (style: AnsiStyle) =>
+    (text: string): string =>
+      paint(color, style, text);
+  const bold = styled('bold');
+  const images = sortedImages(report);
+  const out: string[] = [];
+
+  const blockedCount = report.objects.filter(
+    (o) => o.status === 'blocked' || o.status === 'blocked-upstream',
+  ).length;
+  const failing = images.filter((image) => image.verdict === 'fail').length;
+  const unknown = images.filter((image) => image.verdict === 'unknown').length;
+  const verdict =
+    report.verdict === 'blocked' ? paint(color, 'red', 'BLOCKED') : paint(color, 'green', 'PASS');
+  out.push(
+    `${bold('Sluice')} ${verdict}: ${images.length} images (${failing} failing, ${unknown} not scanned), ` +
+      `${report.objects.length} Flux objects (${blockedCount} blocked)`,
+  );
+  const scanner = report.scanner
+    ? `${cellText(report.scanner.name)}${report.scanner.version ? ` ${cellText(report.scanner.version)}` : ''}`
+    : 'unknown scanner';
+  out.push(
+    paint(
+      color,
+      'dim',
+      `Policy: fail on ${report.policy.severities.join(', ') || 'nothing'}` +
+        `${report.policy.ignoreUnfixed ? ', unfixed ignored' : ''}, scan errors ${report.policy.onScanError === 'block' ? 'block' : 'warn'}; scanner: ${scanner}`,
+    ),
+  );
+
+  if (report.objects.length > 0) {
+    const objects = [...report.objects].sort((a, b) => compareStrings(a.id, b.id));
+    out.push(
+      '',
+      formatTextTable(
+        ['Flux object', 'Status', 'Reason'],
+        objects.map((object): TextCell[] => [
+          { text: object.id },
+          { text: object.status, style: styled(STATUS_STYLE[object.status]) },
+          { text: object.reasons.join(' ') || '-' },
+        ]),
+        { maxCellWidth, headerStyle: bold },
+      ),
+    );
+  }
+
+  out.push(
+    '',
+    formatTextTable(
+      ['Image', 'Verdict', 'C', 'H', 'M', 'L', 'U', 'Where'],
+      images.map((image): TextCell[] => {
+        const counts = countSeverities(image.findings);
+        const first = image.locations[0];
+        const more = image.locations.length > 1 ? ` (+${image.locations.length - 1})` : '';
+        return [
+          { text: image.ref },
+          {
+            text: image.outcome === 'error' ? `error` : image.verdict,
+            style: styled(VERDICT_STYLE[image.verdict] ?? 'yellow'),
+          },
+          ...SEVERITIES.map((severity) => ({
+            text: String(counts[severity]),
+            ...(counts[severity] > 0 ? { style: styled(SEVERITY_STYLE[severity] ?? 'gray') } : {}),
+          })),
+          { text: first ? `${formatLocation(first)}${more}` : '-' },
+        ];
+      }),
+      { maxCellWidth, headerStyle: bold },
+    ),
+  );
+
+  for (const image of images) {
+    if (image.outcome === 'error') {
+      out.push('', `${bold(cellText(image.ref))}: ${paint(color, 'yellow', 'scan failed')}`);
+      out.push(`  ${cellText(`${image.error?.code ?? 'unknown'}: ${image.error?.message ?? ''}`)}`);
+      continue;
+    }
+    const blocking = image.findings.filter((finding) => isBlockingFinding(finding, report.policy));
+    if (image.verdict !== 'fail' || maxFindings === 0 || blocking.length === 0) continue;
+    out.push(
+      '',
+      `${bold(cellText(image.ref))}: ${plural(blocking.length, 'finding')} ${blocking.length === 1 ? 'fails' : 'fail'} the policy`,
+    );
+    out.push(
+      formatTextTable(
+        ['Severity', 'Vulnerability', 'Package', 'Installed', 'Fixed'],
+        blocking
+          .slice(0, maxFindings)
+          .map((finding): TextCell[] => [
+            { text: finding.severity, style: styled(SEVERITY_STYLE[finding.severity] ?? 'gray') },
+            { text: finding.id },
+            { text: finding.package },
+            { text: finding.installedVersion },
+            { text: finding.fixedVersion ?? '-' },
+          ]),
+        { maxCellWidth, headerStyle: bold },
+      ),
+    );
+    if (blocking.length > maxFindings)
+      out.push(paint(color, 'dim', `… and ${blocking.length - maxFindings} more`));
+  }
+
+  const diagnostics = [...report.diagnostics].sort(compareDiagnostics);
+  if (diagnostics.length > 0) {
+    out.push('', bold('Diagnostics'));
+    for (const diagnostic of diagnostics) {
+      const where = diagnostic.file
+        ? `${diagnostic.file}${diagnostic.line ? `:${diagnostic.line}` : ''}${diagnostic.column ? `:${diagnostic.column}` : ''}: `
+        : '';
+      const style: AnsiStyle =
+        diagnostic.severity === 'error' ? 'red' : diagnostic.severity === 'warning' ? 'yellow' : 'gray';
+      out.push(
+        `  ${paint(color, style, diagnostic.severity)} ${cellText(`${where}${diagnostic.message} (${diagnostic.code})`)}`,
+      );
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/**
+ * A terminal summary: the verdict, the Flux objects with their status, the images with
+ * severity counts and where they are written, the failing findings, and the diagnostics. All
+ * manifest text is stripped of control characters and escape sequences.
+ */
+export function tableReporter(options: TableReporterOptions = {}): Reporter {
+  return {
+    name: 'table',
+    fileExtension: '.txt',
+    mediaType: 'text/plain',
+    render: (report) => renderTable(report, options),
+  };
+}
