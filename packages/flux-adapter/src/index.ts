@@ -15,3 +15,7 @@ export { computeGate, buildGateReport } from './gate/index.js';
 export type { LoadFluxRepositoryOptions } from './load/load-flux-repository.js';
 export { loadFluxRepository } from './load/load-flux-repository.js';
 export type { FluxLoadEvent } from './load/context.js';
+export type { RenderRequest, RenderResult, Renderer } from './kustomize/renderer.js';
+export { builtinRenderer } from './kustomize/renderer.js';
+export type { KubectlKustomizeRendererOptions } from './kustomize/kubectl-renderer.js';
+export { kubectlKustomizeRenderer } from './kustomize/kubectl-renderer.js';
