@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { parseYaml, Severity } from '@sluice/core';
+import { PolicyConfig, parseYaml } from '@sluice/core';
 import { z } from 'zod';
 import { CliError } from './exit-codes.js';
 
@@ -10,28 +10,6 @@ export const CONFIG_FILE_NAMES = ['sluice.config.json', 'sluice.config.yaml', 's
 
 const Duration = z.string().regex(/^(\d+h)?(\d+m)?(\d+(\.\d+)?s)?$|^\d+ms$/, 'expected a duration such as 90s, 5m or 1h30m');
 
-/** One vulnerability ignore of the config file's policy. */
-export const IgnoreRuleConfig = z.strictObject({
-  id: z.string().min(1),
-  /** Date (YYYY-MM-DD) after which the ignore no longer applies. */
-  expires: z.iso.date().optional(),
-  /** Only for these images (normalized references or `*` globs). */
-  images: z.array(z.string()).optional(),
-  /** Only for these packages. */
-  packages: z.array(z.string()).optional(),
-  reason: z.string().optional(),
-});
-
-/** A per-object override of the config file's policy. */
-export const OverrideConfig = z.strictObject({
-  /** Flux object ids (`kind/namespace/name`, `*` globs) or image references the override applies to. */
-  match: z.array(z.string()).min(1),
-  severity: z.array(Severity).optional(),
-  ignoreUnfixed: z.boolean().optional(),
-  onScanError: z.enum(['block', 'warn']).optional(),
-  ignores: z.array(IgnoreRuleConfig).optional(),
-});
-
 /** A reporter in the config file: a name, a path or package, or `[name, options]`. */
 export const ReporterEntryConfig = z.union([
   z.string(),
@@ -39,12 +17,12 @@ export const ReporterEntryConfig = z.union([
 ]);
 
 /**
- * `sluice.config.json` / `sluice.config.yaml`: the same settings as the command-line options,
- * in camelCase. Command-line options win over the file.
+ * `sluice.config.json` / `sluice.config.yaml`: the policy (`severity`, `ignoreUnfixed`,
+ * `onScanError`, `ignores`, `overrides`, as in core's PolicyConfig) and the same settings as the
+ * command-line options, in camelCase. Command-line options win over the file.
  */
 export const SluiceConfig = z.strictObject({
-  severity: z.array(Severity).optional(),
-  ignoreUnfixed: z.boolean().optional(),
+  ...PolicyConfig.shape,
   ignorefile: z.string().optional(),
   timeout: Duration.optional(),
   server: z.url().optional(),
@@ -58,12 +36,9 @@ export const SluiceConfig = z.strictObject({
   trivyReports: z.string().optional(),
   sources: z.record(z.string(), z.string()).optional(),
   ignore: z.array(z.string()).optional(),
-  onScanError: z.enum(['block', 'warn']).optional(),
   failOn: z.enum(['blocked', 'never']).optional(),
   formats: z.array(z.string()).optional(),
   reporters: z.array(ReporterEntryConfig).optional(),
-  ignores: z.array(IgnoreRuleConfig).optional(),
-  overrides: z.array(OverrideConfig).optional(),
 });
 /** The validated config file. */
 export type SluiceConfig = z.infer<typeof SluiceConfig>;

@@ -1,4 +1,4 @@
-import type { CommandName, OptionName } from './options.js';
+import type { CommandName, OptionName, OptionSpec } from './options.js';
 import { COMMAND_OPTIONS, OPTIONS } from './options.js';
 
 interface CommandHelp {
@@ -105,7 +105,7 @@ export function renderCommandHelp(command: CommandName): string {
 
 function renderOptions(names: readonly OptionName[]): string[] {
   const labels = names.map((name) => {
-    const spec: { short?: string; value?: string } = OPTIONS[name];
+    const spec: OptionSpec = OPTIONS[name];
     const short = spec.short ? `-${spec.short}, ` : '    ';
     return `${short}--${name}${spec.value ? ` ${spec.value}` : ''}`;
   });

@@ -6,7 +6,7 @@ export const COMMANDS = ['scan', 'images', 'graph', 'gate'] as const;
 /** One of the commands `sluice` knows. */
 export type CommandName = (typeof COMMANDS)[number];
 
-interface OptionSpec {
+export interface OptionSpec {
   readonly type: 'string' | 'boolean';
   readonly short?: string;
   readonly multiple?: boolean;
@@ -82,6 +82,7 @@ export const OPTIONS = {
     value: 'NS',
     help: 'namespace of the generated gate (default flux-system)',
   },
+  write: { type: 'boolean', help: 'write the generated files into DIR instead of printing them' },
   'trivy-image': { type: 'string', value: 'IMAGE', help: 'the Trivy image the gate Job runs' },
   quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
   help: { type: 'boolean', short: 'h', help: 'show help' },
@@ -118,7 +119,7 @@ export const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   ],
   images: ['format', 'source', 'ignore', 'output'],
   graph: ['format', 'source', 'ignore', 'output'],
-  gate: ['source', 'ignore', 'output', 'namespace', 'trivy-image', 'severity', 'ignore-unfixed', 'timeout'],
+  gate: ['source', 'ignore', 'write', 'namespace', 'trivy-image', 'severity', 'ignore-unfixed', 'ignorefile', 'timeout'],
 };
 
 const GLOBAL_OPTIONS: readonly OptionName[] = ['help', 'version', 'quiet', 'config'];

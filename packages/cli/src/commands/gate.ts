@@ -1,0 +1,62 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { generateGate } from '@sluice/flux-adapter';
+import { loadConfig } from '../config.js';
+import { CliError, EXIT_CODES } from '../exit-codes.js';
+import { inspectRepository, parseSourceMappings } from '../inspect-repository.js';
+import type { CliContext } from '../io.js';
+import type { CommandLine } from '../options.js';
+import { booleanOption, listOption, stringOption } from '../options.js';
+import { resolvePolicy } from '../scan-settings.js';
+
+/**
+ * `sluice gate`: generates the in-cluster gate (a Kustomization with `wait` and `force` holding
+ * a scan Job) for the Flux objects of DIR, and says which Kustomizations must depend on it.
+ */
+export async function runGate(commandLine: CommandLine, context: CliContext): Promise<number> {
+  const { values, dir } = commandLine;
+  const config = await loadConfig(stringOption(values, 'config'), dir, context.cwd);
+  const inventory = await inspectRepository(
+    dir,
+    {
+      sources: parseSourceMappings(listOption(values, 'source'), config.sources),
+      ignore: [...(config.ignore ?? []), ...listOption(values, 'ignore')],
+    },
+    context,
+  );
+  if (inventory.mode !== 'flux') {
+    throw new CliError(`${dir}: no Flux Kustomization or HelmRelease found; the in-cluster gate gates Flux objects`);
+  }
+  const { policy } = await resolvePolicy(values, config, dir, context);
+  const namespace = stringOption(values, 'namespace');
+  const trivyImage = stringOption(values, 'trivy-image');
+  const timeout = stringOption(values, 'timeout');
+  const gate = generateGate({
+    workloads: inventory.workloads,
+    policy,
+    ...(namespace ? { namespace } : {}),
+    ...(trivyImage ? { trivyImage } : {}),
+    ...(timeout ? { timeout } : {}),
+  });
+  if (booleanOption(values, 'write')) {
+    for (const file of gate.files) {
+      const path = resolve(inventory.root, file.path);
+      if (relative(inventory.root, path).split(sep)[0] === '..') throw new CliError(`${file.path}: outside ${dir}`);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, file.content);
+      context.stderr.write(`sluice: wrote ${file.path}\n`);
+    }
+  } else {
+    context.stdout.write(gate.files.map((file) => `# ${file.path}\n${file.content}`).join('---\n'));
+  }
+  const quiet = booleanOption(values, 'quiet') === true;
+  if (!quiet) {
+    for (const note of gate.notes) context.stderr.write(`sluice: ${note}\n`);
+    for (const patch of gate.patches) {
+      context.stderr.write(
+        `sluice: ${patch.target} (${patch.file}:${patch.line}) must depend on the gate: dependsOn ${JSON.stringify(patch.dependsOn)}\n`,
+      );
+    }
+  }
+  return EXIT_CODES.PASS;
+}

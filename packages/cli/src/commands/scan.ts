@@ -1,0 +1,136 @@
+import type { GateReport, ScannerInfo } from '@sluice/core';
+import { isSluiceError } from '@sluice/core';
+import { buildGateReport } from '@sluice/flux-adapter';
+import type { ImageScanOutcome, ScanEventHandler, TrivyRunner } from '@sluice/trivy-runner';
+import { SCANNER_MISSING, createTrivyRunner } from '@sluice/trivy-runner';
+import { loadConfig } from '../config.js';
+import { CliError, EXIT_CODES } from '../exit-codes.js';
+import { inspectRepository, parseSourceMappings } from '../inspect-repository.js';
+import type { CliContext } from '../io.js';
+import type { CommandLine } from '../options.js';
+import { booleanOption, listOption, stringOption } from '../options.js';
+import { createProgress } from '../progress.js';
+import type { Progress } from '../progress.js';
+import { resolveReportTargets, writeReports } from '../reporting.js';
+import { resolvePolicy, resolveRunnerOptions } from '../scan-settings.js';
+import { SLUICE_VERSION } from '../version.js';
+
+/** Scan error codes that mean the scanner itself could not run, not that one image failed. */
+const SCANNER_LEVEL_ERRORS = new Set(['scanner-missing', 'db-unavailable']);
+
+const INSTALL_HELP = [
+  'Install Trivy (https://trivy.dev/latest/getting-started/installation/) or name it with --trivy-path,',
+  'or scan through a Trivy server with --server URL, or use existing `trivy image --format json` reports with --trivy-reports DIR.',
+].join('\n');
+
+/** `sluice scan`: find, scan, decide and report. */
+export async function runScan(commandLine: CommandLine, context: CliContext): Promise<number> {
+  const { values, dir } = commandLine;
+  const config = await loadConfig(stringOption(values, 'config'), dir, context.cwd);
+  const targets = await resolveReportTargets(
+    [...(listOption(values, 'format').length > 0 ? listOption(values, 'format') : (config.formats ?? []))],
+    [...(config.reporters ?? []), ...listOption(values, 'reporter')],
+    context,
+  );
+  const { policy, diagnostics: policyDiagnostics } = await resolvePolicy(values, config, dir, context);
+  const failOn = stringOption(values, 'fail-on') ?? config.failOn ?? 'blocked';
+  if (failOn !== 'blocked' && failOn !== 'never') throw new CliError(`--fail-on ${failOn}: expected blocked or never`);
+  const reports = stringOption(values, 'trivy-reports') ?? config.trivyReports;
+  const progress = createProgress(context.stderr, { quiet: booleanOption(values, 'quiet') === true });
+
+  const inventory = await inspectRepository(
+    dir,
+    {
+      sources: parseSourceMappings(listOption(values, 'source'), config.sources),
+      ignore: [...(config.ignore ?? []), ...listOption(values, 'ignore')],
+    },
+    context,
+  );
+  progress.note(
+    `sluice: ${inventory.images.length} unique images in ${inventory.mode === 'flux' ? `${inventory.workloads.length} Flux objects` : 'plain manifests'}`,
+  );
+
+  const runner = createTrivyRunner({ ...resolveRunnerOptions(values, config, context), onEvent: progressHandler(progress, inventory.images.length) });
+  let outcomes: ImageScanOutcome[];
+  let scanner: ScannerInfo | undefined;
+  try {
+    if (reports === undefined) scanner = await scannerInfo(runner);
+    else progress.note(`sluice: using the Trivy reports in ${reports}; images without a report count as not scanned`);
+    outcomes = await runner.scan(
+      inventory.images.map((image) => image.ref),
+      reports === undefined ? {} : { reports, scanUnmatched: false },
+    );
+  } finally {
+    progress.done();
+    await runner.close();
+  }
+  if (outcomes.length > 0 && outcomes.every((outcome) => outcome.status === 'error' && SCANNER_LEVEL_ERRORS.has(outcome.error.code))) {
+    const first = outcomes[0];
+    throw new CliError(`the scanner could not run: ${first?.status === 'error' ? first.error.message : ''}\n${INSTALL_HELP}`, EXIT_CODES.SCANNER);
+  }
+
+  const report: GateReport = buildGateReport({
+    images: inventory.images,
+    outcomes: outcomes.map((outcome) =>
+      outcome.status === 'ok'
+        ? { ref: outcome.ref, outcome: 'ok', findings: outcome.findings, source: outcome.source, ...(outcome.digest ? { digest: outcome.digest } : {}) }
+        : { ref: outcome.ref, outcome: 'error', error: outcome.error },
+    ),
+    workloads: inventory.workloads,
+    policy,
+    diagnostics: [...inventory.diagnostics, ...policyDiagnostics],
+    tool: { version: SLUICE_VERSION },
+    ...(scanner ? { scanner } : {}),
+  });
+  await writeReports(report, targets, inventory.root, context);
+  progress.note(summaryLine(report));
+  return report.verdict === 'blocked' && failOn === 'blocked' ? EXIT_CODES.BLOCKED : EXIT_CODES.PASS;
+}
+
+async function scannerInfo(runner: TrivyRunner): Promise<ScannerInfo> {
+  try {
+    return await runner.getScannerInfo();
+  } catch (error) {
+    if (isSluiceError(error, SCANNER_MISSING)) {
+      throw new CliError(`trivy was not found (${error.message})\n${INSTALL_HELP}`, EXIT_CODES.SCANNER, { cause: error });
+    }
+    if (isSluiceError(error)) throw new CliError(`trivy could not run: ${error.message}`, EXIT_CODES.SCANNER, { cause: error });
+    throw error;
+  }
+}
+
+function progressHandler(progress: Progress, total: number): ScanEventHandler {
+  const counts = { total, scanned: 0, cached: 0, failed: 0 };
+  return (event) => {
+    switch (event.type) {
+      case 'done':
+        if (event.source === 'cache') counts.cached += 1;
+        else counts.scanned += 1;
+        progress.update({ ...counts });
+        break;
+      case 'failed':
+        counts.failed += 1;
+        progress.note(`sluice: ${event.ref}: ${event.error.code}: ${event.error.message}`);
+        progress.update({ ...counts });
+        break;
+      case 'retrying':
+        progress.note(`sluice: ${event.ref}: ${event.error.code}, retrying in ${Math.round(event.delayMs)} ms (attempt ${event.attempt + 1})`);
+        break;
+      case 'db-update':
+        if (event.phase !== 'done') progress.note(`sluice: vulnerability DB update ${event.phase}${event.message ? `: ${event.message}` : ''}`);
+        break;
+      case 'warning':
+        progress.note(`sluice: warning: ${event.message}`);
+        break;
+      default:
+        break;
+    }
+  };
+}
+
+function summaryLine(report: GateReport): string {
+  const blocked = report.objects.filter((object) => object.status !== 'pass' && object.status !== 'suspended');
+  const failing = report.images.filter((image) => image.verdict !== 'pass');
+  if (report.verdict === 'pass') return `sluice: pass: ${report.images.length} images, nothing blocked`;
+  return `sluice: blocked: ${blocked.length} Flux objects held back, ${failing.length} of ${report.images.length} images failing or unknown`;
+}

@@ -1,0 +1,73 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Diagnostic, ImageEntry } from '@sluice/core';
+import { collectUniqueImages, compareDiagnostics, extractImages, loadManifests } from '@sluice/core';
+import type { FluxWorkload } from '@sluice/flux-adapter';
+import { loadFluxRepository } from '@sluice/flux-adapter';
+import { CliError } from './exit-codes.js';
+import type { CliContext } from './io.js';
+
+/** What a repository deploys: in Flux mode per Kustomization and HelmRelease, else from plain manifests. */
+export interface RepositoryInventory {
+  /** `flux` when the folder holds Flux Kustomizations or HelmReleases. */
+  readonly mode: 'flux' | 'plain';
+  readonly root: string;
+  readonly images: readonly ImageEntry[];
+  readonly workloads: readonly FluxWorkload[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Options shared by every command that reads a repository. */
+export interface InspectOptions {
+  /** `kind/namespace/name` → folder, from `--source`. */
+  readonly sources: Readonly<Record<string, string>>;
+  /** Extra gitignore patterns, from `--ignore`. */
+  readonly ignore: readonly string[];
+}
+
+/**
+ * Reads the folder as Flux would when it holds Flux objects (Flux mode), else as plain
+ * manifests, and returns every image with its locations.
+ */
+export async function inspectRepository(
+  dir: string,
+  options: InspectOptions,
+  context: CliContext,
+): Promise<RepositoryInventory> {
+  const root = resolve(context.cwd, dir);
+  const info = await stat(root).catch(() => undefined);
+  if (!info?.isDirectory()) throw new CliError(`${dir}: not a folder (expected the root of a repository)`);
+  const flux = await loadFluxRepository(root, {
+    sources: options.sources,
+    ignore: options.ignore,
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
+  if (flux.workloads.length > 0) {
+    return { mode: 'flux', root, images: flux.images, workloads: flux.workloads, diagnostics: flux.diagnostics };
+  }
+  const loaded = await loadManifests(root, {
+    ignore: options.ignore,
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
+  const extracted = extractImages(loaded.documents);
+  return {
+    mode: 'plain',
+    root,
+    images: collectUniqueImages(extracted.references),
+    workloads: [],
+    diagnostics: [...loaded.diagnostics, ...extracted.diagnostics].sort(compareDiagnostics),
+  };
+}
+
+/** Parses `--source kind/namespace/name=path` values. */
+export function parseSourceMappings(values: readonly string[], fromConfig: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const sources: Record<string, string> = { ...fromConfig };
+  for (const value of values) {
+    const match = /^([A-Za-z]+\/[^/=\s]+\/[^/=\s]+)=(.+)$/.exec(value);
+    if (!match?.[1] || !match[2]) {
+      throw new CliError(`--source ${value}: expected KIND/NAMESPACE/NAME=PATH, such as GitRepository/flux-system/apps=../apps`);
+    }
+    sources[match[1]] = match[2];
+  }
+  return sources;
+}

@@ -1,0 +1,145 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+import type { Diagnostic, IgnoreRule, Policy, Severity } from '@sluice/core';
+import { SEVERITIES, parsePolicyConfig, parseTrivyIgnore, parseTrivyIgnoreYaml } from '@sluice/core';
+import type { TrivyRunnerOptions } from '@sluice/trivy-runner';
+import type { SluiceConfig } from './config.js';
+import { CliError } from './exit-codes.js';
+import type { CliContext } from './io.js';
+import type { OptionValues } from './options.js';
+import { booleanOption, listOption, stringOption } from './options.js';
+
+/** The ignore files looked for in the scanned folder, then the working directory, as Trivy does. */
+export const DEFAULT_IGNORE_FILES = ['.trivyignore.yaml', '.trivyignore.yml', '.trivyignore'] as const;
+
+/** Parses `--severity CRITICAL,HIGH` (Trivy's spelling: a comma-separated list). */
+export function parseSeverityList(text: string): Severity[] {
+  const names = text.split(',').map((name) => name.trim().toUpperCase()).filter((name) => name !== '');
+  const invalid = names.filter((name) => !(SEVERITIES as readonly string[]).includes(name));
+  if (names.length === 0 || invalid.length > 0) {
+    throw new CliError(`invalid argument "${text}" for "--severity" flag: must be one of [${SEVERITIES.join(' ')}]`);
+  }
+  return [...new Set(names as Severity[])];
+}
+
+/** Parses a Go-style duration (`90s`, `5m`, `1h30m`, `500ms`) into milliseconds. */
+export function parseDuration(text: string, option: string): number {
+  const match = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+)ms)?$/.exec(text.trim());
+  const [, hours = '0', minutes = '0', seconds = '0', milliseconds = '0'] = match ?? [];
+  const total = ((Number(hours) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000 + Number(milliseconds);
+  if (!match || text.trim() === '' || total <= 0) {
+    throw new CliError(`${option} ${text}: expected a duration such as 90s, 5m or 1h30m`);
+  }
+  return total;
+}
+
+/**
+ * The policy of a run: the config file's policy, then the command line (`--severity`,
+ * `--ignore-unfixed`, `--on-scan-error`), plus the ignores of the ignore file.
+ */
+export async function resolvePolicy(
+  values: OptionValues,
+  config: SluiceConfig,
+  dir: string,
+  context: CliContext,
+): Promise<{ policy: Policy; diagnostics: Diagnostic[] }> {
+  const base = parsePolicyConfig(
+    {
+      severity: config.severity,
+      ignoreUnfixed: config.ignoreUnfixed,
+      onScanError: config.onScanError,
+      ignores: config.ignores,
+      overrides: config.overrides,
+    },
+    'sluice config',
+  );
+  const severity = stringOption(values, 'severity');
+  const onScanError = stringOption(values, 'on-scan-error');
+  if (onScanError !== undefined && onScanError !== 'block' && onScanError !== 'warn') {
+    throw new CliError(`--on-scan-error ${onScanError}: expected block or warn`);
+  }
+  const ignoreFile = await readIgnoreFile(stringOption(values, 'ignorefile') ?? config.ignorefile, dir, context);
+  const policy: Policy = {
+    ...base,
+    ...(severity !== undefined ? { severity: parseSeverityList(severity) } : {}),
+    ...(booleanOption(values, 'ignore-unfixed') ? { ignoreUnfixed: true } : {}),
+    ...(onScanError !== undefined ? { onScanError } : {}),
+    ignores: [...(base.ignores ?? []), ...ignoreFile.ignores],
+  };
+  return { policy, diagnostics: ignoreFile.diagnostics };
+}
+
+async function readIgnoreFile(
+  explicit: string | undefined,
+  dir: string,
+  context: CliContext,
+): Promise<{ ignores: IgnoreRule[]; diagnostics: Diagnostic[] }> {
+  const root = resolve(context.cwd, dir);
+  const path =
+    explicit !== undefined
+      ? resolve(context.cwd, explicit)
+      : [root, context.cwd]
+          .flatMap((folder) => DEFAULT_IGNORE_FILES.map((name) => join(folder, name)))
+          .find((candidate) => existsSync(candidate));
+  if (path === undefined) return { ignores: [], diagnostics: [] };
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`--ignorefile ${explicit ?? path}: ${(error as Error).message}`, undefined, { cause: error });
+  }
+  const display = explicit ?? path;
+  const isYaml = ['.yaml', '.yml'].includes(extname(path));
+  return isYaml ? parseTrivyIgnoreYaml(text, display) : parseTrivyIgnore(text, display);
+}
+
+/** The runner's options from the command line and the config file (the command line wins). */
+export function resolveRunnerOptions(values: OptionValues, config: SluiceConfig, context: CliContext): TrivyRunnerOptions {
+  const concurrencyText = stringOption(values, 'concurrency');
+  const concurrency = concurrencyText === undefined ? config.concurrency : Number(concurrencyText);
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)) {
+    throw new CliError(`--concurrency ${concurrencyText}: expected a whole number from 1 to 256`);
+  }
+  const timeout = stringOption(values, 'timeout') ?? config.timeout;
+  const server = stringOption(values, 'server') ?? config.server;
+  if (server !== undefined && !/^https?:\/\//.test(server)) {
+    throw new CliError(`--server ${server}: expected a URL starting with http:// or https://`);
+  }
+  const headers = [...(config.customHeaders ?? []), ...listOption(values, 'custom-headers')];
+  const customHeaders = Object.fromEntries(
+    headers.map((header) => {
+      const separator = header.indexOf(':');
+      if (separator <= 0) throw new CliError(`--custom-headers ${header}: expected KEY:VALUE`);
+      return [header.slice(0, separator).trim(), header.slice(separator + 1).trim()];
+    }),
+  );
+  const cacheOption = stringOption(values, 'cache') ?? (config.cache === false ? undefined : config.cache);
+  const noCache = booleanOption(values, 'no-cache') === true || config.cache === false;
+  const token = stringOption(values, 'token');
+  const tokenHeader = stringOption(values, 'token-header') ?? config.tokenHeader;
+  const trivyCacheDir = stringOption(values, 'cache-dir') ?? config.cacheDir;
+  const trivyPath = stringOption(values, 'trivy-path') ?? config.trivyPath;
+  return {
+    ...(trivyPath !== undefined ? { trivyPath: resolveExecutable(trivyPath, context) } : {}),
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(timeout !== undefined ? { scanTimeoutMs: parseDuration(timeout, '--timeout') } : {}),
+    ...(server !== undefined ? { server } : {}),
+    ...(token !== undefined ? { token } : {}),
+    ...(tokenHeader !== undefined ? { tokenHeader } : {}),
+    ...(headers.length > 0 ? { customHeaders } : {}),
+    ...(trivyCacheDir !== undefined ? { trivyCacheDir: resolve(context.cwd, trivyCacheDir) } : {}),
+    ...(noCache ? { cache: false } : cacheOption !== undefined ? { cache: resolveCacheLocation(cacheOption, context) } : {}),
+    ...((booleanOption(values, 'skip-db-update') ?? config.skipDbUpdate) ? { skipDbUpdate: true } : {}),
+    env: context.env,
+    ...(context.signal ? { signal: context.signal } : {}),
+  };
+}
+
+function resolveExecutable(path: string, context: CliContext): string {
+  return path.includes('/') ? resolve(context.cwd, path) : path;
+}
+
+function resolveCacheLocation(location: string, context: CliContext): string {
+  return /^rediss?:\/\//.test(location) ? location : resolve(context.cwd, location);
+}
