@@ -19,3 +19,28 @@ export type { RenderRequest, RenderResult, Renderer } from './kustomize/renderer
 export { builtinRenderer } from './kustomize/renderer.js';
 export type { KubectlKustomizeRendererOptions } from './kustomize/kubectl-renderer.js';
 export { kubectlKustomizeRenderer } from './kustomize/kubectl-renderer.js';
+export type { BuildDependencyGraphOptions } from './graph/index.js';
+export type {
+  KubernetesManifest,
+  GateSourceRef,
+  GenerateGateOptions,
+  GatePatch,
+  GeneratedFile,
+  GeneratedGate,
+  ScanTarget,
+  ScanJobSpec,
+} from './gate-generation/index.js';
+export {
+  DEFAULT_TRIVY_IMAGE,
+  generateGate,
+  MAX_BACKOFF_LIMIT,
+  checkScanJob,
+  checkGateKustomization,
+  checkGate,
+  serializeManifests,
+  parseFluxDuration,
+  CACHE_DIR,
+  buildScanJob,
+  scanContainerName,
+  trivyIgnoreYaml,
+} from './gate-generation/index.js';

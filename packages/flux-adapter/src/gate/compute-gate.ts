@@ -210,7 +210,14 @@ function chainFrom(start: number, next: Int32Array): number[] {
 
 function upstreamReason(chain: readonly string[]): string {
   const root = chain[chain.length - 1];
-  return chain.length === 2
-    ? `It depends on ${root}, which is blocked.`
-    : `It depends on ${root}, which is blocked, through ${chain.slice(1, -1).join(' → ')}.`;
+  if (chain.length === 2) return `It depends on ${root}, which is blocked.`;
+  // The chain itself is in `chain`; a very long one is summarized here to keep reasons short.
+  const middle = chain.slice(1, -1);
+  const through =
+    middle.length <= MAX_CHAIN_IN_REASON
+      ? middle.join(' → ')
+      : `${middle.slice(0, MAX_CHAIN_IN_REASON - 1).join(' → ')} → … (${middle.length - MAX_CHAIN_IN_REASON + 1} more)`;
+  return `It depends on ${root}, which is blocked, through ${through}.`;
 }
+
+const MAX_CHAIN_IN_REASON = 5;

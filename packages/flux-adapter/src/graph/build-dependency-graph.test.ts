@@ -88,6 +88,40 @@ describe('buildDependencyGraph', () => {
     expect(graph.diagnostics[0]?.message).toContain('also defined at a.yaml:1');
   });
 
+  it('merges an object defined once per cluster without a warning, and builds one cluster on request', () => {
+    const workloads = [
+      {
+        ...k('apps', { file: 'clusters/prod/apps.yaml', images: ['web:2'], dependsOn: ['infra'] }),
+        cluster: 'clusters/prod',
+      },
+      {
+        ...k('apps', { file: 'clusters/staging/apps.yaml', images: ['web:3'] }),
+        cluster: 'clusters/staging',
+      },
+      { ...k('apps', { file: 'clusters/staging/again.yaml' }), cluster: 'clusters/staging' },
+      { ...k('infra', { file: 'clusters/prod/infra.yaml' }), cluster: 'clusters/prod' },
+      k('shared', { file: 'base/shared.yaml' }),
+    ];
+    const all = buildDependencyGraph(workloads);
+    expect(all.nodes.find((node) => node.id === KS('apps'))).toMatchObject({
+      clusters: ['clusters/prod', 'clusters/staging'],
+      images: ['web:2', 'web:3'],
+    });
+    expect(all.diagnostics).toMatchObject([
+      { code: 'duplicate-object', file: 'clusters/staging/apps.yaml', severity: 'warning' },
+    ]);
+    expect(all.diagnostics[0]?.message).toContain(
+      'also defined at clusters/staging/again.yaml:1 for clusters/staging',
+    );
+    const staging = buildDependencyGraph(workloads, { cluster: 'clusters/staging' });
+    expect(staging.nodes.map((node) => node.id)).toEqual([KS('apps'), KS('shared')]);
+    expect(staging.nodes[0]).toMatchObject({
+      images: ['web:3'],
+      dependsOn: [],
+      clusters: ['clusters/staging'],
+    });
+  });
+
   it('lists cycles deterministically, leaves them and what depends on them out of the waves', () => {
     const graph = buildDependencyGraph([
       k('c', { dependsOn: ['a'] }),

@@ -16,6 +16,16 @@ interface MutableNode {
   parent?: string;
 }
 
+/** Options of {@link buildDependencyGraph}. */
+export interface BuildDependencyGraphOptions {
+  /**
+   * Only the objects of this cluster (an entry folder such as `clusters/production`; objects
+   * without a cluster are always kept).
+   * @default every cluster, objects with the same id merged
+   */
+  readonly cluster?: string;
+}
+
 const OTHER_KIND: Readonly<Record<WorkloadKind, WorkloadKind>> = {
   Kustomization: 'HelmRelease',
   HelmRelease: 'Kustomization',
@@ -26,7 +36,10 @@ const OTHER_KIND: Readonly<Record<WorkloadKind, WorkloadKind>> = {
  *
  * - Nodes are identified by `kind/namespace/name`. An object defined twice is one node: the
  *   first definition (by file and line) gives its location, the images and dependencies of both
- *   are merged (so nothing escapes the gate), and a `duplicate-object` warning names both.
+ *   are merged (so nothing escapes the gate). Defined twice for the same cluster, it also gets a
+ *   `duplicate-object` warning naming both; defined once per cluster (a multi-cluster
+ *   repository) it is normal, and the node lists its `clusters`. Pass `cluster` for the graph
+ *   of one cluster.
  * - `dependsOn` edges follow Flux: the namespace defaults to the dependent's own, and a
  *   Kustomization depends only on Kustomizations, a HelmRelease only on HelmReleases. An entry
  *   naming nothing becomes a `missing-dependency` error; one naming an object of the other kind
@@ -45,9 +58,18 @@ const OTHER_KIND: Readonly<Record<WorkloadKind, WorkloadKind>> = {
  * graph.diagnostics; // [{ code: 'missing-dependency', file: 'clusters/prod/apps.yaml', line: 9, … }]
  * ```
  */
-export function buildDependencyGraph(workloads: readonly FluxWorkload[]): FluxDependencyGraph {
+export function buildDependencyGraph(
+  workloads: readonly FluxWorkload[],
+  options: BuildDependencyGraphOptions = {},
+): FluxDependencyGraph {
   const diagnostics: Diagnostic[] = [];
-  const byId = collectNodes(workloads, diagnostics);
+  const selected =
+    options.cluster === undefined
+      ? workloads
+      : workloads.filter(
+          (workload) => workload.cluster === undefined || workload.cluster === options.cluster,
+        );
+  const byId = collectNodes(selected, diagnostics);
   const ids = [...byId.keys()].sort(compareStrings);
 
   for (const id of ids) {
@@ -101,7 +123,7 @@ export function buildDependencyGraph(workloads: readonly FluxWorkload[]): FluxDe
 
   const nodes: FluxGraphNode[] = ids.map((id) => toGraphNode(byId.get(id)!));
   const { waves, cycles, unscheduled } = orderNodes(nodes, diagnostics);
-  return { nodes, waves, cycles, unscheduled, diagnostics: diagnostics.sort(compareDiagnostics) };
+  return { nodes, waves, cycles, unscheduled, diagnostics: dedupe(diagnostics.sort(compareDiagnostics)) };
 }
 
 /**
@@ -142,14 +164,16 @@ function collectNodes(
       continue;
     }
     for (const image of workload.images) existing.images.add(image.ref);
+    const sameCluster = existing.definitions.find((definition) => definition.cluster === workload.cluster);
     existing.definitions.push(workload);
+    if (!sameCluster) continue;
     diagnostics.push({
       file: workload.file,
       line: workload.line,
       severity: 'warning',
       code: 'duplicate-object',
       object: workload.id,
-      message: `${workload.id} is also defined at ${existing.workload.file}:${existing.workload.line}; Sluice treats both as one object and gates the images and dependencies of both.`,
+      message: `${workload.id} is also defined at ${sameCluster.file}:${sameCluster.line}${workload.cluster === undefined ? '' : ` for ${workload.cluster}`}; Sluice treats both as one object and gates the images and dependencies of both.`,
     });
   }
   return byId;
@@ -157,6 +181,13 @@ function collectNodes(
 
 function toGraphNode(node: MutableNode): FluxGraphNode {
   const { workload } = node;
+  const clusters = [
+    ...new Set(
+      node.definitions.flatMap((definition) =>
+        definition.cluster === undefined ? [] : [definition.cluster],
+      ),
+    ),
+  ].sort(compareStrings);
   return {
     id: workload.id,
     kind: workload.kind,
@@ -169,6 +200,8 @@ function toGraphNode(node: MutableNode): FluxGraphNode {
     images: [...node.images].sort(compareStrings),
     suspended: workload.suspended,
     ...(node.parent === undefined ? {} : { parent: node.parent }),
+    ...(workload.synthetic === true ? { synthetic: true } : {}),
+    ...(clusters.length > 0 ? { clusters } : {}),
     ...(workload.method === 'unresolved'
       ? { unresolvedReason: workload.unresolvedReason ?? 'the adapter could not find its images' }
       : {}),
@@ -247,4 +280,12 @@ function orderNodes(
     });
   });
   return { waves, cycles, unscheduled };
+}
+
+// The same dependsOn entry read once per cluster gives the same diagnostic: keep one.
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.filter((diagnostic, index) => {
+    const previous = diagnostics[index - 1];
+    return !previous || compareDiagnostics(previous, diagnostic) !== 0;
+  });
 }

@@ -22,6 +22,10 @@ export interface FluxGraphNode extends GraphNode {
   readonly parent?: string;
   /** Why its images could not be found, when the adapter could not find them. */
   readonly unresolvedReason?: string;
+  /** True for a root Kustomization the adapter assumed (created by bootstrap, not written in the repository). */
+  readonly synthetic?: boolean;
+  /** The clusters (entry folders) that define it, when the adapter reports them. Sorted. */
+  readonly clusters?: string[];
 }
 
 /**
