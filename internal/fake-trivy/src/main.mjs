@@ -3,6 +3,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { setInterval } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chooseFault, nextAttempt, parseFaults } from './faults.mjs';
@@ -223,7 +224,9 @@ async function runImage(values, positionals) {
       await sleep(Math.max(0, Math.min(latency, remaining)));
       return failScan(timeoutText(VERSION), 1, extra);
     }
-    await sleep(latency);
+    // The latency is the whole run, counted from process start (Node's own start-up included),
+    // so that N scans of latency L take N × L, as with a real scanner.
+    await sleep(Math.max(0, latency - (Date.now() - performance.timeOrigin)));
 
     const sources = values['image-src'] ?? ['docker', 'containerd', 'podman', 'remote'];
     const errorKind =
