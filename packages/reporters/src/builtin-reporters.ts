@@ -2,6 +2,7 @@ import { SluiceError } from '@sluice/core';
 import { z } from 'zod';
 import { REPORTER_ERROR_CODES } from './error-codes.js';
 import { jsonReporter } from './json-reporter.js';
+import { junitReporter } from './junit-reporter.js';
 import type { Reporter } from './reporter.js';
 import { sarifReporter } from './sarif-reporter.js';
 import { tableReporter } from './table-reporter.js';
@@ -25,6 +26,14 @@ const BUILTINS = {
   json: {
     options: z.strictObject({ indent: z.number().int().min(0).max(10).optional() }),
     create: jsonReporter,
+  },
+  junit: {
+    options: z.strictObject({
+      dialect: z.enum(['extended', 'junit-10', 'ant']).optional(),
+      name: z.string().min(1).optional(),
+      findingsInMessage: z.number().int().min(0).optional(),
+    }),
+    create: junitReporter,
   },
   table: {
     options: z.strictObject({

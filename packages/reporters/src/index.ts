@@ -29,6 +29,8 @@ export type {
   SarifMessage,
   SarifLevel,
 } from './sarif-types.js';
+export type { JunitDialect, JunitReporterOptions } from './junit-reporter.js';
+export { GATE_TESTCASE, OUTSIDE_FLUX_SUITE, junitReporter, renderJunit } from './junit-reporter.js';
 export type { TableReporterOptions } from './table-reporter.js';
 export { renderTable, tableReporter } from './table-reporter.js';
 export { stripControlCharacters } from './sanitize-text.js';
