@@ -1,0 +1,38 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoPath } from '@sluice/test-utils';
+import { describe, expect, it } from 'vitest';
+import { gateRepository, writeCiOutputs } from './gate.js';
+
+describe('the CI script example', () => {
+  it('blocks the example repository and writes SARIF pointing at the overlay line', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'sluice-ci-script-'));
+    const images = join(folder, 'images.json');
+    await writeFile(
+      images,
+      JSON.stringify({
+        'ghcr.io/aquasecurity/trivy-test-images:alpine-39': 'alpine-39.json.golden',
+        'ghcr.io/aquasecurity/trivy-test-images:sle-micro-rancher-5.4_ndb': 'sl-micro-rancher5.4.json.golden',
+        'ghcr.io/aquasecurity/trivy-test-images:ubuntu-1804': 'ubuntu-1804.json.golden',
+      }),
+    );
+    const report = await gateRepository(repoPath('examples/flux-repo'), {
+      trivyPath: repoPath('internal/fake-trivy/trivy'),
+      env: { PATH: process.env.PATH, FAKE_TRIVY_IMAGES: images, HOME: folder },
+      cache: false,
+    });
+    expect(report.verdict).toBe('blocked');
+    expect(report.objects.filter((object) => object.status !== 'pass').map((object) => [object.id, object.status])).toEqual([
+      ['Kustomization/flux-system/apps', 'blocked'],
+      ['Kustomization/flux-system/monitoring', 'blocked-upstream'],
+    ]);
+    expect(report.scanner).toMatchObject({ name: 'trivy', version: '0.74.0' });
+
+    expect(await writeCiOutputs(report, folder)).toBe(1);
+    const sarif = await readFile(join(folder, 'sluice.sarif'), 'utf8');
+    expect(sarif).toContain('"uri": "apps/production/kustomization.yaml"');
+    expect(await readFile(join(folder, 'sluice.md'), 'utf8')).toContain('Kustomization/flux-system/apps');
+  });
+});
