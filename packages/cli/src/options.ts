@@ -17,7 +17,13 @@ export interface OptionSpec {
 
 /** Every option of every command, with its help text. One table, so help and parsing agree. */
 export const OPTIONS = {
-  format: { type: 'string', short: 'f', multiple: true, value: 'NAME[=FILE]', help: 'output format' },
+  format: {
+    type: 'string',
+    short: 'f',
+    multiple: true,
+    value: 'NAME[=FILE]',
+    help: 'output format, to stdout or to FILE; repeat for several',
+  },
   reporter: {
     type: 'string',
     multiple: true,
