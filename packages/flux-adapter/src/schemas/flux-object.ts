@@ -7,6 +7,7 @@ import {
   SOURCE_EXTENSIONS_GROUP,
   SOURCE_GROUP,
   SOURCE_SPECS,
+  sourceSpecSchema,
   type SourceKind,
 } from './sources.js';
 
@@ -111,7 +112,8 @@ export function readFluxObject(value: unknown): FluxObjectResult {
   if (!meta.success)
     return { status: 'invalid', kind, name: '', reason: describeIssues('metadata', meta.error) };
   if (!name) return { status: 'invalid', kind, name: '', reason: 'metadata.name is missing' };
-  const spec = schema.safeParse(record.spec);
+  // Kubernetes treats a null field (`postBuild:` with every line commented out) as absent.
+  const spec = schema.safeParse(withoutNulls(record.spec));
   if (!spec.success) return { status: 'invalid', kind, name, reason: describeIssues('spec', spec.error) };
   const base: FluxObjectBase = {
     apiVersion,
@@ -132,7 +134,9 @@ function specSchema(group: string, kind: string, version: string): z.ZodType | '
     return HELM_RELEASE_SPECS[version as keyof typeof HELM_RELEASE_SPECS] ?? 'unsupported';
   }
   if (group === SOURCE_GROUP && kind in SOURCE_SPECS) {
-    return SOURCE_VERSIONS[kind]?.includes(version) ? SOURCE_SPECS[kind as SourceKind] : 'unsupported';
+    return SOURCE_VERSIONS[kind]?.includes(version)
+      ? sourceSpecSchema(kind as SourceKind, version)
+      : 'unsupported';
   }
   if (group === SOURCE_EXTENSIONS_GROUP && kind === 'ArtifactGenerator') {
     return version === 'v1beta1' ? ArtifactGeneratorSpec : 'unsupported';
@@ -145,4 +149,14 @@ function describeIssues(prefix: string, error: z.ZodError): string {
     .slice(0, 3)
     .map((issue) => `${[prefix, ...issue.path.map(String)].join('.')}: ${issue.message}`)
     .join('; ');
+}
+
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, item]) => item !== null)
+      .map(([key, item]) => [key, withoutNulls(item)]),
+  );
 }

@@ -62,7 +62,14 @@ export const KustomizationSpecV1beta2 = z
 export const KustomizationSpecV1beta1 = z
   .object({
     ...baseSpec,
-    postBuild: PostBuild.omit({ substituteStrategy: true }).optional(),
+    postBuild: z
+      .object({
+        substitute: z.record(z.string(), z.string()).optional(),
+        /** v1beta1 has no `optional`: every reference must exist. */
+        substituteFrom: z.array(z.object({ kind: z.string(), name: z.string() }).loose()).optional(),
+      })
+      .loose()
+      .optional(),
     patchesStrategicMerge: z.array(z.unknown()).optional(),
     patchesJson6902: z.array(JSON6902Patch).optional(),
   })

@@ -38,12 +38,16 @@ export const OCIRepositorySpec = z
 /** `HelmRepository.spec` fields Sluice reads (v1, v1beta2, v1beta1). */
 export const HelmRepositorySpec = z.object({ url: z.string(), type: z.string().optional() }).loose();
 
+/** `HelmRepository.spec` fields Sluice reads in v1beta1 (no `type` yet). */
+export const HelmRepositorySpecV1beta1 = HelmRepositorySpec.omit({ type: true });
+
 /** `HelmChart.spec` fields Sluice reads (v1, v1beta2, v1beta1). */
 export const HelmChartSpec = z
   .object({
     chart: z.string(),
     version: z.string().optional(),
-    sourceRef: CrossNamespaceSourceReference,
+    /** A HelmChart's source is always in its own namespace. */
+    sourceRef: z.object({ apiVersion: z.string().optional(), kind: z.string(), name: z.string() }).loose(),
     valuesFiles: z.array(z.string()).optional(),
   })
   .loose();
@@ -98,3 +102,9 @@ export const SOURCE_SPECS = {
 
 /** A Flux source kind Sluice knows. */
 export type SourceKind = keyof typeof SOURCE_SPECS;
+
+/** The spec schema of a source kind in one API version. */
+export function sourceSpecSchema(kind: SourceKind, version: string): z.ZodType {
+  if (kind === 'HelmRepository' && version === 'v1beta1') return HelmRepositorySpecV1beta1;
+  return SOURCE_SPECS[kind];
+}
