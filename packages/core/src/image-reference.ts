@@ -122,6 +122,20 @@ export function parseImageReference(text: string): ImageRef {
  * malformed digests, leading separators and everything else the grammar refuses.
  */
 export function tryParseImageReference(text: string): ImageReferenceResult {
+  // Repositories repeat the same references many times; results are immutable, so share them.
+  let result = CACHE.get(text);
+  if (result === undefined) {
+    result = Object.freeze(parseUncached(text));
+    if (CACHE.size >= CACHE_LIMIT) CACHE.clear();
+    CACHE.set(text, result);
+  }
+  return result;
+}
+
+const CACHE = new Map<string, ImageReferenceResult>();
+const CACHE_LIMIT = 10_000;
+
+function parseUncached(text: string): ImageReferenceResult {
   if (text === '') return fail('name-empty', 'repository name must have at least one component');
   const precheck = checkCharacters(text);
   if (precheck) return precheck;
@@ -144,7 +158,7 @@ export function tryParseImageReference(text: string): ImageReferenceResult {
   const familiarName = familiarizeName(registry, repository);
   return {
     ok: true,
-    ref: {
+    ref: Object.freeze({
       registry,
       repository,
       ...(effectiveTag === undefined ? {} : { tag: effectiveTag }),
@@ -154,7 +168,7 @@ export function tryParseImageReference(text: string): ImageReferenceResult {
       normalized: join(name, effectiveTag, digest),
       familiarName,
       familiar: join(familiarName, tag, digest),
-    },
+    }),
   };
 }
 

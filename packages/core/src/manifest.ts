@@ -140,14 +140,18 @@ export function toManifestDocument(document: YamlDocument): ManifestDocument | u
   const metadata = isPlainObject(value.metadata) ? value.metadata : undefined;
   const name = typeof metadata?.name === 'string' ? metadata.name : '';
   const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
-  return {
-    ...document,
+  const manifest: ManifestDocument = {
+    file: document.file,
+    index: document.index,
+    line: document.line,
+    value,
+    positions: document.positions,
     apiVersion,
     kind,
     name,
-    ...(namespace === undefined ? {} : { namespace }),
     object: value as KubernetesObject,
   };
+  return namespace === undefined ? manifest : { ...manifest, namespace };
 }
 
 /** True for a non-null, non-array object. */

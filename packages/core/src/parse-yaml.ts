@@ -88,43 +88,48 @@ function loadDocuments(
   baseOffset: number,
   firstIndex: number,
 ): YamlDocument[] {
-  // The listener runs for every node, so its bookkeeping lives in flat arrays: no object per
-  // node. A node's finished children sit at the end of childValues/childOffsets from the
-  // index in frameStarts; when the node closes they are recorded and popped.
+  // The listener runs twice for every node, so its bookkeeping lives in flat arrays used as
+  // stacks with explicit heights: no object per node, no array resizing. A node's finished
+  // children sit on the child stack from the height saved when it opened; when it closes they
+  // are recorded and dropped.
   const openOffsets: number[] = [];
   const frameStarts: number[] = [];
+  let depth = 0;
   const childValues: unknown[] = [];
   const childOffsets: number[] = [];
+  let height = 0;
   const roots: unknown[] = [];
   const rootOffsets: number[] = [];
   const values = yaml.loadAll(text, undefined, {
     schema: SCHEMA,
     listener(event, state) {
       if (event === 'open') {
-        openOffsets.push(state.position + baseOffset);
-        frameStarts.push(childValues.length);
+        openOffsets[depth] = state.position + baseOffset;
+        frameStarts[depth] = height;
+        depth += 1;
         return;
       }
-      const offset = openOffsets.pop();
-      const start = frameStarts.pop();
-      if (offset === undefined || start === undefined) return;
+      if (depth === 0) return;
+      depth -= 1;
+      const offset = openOffsets[depth]!;
+      const start = frameStarts[depth]!;
       const value: unknown = state.result;
-      const end = childValues.length;
-      if (end > start) {
+      if (height > start) {
         // A flow collection in block context closes twice: the outer node's only child is
         // the collection itself, whose positions are already recorded.
-        const wrapper = end - start === 1 && childValues[start] === value;
+        const wrapper = height - start === 1 && childValues[start] === value;
         if (!wrapper && typeof value === 'object' && value !== null) {
-          if (state.kind === 'mapping')
-            recordMapping(positions, value, childValues, childOffsets, start, end);
-          else if (state.kind === 'sequence') positions.setOffsets(value, childOffsets.slice(start, end));
+          const kind = state.kind;
+          if (kind === 'mapping' || kind === 'sequence') {
+            positions.appendContainer(value, childValues, childOffsets, start, height, kind === 'mapping');
+          }
         }
-        childValues.length = start;
-        childOffsets.length = start;
+        height = start;
       }
-      if (frameStarts.length > 0) {
-        childValues.push(value);
-        childOffsets.push(offset);
+      if (depth > 0) {
+        childValues[height] = value;
+        childOffsets[height] = offset;
+        height += 1;
       } else {
         roots.push(value);
         rootOffsets.push(offset);
@@ -142,23 +147,6 @@ function loadDocuments(
       positions,
     };
   });
-}
-
-/** Records the value offsets of a mapping whose children alternate key, value. */
-function recordMapping(
-  positions: YamlPositions,
-  mapping: object,
-  values: readonly unknown[],
-  offsets: readonly number[],
-  start: number,
-  end: number,
-): void {
-  const entries: (string | number)[] = [];
-  for (let index = start; index + 1 < end; index += 2) {
-    const key = values[index];
-    if (typeof key === 'string' || typeof key === 'number') entries.push(String(key), offsets[index + 1]!);
-  }
-  positions.setEntries(mapping, entries);
 }
 
 function syntaxDiagnostic(error: unknown, file: string, lines: LineIndex, baseOffset: number): Diagnostic {

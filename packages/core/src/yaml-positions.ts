@@ -7,9 +7,18 @@ import { LineIndex } from './source-text.js';
  * resolved to line and column only when asked, so that recording them costs almost nothing.
  */
 export class YamlPositions {
-  // Per container: for a sequence, the offset of each item by index; for a mapping, a flat
-  // list of key, offset pairs (few keys per mapping: a scan beats a Map per container).
-  readonly #offsets = new WeakMap<object, (string | number)[]>();
+  // The parser appends to a flat log while it reads: per container, the range of its entries;
+  // per entry, the key (a mapping key as a string, or a sequence index) and the offset. The
+  // lookup index from container to range is built on the first question, so files nobody
+  // asks about never pay for it.
+  readonly #containers: object[] = [];
+  readonly #rangeStarts: number[] = [];
+  readonly #keys: (string | number)[] = [];
+  readonly #offsets: number[] = [];
+  #index: Map<object, number> | undefined;
+  // Positions recorded one by one, and clones that answer like their original.
+  readonly #recorded = new WeakMap<object, Map<string | number, number>>();
+  readonly #aliases = new WeakMap<object, object>();
   readonly #lines: LineIndex;
 
   constructor(text: string) {
@@ -18,33 +27,44 @@ export class YamlPositions {
 
   /** @internal Records that `container[key]` starts (before whitespace) at `offset`. */
   record(container: object, key: string | number, offset: number): void {
-    let entries = this.#offsets.get(container);
-    if (!entries) {
-      entries = [];
-      this.#offsets.set(container, entries);
+    let offsets = this.#recorded.get(container);
+    if (!offsets) {
+      offsets = new Map();
+      this.#recorded.set(container, offsets);
     }
-    if (Array.isArray(container) && typeof key === 'number') {
-      entries[key] = offset;
-      return;
-    }
-    const name = String(key);
-    for (let index = 0; index < entries.length; index += 2) {
-      if (entries[index] === name) {
-        entries[index + 1] = offset;
-        return;
+    offsets.set(Array.isArray(container) && typeof key === 'number' ? key : String(key), offset);
+  }
+
+  /**
+   * @internal Appends the entries of one container to the log: `keys[from..to)` with their
+   * `offsets`, every second element starting at `from` when `pairs` (a mapping's children
+   * alternate key, value), else every element with its index (a sequence).
+   */
+  appendContainer(
+    container: object,
+    children: readonly unknown[],
+    offsets: readonly number[],
+    from: number,
+    to: number,
+    pairs: boolean,
+  ): void {
+    this.#containers.push(container);
+    this.#rangeStarts.push(this.#keys.length);
+    if (pairs) {
+      for (let index = from; index + 1 < to; index += 2) {
+        const key = children[index];
+        if (typeof key === 'string') this.#keys.push(key);
+        else if (typeof key === 'number') this.#keys.push(String(key));
+        else continue;
+        this.#offsets.push(offsets[index + 1]!);
+      }
+    } else {
+      for (let index = from; index < to; index += 1) {
+        this.#keys.push(index - from);
+        this.#offsets.push(offsets[index]!);
       }
     }
-    entries.push(name, offset);
-  }
-
-  /** @internal Records the offsets of a mapping's values as key, offset pairs (keys as strings). */
-  setEntries(mapping: object, entries: (string | number)[]): void {
-    this.#offsets.set(mapping, entries);
-  }
-
-  /** @internal Records the offsets of a sequence's items, by index. */
-  setOffsets(sequence: object, offsets: number[]): void {
-    this.#offsets.set(sequence, offsets);
+    this.#index = undefined;
   }
 
   /**
@@ -52,30 +72,36 @@ export class YamlPositions {
    * whitespace, comments, anchors and tags, and after an opening quote.
    */
   positionOf(container: object, key: string | number): SourcePosition | undefined {
-    const offset = this.#offsetOf(container, key);
+    const offset = this.#offsetOf(this.#aliases.get(container) ?? container, key);
     if (offset === undefined) return undefined;
     return this.#lines.positionAt(skipToContent(this.#lines.text, offset));
   }
 
   #offsetOf(container: object, key: string | number): number | undefined {
-    const entries = this.#offsets.get(container);
-    if (!entries) return undefined;
-    if (Array.isArray(container) && typeof key === 'number') {
-      const offset = entries[key];
-      return typeof offset === 'number' ? offset : undefined;
-    }
-    const name = String(key);
-    // The last occurrence wins, as it does for the parsed value of a duplicate key.
-    for (let index = entries.length - 2; index >= 0; index -= 2) {
-      if (entries[index] === name) return entries[index + 1] as number;
+    const wanted = Array.isArray(container) && typeof key === 'number' ? key : String(key);
+    const recorded = this.#recorded.get(container)?.get(wanted);
+    if (recorded !== undefined) return recorded;
+    const position = this.#lookup().get(container);
+    if (position === undefined) return undefined;
+    const end = this.#rangeStarts[position + 1] ?? this.#keys.length;
+    // The last occurrence wins, as it does for the parsed value.
+    for (let index = end - 1; index >= this.#rangeStarts[position]!; index -= 1) {
+      if (this.#keys[index] === wanted) return this.#offsets[index];
     }
     return undefined;
   }
 
+  #lookup(): Map<object, number> {
+    if (!this.#index) {
+      this.#index = new Map();
+      for (const [position, container] of this.#containers.entries()) this.#index.set(container, position);
+    }
+    return this.#index;
+  }
+
   /** Copies the positions recorded for `from` so that `to` (a clone) answers the same. */
   copy(from: object, to: object): void {
-    const entries = this.#offsets.get(from);
-    if (entries) this.#offsets.set(to, entries);
+    this.#aliases.set(to, this.#aliases.get(from) ?? from);
   }
 
   /** The position of a raw character offset in the same text. */
