@@ -1,8 +1,10 @@
 import { SluiceError } from '@sluice/core';
 import { z } from 'zod';
 import { REPORTER_ERROR_CODES } from './error-codes.js';
+import { graphReporter } from './graph-reporter.js';
 import { jsonReporter } from './json-reporter.js';
 import { junitReporter } from './junit-reporter.js';
+import { markdownReporter } from './markdown-reporter.js';
 import type { Reporter } from './reporter.js';
 import { sarifReporter } from './sarif-reporter.js';
 import { tableReporter } from './table-reporter.js';
@@ -10,6 +12,15 @@ import { tableReporter } from './table-reporter.js';
 // Options of built-ins come from config files (an edge), so they are validated here.
 const positiveInt = z.number().int().positive();
 const BUILTINS = {
+  markdown: {
+    options: z.strictObject({
+      maxLength: positiveInt.optional(),
+      title: z.string().min(1).optional(),
+      detailsUrl: z.url({ protocol: /^https?$/ }).optional(),
+      graph: z.boolean().optional(),
+    }),
+    create: markdownReporter,
+  },
   sarif: {
     options: z.strictObject({
       category: z.string().min(1).optional(),
@@ -22,6 +33,13 @@ const BUILTINS = {
       indent: z.number().int().min(0).max(10).optional(),
     }),
     create: sarifReporter,
+  },
+  graph: {
+    options: z.strictObject({
+      format: z.enum(['mermaid', 'dot']).optional(),
+      direction: z.enum(['LR', 'TB']).optional(),
+    }),
+    create: graphReporter,
   },
   json: {
     options: z.strictObject({ indent: z.number().int().min(0).max(10).optional() }),

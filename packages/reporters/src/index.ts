@@ -31,6 +31,16 @@ export type {
 } from './sarif-types.js';
 export type { JunitDialect, JunitReporterOptions } from './junit-reporter.js';
 export { GATE_TESTCASE, OUTSIDE_FLUX_SUITE, junitReporter, renderJunit } from './junit-reporter.js';
+export type { MarkdownReporterOptions } from './markdown-reporter.js';
+export { GITHUB_COMMENT_LIMIT, markdownReporter, renderMarkdown } from './markdown-reporter.js';
+export type { GraphReporterOptions } from './graph-reporter.js';
+export { graphReporter } from './graph-reporter.js';
+export type { MermaidGraphOptions } from './mermaid.js';
+export { escapeMermaidLabel, renderMermaidGraph } from './mermaid.js';
+export type { DotGraphOptions } from './dot.js';
+export { escapeDotString, renderDotGraph } from './dot.js';
+export { escapeHtml, escapeMarkdown } from './escape-markdown.js';
+export { escapeXmlAttribute, escapeXmlText } from './escape-xml.js';
 export type { TableReporterOptions } from './table-reporter.js';
 export { renderTable, tableReporter } from './table-reporter.js';
-export { stripControlCharacters } from './sanitize-text.js';
+export { stripControlCharacters, toOneLine } from './sanitize-text.js';

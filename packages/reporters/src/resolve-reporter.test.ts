@@ -78,6 +78,12 @@ describe('resolveReporter', () => {
     );
     expect(error.message).toContain('maxResults');
     await expectError(resolveReporter(['json', { colour: true }]), 'SLUICE_REPORTER_INVALID_OPTIONS');
+    await expectError(
+      resolveReporter(['markdown', { detailsUrl: 'javascript:alert(1)' }]),
+      'SLUICE_REPORTER_INVALID_OPTIONS',
+    );
+    const dot = await resolveReporter(['graph', { format: 'dot' }]);
+    expect(dot.fileExtension).toBe('.dot');
   });
 
   it('accepts a reporter object as is', async () => {

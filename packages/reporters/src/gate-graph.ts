@@ -1,0 +1,78 @@
+import type { GateReport, ObjectStatus } from '@sluice/core';
+import { compareStrings } from '@sluice/core';
+
+/** The status a graph node is drawn with: a gate status, or `missing` for a dangling reference. */
+export type GraphNodeStatus = ObjectStatus | 'missing';
+
+/** A node to draw: a synthetic safe id (`n0`, `n1`, …), the object id as label, its status. */
+export interface DrawNode {
+  readonly key: string;
+  readonly id: string;
+  readonly status: GraphNodeStatus;
+}
+
+/** An edge to draw: `dependsOn` (from must be applied before to) or `manages` (parent creates child). */
+export interface DrawEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly kind: 'dependsOn' | 'manages';
+}
+
+/** Colours per status, shared by Mermaid and DOT. */
+export const STATUS_COLORS: Readonly<
+  Record<GraphNodeStatus, { fill: string; stroke: string; text: string }>
+> = {
+  pass: { fill: '#d1e7dd', stroke: '#0f5132', text: '#0f5132' },
+  blocked: { fill: '#f8d7da', stroke: '#842029', text: '#842029' },
+  'blocked-upstream': { fill: '#ffe5d0', stroke: '#984c0c', text: '#984c0c' },
+  unknown: { fill: '#fff3cd', stroke: '#997404', text: '#664d03' },
+  suspended: { fill: '#e2e3e5', stroke: '#41464b', text: '#41464b' },
+  missing: { fill: '#ffffff', stroke: '#6c757d', text: '#6c757d' },
+};
+
+/**
+ * The nodes and edges of the Flux dependency graph with each node's gate status. Node keys are
+ * generated (`n<index>` in id order), so no manifest text ever becomes a graph identifier.
+ * Without a graph in the report, the objects are drawn without edges.
+ */
+export function buildDrawGraph(report: GateReport): { nodes: DrawNode[]; edges: DrawEdge[] } {
+  const status = new Map(report.objects.map((object) => [object.id, object.status] as const));
+  const graphNodes = report.graph?.nodes ?? [];
+  const ids = new Set<string>([
+    ...graphNodes.map((node) => node.id),
+    ...report.objects.map((object) => object.id),
+  ]);
+  for (const node of graphNodes) for (const target of [...node.dependsOn, ...node.manages]) ids.add(target);
+  const sorted = [...ids].sort(compareStrings);
+  const keys = new Map(sorted.map((id, index) => [id, `n${index}`] as const));
+  const known = new Set([...graphNodes.map((node) => node.id), ...report.objects.map((object) => object.id)]);
+  const suspended = new Set(graphNodes.filter((node) => node.suspended).map((node) => node.id));
+  const nodes = sorted.map((id): DrawNode => ({
+    key: keys.get(id) ?? '',
+    id,
+    status: status.get(id) ?? (suspended.has(id) ? 'suspended' : known.has(id) ? 'pass' : 'missing'),
+  }));
+  const edges: DrawEdge[] = [];
+  for (const node of graphNodes) {
+    for (const dependency of node.dependsOn) {
+      edges.push({ from: keys.get(dependency) ?? '', to: keys.get(node.id) ?? '', kind: 'dependsOn' });
+    }
+    for (const child of node.manages) {
+      edges.push({ from: keys.get(node.id) ?? '', to: keys.get(child) ?? '', kind: 'manages' });
+    }
+  }
+  const seen = new Set<string>();
+  const unique = edges.filter((edge) => {
+    const key = `${edge.kind} ${edge.from} ${edge.to}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  unique.sort(
+    (a, b) =>
+      compareStrings(a.kind, b.kind) ||
+      Number(a.from.slice(1)) - Number(b.from.slice(1)) ||
+      Number(a.to.slice(1)) - Number(b.to.slice(1)),
+  );
+  return { nodes, edges: unique };
+}
