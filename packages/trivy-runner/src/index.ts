@@ -33,3 +33,5 @@ export { createCacheKey, createMemoryCache, CACHE_FORMAT_VERSION } from './cache
 export type { Cache, CachedScan, CacheKeyParts } from './cache.js';
 export { createFsCache } from './fs-cache.js';
 export { createCache } from './create-cache.js';
+export { createRedisCache, CACHE_UNAVAILABLE } from './redis-cache.js';
+export type { RedisCacheOptions } from './redis-cache.js';

@@ -16,7 +16,7 @@ export function secretValues(env: Readonly<Record<string, string | undefined>>):
  * `***`. Longer secrets first, so that a secret containing another is removed whole.
  */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let result = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, `$1${REDACTED}@`);
+  let result = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi, `$1${REDACTED}@`);
   for (const secret of [...new Set(secrets)]
     .filter((value) => value.length >= 4)
     .sort((a, b) => b.length - a.length)) {

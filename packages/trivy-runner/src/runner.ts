@@ -68,6 +68,8 @@ export interface TrivyRunner {
 }
 
 interface BatchState {
+  /** Cache problems already reported in this batch (one warning per kind of problem). */
+  readonly warned: Set<string>;
   readonly signal: AbortSignal;
   readonly timedOut: () => boolean;
   readonly emit: (event: ScanEvent) => void;
@@ -151,16 +153,23 @@ export function createTrivyRunner(options: TrivyRunnerOptions = {}): TrivyRunner
     }
   }
 
+  function warnCache(state: BatchState, operation: 'read' | 'write', error: unknown): void {
+    if (state.warned.has(operation)) return;
+    state.warned.add(operation);
+    const message = redactSecrets((error as Error).message, secrets);
+    state.emit({
+      type: 'warning',
+      code: 'cache-unavailable',
+      message: `The result cache could not ${operation} (${message}); scanning continues without it.`,
+    });
+  }
+
   async function cacheGet(key: string, state: BatchState): Promise<CachedScan | undefined> {
     if (!cache) return undefined;
     try {
       return await cache.get(key);
     } catch (error) {
-      state.emit({
-        type: 'warning',
-        code: 'cache-unavailable',
-        message: `Result cache read failed: ${(error as Error).message}`,
-      });
+      warnCache(state, 'read', error);
       return undefined;
     }
   }
@@ -175,11 +184,7 @@ export function createTrivyRunner(options: TrivyRunnerOptions = {}): TrivyRunner
     try {
       await cache.set(key, value, ttlMs);
     } catch (error) {
-      state.emit({
-        type: 'warning',
-        code: 'cache-unavailable',
-        message: `Result cache write failed: ${(error as Error).message}`,
-      });
+      warnCache(state, 'write', error);
     }
   }
 
@@ -196,6 +201,7 @@ export function createTrivyRunner(options: TrivyRunnerOptions = {}): TrivyRunner
     const signal = signals.length > 0 ? AbortSignal.any(signals) : new AbortController().signal;
     const handlers = [resolved.onEvent, batch.onEvent].filter((handler) => handler !== undefined);
     const state: BatchState = {
+      warned: new Set(),
       signal,
       timedOut: () =>
         timeoutSignal?.aborted === true && !signals.some((s) => s !== timeoutSignal && s.aborted),
