@@ -82,7 +82,9 @@ export async function processHelmRelease(
     workload.chart = `${chart.chart}${chart.version ? `@${chart.version}` : ''}`;
   } else if (hr.chartRef) {
     workload.source = `${hr.chartRef.kind}/${hr.chartRef.namespace ?? namespace}/${hr.chartRef.name}`;
-    workload.chart = workload.source;
+    workload.chart =
+      sourceUrl(context, hr.chartRef.kind, hr.chartRef.namespace ?? namespace, hr.chartRef.name) ??
+      workload.source;
   }
   const found: ValuesImage[] = [];
   const valuesFrom = spec.valuesFrom;
@@ -226,4 +228,16 @@ function postRendererImages(
     }
   }
   return out;
+}
+
+/** The `spec.url` of a source written in the repository (an OCIRepository's `oci://…`), if found. */
+function sourceUrl(context: LoadContext, kind: string, namespace: string, name: string): string | undefined {
+  const candidates = context.scan.fluxObjects.filter(
+    (raw) => raw.object.kind === kind && raw.object.name === name,
+  );
+  const match =
+    candidates.find((raw) => raw.object.namespace === namespace) ??
+    (candidates.length === 1 ? candidates[0] : undefined);
+  const url = (match?.object.spec as { url?: unknown } | undefined)?.url;
+  return typeof url === 'string' ? url : undefined;
 }
