@@ -1,5 +1,5 @@
 import type { ImageVerdict, ObjectResult, Policy } from '@sluice/core';
-import { resolvePolicy } from '@sluice/core';
+import { compareStrings, resolvePolicy } from '@sluice/core';
 import type { FluxGraphNode } from '../graph/types.js';
 
 /** The graph the gate needs: nodes with their dependencies, images and (optionally) locations. */
@@ -55,8 +55,8 @@ interface Own {
  *   default, failing closed) the object blocks like a failing one, and so does everything that
  *   depends on it; with `'warn'` it blocks nothing.
  * - `blocked-upstream`: it depends, directly or through other objects, on a `blocked` or blocking
- *   `unknown` object; `chain` is the shortest `dependsOn` path from it to that object (ties go to
- *   the first path in id order).
+ *   `unknown` object; `chain` is a shortest `dependsOn` path from it to that object (ties broken
+ *   deterministically: breadth-first from the blocking objects in id order).
  * - `suspended`: `spec.suspend: true`. Flux applies nothing of it, so its own images block
  *   nothing; a block from further upstream still passes through it to its dependents.
  * - `pass`: none of the above.
@@ -81,83 +81,77 @@ export function computeGate(
   policy: Policy = {},
   options: ComputeGateOptions = {},
 ): GateResult {
-  const nodes = [...graph.nodes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const indexOf = new Map(nodes.map((node, index) => [node.id, index]));
+  const nodes = isSortedById(graph.nodes)
+    ? graph.nodes
+    : [...graph.nodes].sort((a, b) => compareStrings(a.id, b.id));
+  const indexOf = new Map<string, number>();
+  nodes.forEach((node, index) => indexOf.set(node.id, index));
   const verdictOf =
     typeof verdicts === 'function' ? verdicts : (ref: string): ImageVerdict | undefined => verdicts.get(ref);
 
-  const own: Own[] = nodes.map((node) => {
-    const result: Own = { failing: [], unknownBlocking: [], unknownWarning: [] };
-    for (const ref of [...node.images].sort()) {
-      const verdict = verdictOf(ref, node.id) ?? 'unknown';
-      if (verdict === 'fail') result.failing.push(ref);
-      else if (verdict === 'unknown') {
-        const onScanError = resolvePolicy(policy, { image: ref, object: node.id }).onScanError;
-        (onScanError === 'block' ? result.unknownBlocking : result.unknownWarning).push(ref);
-      }
+  const own: (Own | undefined)[] = new Array<Own | undefined>(nodes.length);
+  const isRoot = new Uint8Array(nodes.length);
+  nodes.forEach((node, index) => {
+    const result = classifyImages(node, verdictOf, policy);
+    own[index] = result;
+    if (result && !node.suspended && (result.failing.length > 0 || result.unknownBlocking.length > 0)) {
+      isRoot[index] = 1;
     }
-    return result;
   });
-  const isRoot = (index: number): boolean =>
-    !nodes[index]!.suspended && (own[index]!.failing.length > 0 || own[index]!.unknownBlocking.length > 0);
 
   // Multi-source breadth-first search from every root cause along "is depended on by" edges:
   // the first visit of a node is along a shortest chain, and sorted sources and neighbours make
   // the chosen chain deterministic.
-  const dependents: number[][] = nodes.map(() => []);
-  nodes.forEach((node, index) => {
-    for (const id of node.dependsOn) {
-      const target = indexOf.get(id);
-      if (target !== undefined) dependents[target]!.push(index);
-    }
-  });
+  const dependents = dependentsOf(nodes, indexOf);
   const next = new Int32Array(nodes.length).fill(-2);
   const queue: number[] = [];
   for (let index = 0; index < nodes.length; index += 1) {
-    if (isRoot(index)) {
+    if (isRoot[index]) {
       next[index] = -1;
       queue.push(index);
     }
   }
   for (let head = 0; head < queue.length; head += 1) {
     const node = queue[head]!;
-    for (const dependent of dependents[node]!) {
+    for (let edge = dependents.offsets[node]!; edge < dependents.offsets[node + 1]!; edge += 1) {
+      const dependent = dependents.targets[edge]!;
       if (next[dependent] !== -2) continue;
       next[dependent] = node;
       queue.push(dependent);
     }
   }
 
-  const unscheduled = new Set(graph.unscheduled ?? []);
-  const objects: ObjectResult[] = [];
+  const unscheduled =
+    graph.unscheduled && graph.unscheduled.length > 0 ? new Set(graph.unscheduled) : undefined;
+  const imageReasons = options.imageReasons;
+  const objects: ObjectResult[] = new Array<ObjectResult>(nodes.length);
   const blocking: string[] = [];
   nodes.forEach((node, index) => {
-    const mine = own[index]!;
-    const chain = next[index]! >= 0 ? chainFrom(index, next).map((step) => nodes[step]!.id) : undefined;
+    const mine = own[index] ?? NO_PROBLEMS;
+    const chain = next[index]! >= 0 ? chainFrom(index, next, nodes) : undefined;
     const reasons: string[] = [];
     let status: ObjectResult['status'];
-    const describe = (ref: string, what: string): string => {
-      const extra = options.imageReasons?.get(ref) ?? [];
-      return extra.length > 0 ? `${ref} ${what}: ${extra.join(' ')}` : `${ref} ${what}.`;
-    };
     if (node.suspended) {
       status = 'suspended';
-      reasons.push(
-        'spec.suspend is true: Flux applies nothing of it, so its own images block nothing downstream.',
-      );
-      for (const ref of mine.failing) reasons.push(describe(ref, 'fails the policy and would block it'));
-      for (const ref of mine.unknownBlocking)
-        reasons.push(describe(ref, 'could not be scanned and would block it'));
+      reasons.push(SUSPENDED_REASON);
+      for (const ref of mine.failing)
+        reasons.push(describe(ref, 'fails the policy and would block it', imageReasons));
+      for (const ref of mine.unknownBlocking) {
+        reasons.push(describe(ref, 'could not be scanned and would block it', imageReasons));
+      }
       if (chain) reasons.push(upstreamReason(chain));
     } else if (mine.failing.length > 0) {
       status = 'blocked';
-      for (const ref of mine.failing) reasons.push(describe(ref, 'fails the policy'));
-      for (const ref of mine.unknownBlocking)
-        reasons.push(describe(ref, 'could not be scanned (failing closed)'));
+      for (const ref of mine.failing) reasons.push(describe(ref, 'fails the policy', imageReasons));
+      for (const ref of mine.unknownBlocking) {
+        reasons.push(describe(ref, 'could not be scanned (failing closed)', imageReasons));
+      }
     } else if (mine.unknownBlocking.length > 0) {
       status = 'unknown';
       for (const ref of mine.unknownBlocking) {
-        reasons.push(describe(ref, 'could not be scanned; failing closed, it blocks (onScanError: block)'));
+        reasons.push(
+          describe(ref, 'could not be scanned; failing closed, it blocks (onScanError: block)', imageReasons),
+        );
       }
     } else if (chain) {
       status = 'blocked-upstream';
@@ -166,45 +160,113 @@ export function computeGate(
       status = 'unknown';
     } else {
       status = 'pass';
-      reasons.push(
-        node.images.length === 0
-          ? 'It deploys no images that Sluice found.'
-          : node.images.length === 1
-            ? 'Its image passes the policy.'
-            : `All ${node.images.length} of its images pass the policy.`,
-      );
+      reasons.push(passReason(node.images.length));
     }
     for (const ref of mine.unknownWarning) {
-      reasons.push(describe(ref, 'could not be scanned; it blocks nothing (onScanError: warn)'));
+      reasons.push(
+        describe(ref, 'could not be scanned; it blocks nothing (onScanError: warn)', imageReasons),
+      );
     }
     if (node.unresolvedReason !== undefined) {
       reasons.push(
         `Its images could not all be found (${node.unresolvedReason}); the gate covers only those found.`,
       );
     }
-    if (unscheduled.has(node.id))
-      reasons.push('It is in or behind a dependsOn cycle: Flux never applies it.');
-    const blocks =
+    if (unscheduled?.has(node.id)) reasons.push(CYCLE_REASON);
+    if (
       status === 'blocked' ||
       status === 'blocked-upstream' ||
-      (status === 'unknown' && mine.unknownBlocking.length > 0);
-    if (blocks) blocking.push(node.id);
-    objects.push({
+      (status === 'unknown' && mine.unknownBlocking.length > 0)
+    ) {
+      blocking.push(node.id);
+    }
+    const result: { -readonly [K in keyof ObjectResult]: ObjectResult[K] } = {
       id: node.id,
       status,
       reasons,
-      images: [...node.images].sort(),
-      ...(status === 'blocked-upstream' && chain ? { chain } : {}),
-      ...(node.file === undefined ? {} : { file: node.file }),
-      ...(node.line === undefined ? {} : { line: node.line }),
-    });
+      images: isSorted(node.images) ? node.images.slice() : [...node.images].sort(compareStrings),
+    };
+    if (status === 'blocked-upstream' && chain) result.chain = chain;
+    if (node.file !== undefined) result.file = node.file;
+    if (node.line !== undefined) result.line = node.line;
+    objects[index] = result;
   });
   return { verdict: blocking.length > 0 ? 'blocked' : 'pass', objects, blocking };
 }
 
-function chainFrom(start: number, next: Int32Array): number[] {
-  const chain = [start];
-  for (let step = next[start]!; step >= 0; step = next[step]!) chain.push(step);
+const NO_PROBLEMS: Own = { failing: [], unknownBlocking: [], unknownWarning: [] };
+const SUSPENDED_REASON =
+  'spec.suspend is true: Flux applies nothing of it, so its own images block nothing downstream.';
+const CYCLE_REASON = 'It is in or behind a dependsOn cycle: Flux never applies it.';
+
+// Undefined when every image passes (the common case allocates nothing).
+function classifyImages(
+  node: GateNode,
+  verdictOf: (ref: string, objectId: string) => ImageVerdict | undefined,
+  policy: Policy,
+): Own | undefined {
+  let result: Own | undefined;
+  for (const ref of isSorted(node.images) ? node.images : [...node.images].sort(compareStrings)) {
+    const verdict = verdictOf(ref, node.id) ?? 'unknown';
+    if (verdict === 'pass') continue;
+    result ??= { failing: [], unknownBlocking: [], unknownWarning: [] };
+    if (verdict === 'fail') result.failing.push(ref);
+    else if (resolvePolicy(policy, { image: ref, object: node.id }).onScanError === 'block') {
+      result.unknownBlocking.push(ref);
+    } else result.unknownWarning.push(ref);
+  }
+  return result;
+}
+
+function dependentsOf(
+  nodes: readonly GateNode[],
+  indexOf: ReadonlyMap<string, number>,
+): { offsets: Int32Array; targets: Int32Array } {
+  const offsets = new Int32Array(nodes.length + 1);
+  const sources: number[] = [];
+  const targets: number[] = [];
+  nodes.forEach((node, index) => {
+    for (const id of node.dependsOn) {
+      const target = indexOf.get(id);
+      if (target === undefined) continue;
+      sources.push(index);
+      targets.push(target);
+      offsets[target + 1]! += 1;
+    }
+  });
+  for (let index = 0; index < nodes.length; index += 1) offsets[index + 1]! += offsets[index]!;
+  const fill = offsets.slice(0, nodes.length);
+  const dependents = new Int32Array(targets.length);
+  // Sources are visited in ascending order, so each list is sorted.
+  for (let edge = 0; edge < targets.length; edge += 1) dependents[fill[targets[edge]!]!++] = sources[edge]!;
+  return { offsets, targets: dependents };
+}
+
+function describe(ref: string, what: string, imageReasons: ComputeGateOptions['imageReasons']): string {
+  const extra = imageReasons?.get(ref);
+  return extra && extra.length > 0 ? `${ref} ${what}: ${extra.join(' ')}` : `${ref} ${what}.`;
+}
+
+function passReason(count: number): string {
+  if (count === 0) return 'It deploys no images that Sluice found.';
+  return count === 1 ? 'Its image passes the policy.' : `All ${count} of its images pass the policy.`;
+}
+
+function isSortedById(nodes: readonly GateNode[]): boolean {
+  for (let index = 1; index < nodes.length; index += 1)
+    if (nodes[index - 1]!.id >= nodes[index]!.id) return false;
+  return true;
+}
+
+function isSorted(values: readonly string[]): boolean {
+  for (let index = 1; index < values.length; index += 1)
+    if (values[index - 1]! > values[index]!) return false;
+  return true;
+}
+
+function chainFrom(start: number, next: Int32Array, nodes: readonly GateNode[]): string[] {
+  const chain = [nodes[start]!.id];
+  for (let step = next[start]!; step >= 0; step = next[step]!) chain.push(nodes[step]!.id);
   return chain;
 }
 

@@ -2,17 +2,16 @@ import type { DependencyGraph, Diagnostic } from '@sluice/core';
 import { compareDiagnostics, compareStrings } from '@sluice/core';
 import type { FluxWorkload, WorkloadKind } from '../model.js';
 import { workloadId } from '../model.js';
-import { findCyclicComponents, shortestCycleThrough } from './cycles.js';
+import { orderNodes } from './order-nodes.js';
 import type { FluxDependencyGraph, FluxGraphNode } from './types.js';
 
 interface MutableNode {
   /** The first definition. */
   readonly workload: FluxWorkload;
-  /** Every definition, the first included. */
-  readonly definitions: FluxWorkload[];
-  readonly dependsOn: Set<string>;
-  readonly images: Set<string>;
-  readonly manages: Set<string>;
+  /** Later definitions of the same id, if any. */
+  more?: FluxWorkload[];
+  readonly dependsOn: string[];
+  manages?: string[];
   parent?: string;
 }
 
@@ -74,56 +73,68 @@ export function buildDependencyGraph(
 
   for (const id of ids) {
     const node = byId.get(id)!;
-    const { workload } = node;
-    for (const entry of node.definitions.flatMap((definition) => definition.dependsOn)) {
-      const namespace = entry.namespace || workload.namespace;
-      const target = workloadId(workload.kind, namespace, entry.name);
-      if (byId.has(target)) {
-        node.dependsOn.add(target);
-        continue;
-      }
-      const other = workloadId(OTHER_KIND[workload.kind], namespace, entry.name);
-      const at = { file: entry.file ?? workload.file, line: entry.line ?? workload.line };
-      diagnostics.push(
-        byId.has(other)
-          ? {
-              ...at,
-              severity: 'error',
-              code: 'cross-kind-depends-on',
-              object: id,
-              message: `${id} depends on "${namespace}/${entry.name}", which is a ${OTHER_KIND[workload.kind]} (${other}); a ${workload.kind} can only depend on ${workload.kind}s, so Flux will wait for a ${target} that does not exist.`,
-            }
-          : {
-              ...at,
-              severity: 'error',
-              code: 'missing-dependency',
-              object: id,
-              message: `${id} depends on ${target}, which is not defined in the repository; Flux will not apply it until that object exists and is Ready.`,
-            },
-      );
-    }
-    const parent = workload.parent;
-    if (parent !== undefined) {
-      const parentNode = byId.get(parent);
-      if (parentNode) {
-        parentNode.manages.add(id);
-        node.parent = parent;
-      } else {
-        diagnostics.push({
-          file: workload.file,
-          line: workload.line,
-          severity: 'info',
-          code: 'unknown-parent',
-          object: id,
-          message: `${id} is produced by ${parent}, which is not in the graph; the manages edge is left out.`,
-        });
-      }
+    resolveDependsOn(id, node, node.workload, byId, diagnostics);
+    for (const definition of node.more ?? []) resolveDependsOn(id, node, definition, byId, diagnostics);
+    const parent = node.workload.parent;
+    if (parent === undefined) continue;
+    const parentNode = byId.get(parent);
+    if (parentNode) {
+      (parentNode.manages ??= []).push(id);
+      node.parent = parent;
+    } else {
+      diagnostics.push({
+        file: node.workload.file,
+        line: node.workload.line,
+        severity: 'info',
+        code: 'unknown-parent',
+        object: id,
+        message: `${id} is produced by ${parent}, which is not in the graph; the manages edge is left out.`,
+      });
     }
   }
 
   const nodes: FluxGraphNode[] = ids.map((id) => toGraphNode(byId.get(id)!));
   const { waves, cycles, unscheduled } = orderNodes(nodes, diagnostics);
   return { nodes, waves, cycles, unscheduled, diagnostics: dedupe(diagnostics.sort(compareDiagnostics)) };
+}
+
+function resolveDependsOn(
+  id: string,
+  node: MutableNode,
+  workload: FluxWorkload,
+  byId: ReadonlyMap<string, MutableNode>,
+  diagnostics: Diagnostic[],
+): void {
+  for (const entry of workload.dependsOn) {
+    const namespace = entry.namespace || workload.namespace;
+    const target = workloadId(workload.kind, namespace, entry.name);
+    if (byId.has(target)) {
+      if (!node.dependsOn.includes(target)) node.dependsOn.push(target);
+      continue;
+    }
+    const other = workloadId(OTHER_KIND[workload.kind], namespace, entry.name);
+    const file = entry.file ?? workload.file;
+    const line = entry.line ?? workload.line;
+    diagnostics.push(
+      byId.has(other)
+        ? {
+            file,
+            line,
+            severity: 'error',
+            code: 'cross-kind-depends-on',
+            object: id,
+            message: `${id} depends on "${namespace}/${entry.name}", which is a ${OTHER_KIND[workload.kind]} (${other}); a ${workload.kind} can only depend on ${workload.kind}s, so Flux will wait for a ${target} that does not exist.`,
+          }
+        : {
+            file,
+            line,
+            severity: 'error',
+            code: 'missing-dependency',
+            object: id,
+            message: `${id} depends on ${target}, which is not defined in the repository; Flux will not apply it until that object exists and is Ready.`,
+          },
+    );
+  }
 }
 
 /**
@@ -147,139 +158,78 @@ function collectNodes(
   workloads: readonly FluxWorkload[],
   diagnostics: Diagnostic[],
 ): Map<string, MutableNode> {
-  const ordered = [...workloads].sort(
-    (a, b) => compareStrings(a.id, b.id) || compareStrings(a.file, b.file) || a.line - b.line,
-  );
   const byId = new Map<string, MutableNode>();
-  for (const workload of ordered) {
+  for (const workload of workloads) {
     const existing = byId.get(workload.id);
-    if (!existing) {
-      byId.set(workload.id, {
-        workload,
-        definitions: [workload],
-        dependsOn: new Set(),
-        images: new Set(workload.images.map((image) => image.ref)),
-        manages: new Set(),
+    if (!existing) byId.set(workload.id, { workload, dependsOn: [] });
+    else (existing.more ??= []).push(workload);
+  }
+  // An id defined more than once: the first definition by file and line leads, so that the
+  // result does not depend on the input order.
+  for (const node of byId.values()) {
+    if (!node.more) continue;
+    const definitions = [node.workload, ...node.more].sort(
+      (a, b) => compareStrings(a.file, b.file) || a.line - b.line,
+    );
+    (node as { workload: FluxWorkload }).workload = definitions[0]!;
+    node.more = definitions.slice(1);
+    definitions.forEach((workload, index) => {
+      const sameCluster = definitions.slice(0, index).find((earlier) => earlier.cluster === workload.cluster);
+      if (!sameCluster) return;
+      diagnostics.push({
+        file: workload.file,
+        line: workload.line,
+        severity: 'warning',
+        code: 'duplicate-object',
+        object: workload.id,
+        message: `${workload.id} is also defined at ${sameCluster.file}:${sameCluster.line}${workload.cluster === undefined ? '' : ` for ${workload.cluster}`}; Sluice treats both as one object and gates the images and dependencies of both.`,
       });
-      continue;
-    }
-    for (const image of workload.images) existing.images.add(image.ref);
-    const sameCluster = existing.definitions.find((definition) => definition.cluster === workload.cluster);
-    existing.definitions.push(workload);
-    if (!sameCluster) continue;
-    diagnostics.push({
-      file: workload.file,
-      line: workload.line,
-      severity: 'warning',
-      code: 'duplicate-object',
-      object: workload.id,
-      message: `${workload.id} is also defined at ${sameCluster.file}:${sameCluster.line}${workload.cluster === undefined ? '' : ` for ${workload.cluster}`}; Sluice treats both as one object and gates the images and dependencies of both.`,
     });
   }
   return byId;
 }
 
 function toGraphNode(node: MutableNode): FluxGraphNode {
-  const { workload } = node;
-  const clusters = [
-    ...new Set(
-      node.definitions.flatMap((definition) =>
-        definition.cluster === undefined ? [] : [definition.cluster],
-      ),
-    ),
-  ].sort(compareStrings);
-  return {
+  const { workload, more } = node;
+  let images: string[];
+  let clusters: string[] | undefined;
+  if (!more) {
+    images = workload.images.map((image) => image.ref);
+    clusters = workload.cluster === undefined ? undefined : [workload.cluster];
+  } else {
+    const definitions = [workload, ...more];
+    images = definitions.flatMap((definition) => definition.images.map((image) => image.ref));
+    const named = definitions.flatMap((definition) =>
+      definition.cluster === undefined ? [] : [definition.cluster],
+    );
+    clusters = named.length > 0 ? uniqueSorted(named) : undefined;
+  }
+  const result: FluxGraphNode = {
     id: workload.id,
     kind: workload.kind,
     namespace: workload.namespace,
     name: workload.name,
     file: workload.file,
     line: workload.line,
-    dependsOn: [...node.dependsOn].sort(compareStrings),
-    manages: [...node.manages].sort(compareStrings),
-    images: [...node.images].sort(compareStrings),
+    dependsOn: node.dependsOn.sort(compareStrings),
+    manages: node.manages ? node.manages.sort(compareStrings) : [],
+    images: uniqueSorted(images),
     suspended: workload.suspended,
-    ...(node.parent === undefined ? {} : { parent: node.parent }),
-    ...(workload.synthetic === true ? { synthetic: true } : {}),
-    ...(clusters.length > 0 ? { clusters } : {}),
-    ...(workload.method === 'unresolved'
-      ? { unresolvedReason: workload.unresolvedReason ?? 'the adapter could not find its images' }
-      : {}),
   };
+  const extra = result as { -readonly [K in keyof FluxGraphNode]: FluxGraphNode[K] };
+  if (node.parent !== undefined) extra.parent = node.parent;
+  if (workload.synthetic === true) extra.synthetic = true;
+  if (clusters) extra.clusters = clusters;
+  if (workload.method === 'unresolved') {
+    extra.unresolvedReason = workload.unresolvedReason ?? 'the adapter could not find its images';
+  }
+  return result;
 }
 
-function orderNodes(
-  nodes: readonly FluxGraphNode[],
-  diagnostics: Diagnostic[],
-): Pick<FluxDependencyGraph, 'waves' | 'cycles' | 'unscheduled'> {
-  const indexOf = new Map(nodes.map((node, index) => [node.id, index]));
-  // Edges point from a dependent to its dependencies; nodes are sorted, so are the lists.
-  const dependencies = nodes.map((node) => node.dependsOn.map((id) => indexOf.get(id)!));
-  const dependents: number[][] = nodes.map(() => []);
-  dependencies.forEach((targets, source) => {
-    for (const target of targets) dependents[target]!.push(source);
-  });
-
-  const remaining = Int32Array.from(dependencies, (targets) => targets.length);
-  const waves: string[][] = [];
-  let current: number[] = [];
-  for (let index = 0; index < nodes.length; index += 1) if (remaining[index] === 0) current.push(index);
-  const placed = new Uint8Array(nodes.length);
-  while (current.length > 0) {
-    waves.push(current.map((index) => nodes[index]!.id));
-    const next: number[] = [];
-    for (const index of current) {
-      placed[index] = 1;
-      for (const dependent of dependents[index]!) {
-        remaining[dependent]! -= 1;
-        if (remaining[dependent] === 0) next.push(dependent);
-      }
-    }
-    current = next.sort((a, b) => a - b);
-  }
-
-  const cycles: string[][] = [];
-  const inCycle = new Uint8Array(nodes.length);
-  const components = findCyclicComponents(dependencies).sort((a, b) => a[0]! - b[0]!);
-  for (const component of components) {
-    const members = new Set(component);
-    for (const member of component) inCycle[member] = 1;
-    const start = component[0]!;
-    const path = shortestCycleThrough(start, dependencies, (node) => members.has(node)).map(
-      (index) => nodes[index]!.id,
-    );
-    cycles.push(path);
-    const first = nodes[start]!;
-    const others =
-      component.length > path.length
-        ? ` ${component.length} objects are caught in it: ${component.map((index) => nodes[index]!.id).join(', ')}.`
-        : '';
-    diagnostics.push({
-      file: first.file,
-      line: first.line,
-      severity: 'error',
-      code: 'depends-on-cycle',
-      object: first.id,
-      message: `dependsOn cycle: ${[...path, path[0]].join(' → ')}. Flux never applies these objects.${others}`,
-    });
-  }
-
-  const unscheduled: string[] = [];
-  nodes.forEach((node, index) => {
-    if (placed[index]) return;
-    unscheduled.push(node.id);
-    if (inCycle[index]) return;
-    const blocker = dependencies[index]!.find((target) => !placed[target]);
-    diagnostics.push({
-      file: node.file,
-      line: node.line,
-      severity: 'warning',
-      code: 'behind-cycle',
-      object: node.id,
-      message: `${node.id} depends on ${blocker === undefined ? 'a cycle' : nodes[blocker]!.id}, which is in or behind a dependsOn cycle; Flux never applies it.`,
-    });
-  });
-  return { waves, cycles, unscheduled };
+function uniqueSorted(values: string[]): string[] {
+  if (values.length < 2) return values;
+  values.sort(compareStrings);
+  return values.filter((value, index) => index === 0 || value !== values[index - 1]);
 }
 
 // The same dependsOn entry read once per cluster gives the same diagnostic: keep one.

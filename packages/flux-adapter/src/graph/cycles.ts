@@ -46,6 +46,13 @@ export function findCyclicComponents(adjacency: readonly (readonly number[])[]):
       const parent = callNode[callNode.length - 1];
       if (parent !== undefined) low[parent] = Math.min(low[parent]!, low[node]!);
       if (low[node] !== index[node]) continue;
+      if (stack[stack.length - 1] === node) {
+        // A single node: a cycle only with an edge to itself (no array for the common case).
+        stack.pop();
+        onStack[node] = 0;
+        if (edges.includes(node)) components.push([node]);
+        continue;
+      }
       const component: number[] = [];
       let member: number;
       do {
@@ -53,7 +60,7 @@ export function findCyclicComponents(adjacency: readonly (readonly number[])[]):
         onStack[member] = 0;
         component.push(member);
       } while (member !== node);
-      if (component.length > 1 || edges.includes(node)) components.push(component.sort((a, b) => a - b));
+      components.push(component.sort((a, b) => a - b));
     }
   }
   return components;
