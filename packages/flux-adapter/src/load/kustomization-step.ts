@@ -4,7 +4,7 @@ import { isMap, kindOf, metaString } from '../kustomize/resource.js';
 import { workloadId } from '../model.js';
 import { readFluxObject } from '../schemas/flux-object.js';
 import { normalizeRelative } from '../source/repo-files.js';
-import { findPodImages } from '../images/find-pod-images.js';
+import { findObjectImages } from '../images/find-object-images.js';
 import { ImageSet } from '../images/image-set.js';
 import { isSubstitutionDisabled, substituteObject } from '../substitute/post-build.js';
 import {
@@ -187,7 +187,7 @@ export function collectOutput(
     return;
   }
   if (!images || !parent) return;
-  for (const field of findPodImages(object)) {
+  for (const field of findObjectImages(object)) {
     const namespace = metaString(object, 'namespace');
     const diagnostic = images.add(
       {
