@@ -74,7 +74,7 @@ const EXPECTED = {
     rendered: 252,
     values: 112,
     unresolved: 104,
-    images: 120,
+    images: 134,
   },
 } as const;
 
