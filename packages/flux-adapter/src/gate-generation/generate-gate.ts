@@ -8,21 +8,16 @@ import {
   matchImage,
   resolvePolicy,
 } from '@sluice/core';
-import yaml from 'js-yaml';
 import { buildDependencyGraph } from '../graph/build-dependency-graph.js';
 import type { FluxGraphNode } from '../graph/types.js';
 import type { FluxWorkload } from '../model.js';
 import { checkGate } from './check-gate.js';
-import { parseFluxDuration } from './duration.js';
+import { resolveGateOptions } from './gate-options.js';
+import { gatePatch } from './gate-patch.js';
 import type { ScanTarget } from './scan-job.js';
 import { buildScanJob } from './scan-job.js';
 import { serializeManifests } from './serialize.js';
-import type { GatePatch, GeneratedGate, GenerateGateOptions, KubernetesManifest } from './types.js';
-
-/** The Trivy image the gate runs by default, pinned by version. Pin a digest for stronger guarantees. */
-export const DEFAULT_TRIVY_IMAGE = 'ghcr.io/aquasecurity/trivy:0.74.0';
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+import type { GeneratedGate, GenerateGateOptions, KubernetesManifest } from './types.js';
 
 /**
  * Generates the Flux objects that enforce the gate inside the cluster: a gate Kustomization
@@ -49,7 +44,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * ```
  */
 export function generateGate(options: GenerateGateOptions): GeneratedGate {
-  const settings = resolveOptions(options);
+  const settings = resolveGateOptions(options);
   const inCluster = (workload: FluxWorkload): boolean =>
     options.cluster === undefined || workload.cluster === undefined || workload.cluster === options.cluster;
   const graph =
@@ -242,101 +237,8 @@ export function generateGate(options: GenerateGateOptions): GeneratedGate {
   };
 }
 
-interface ResolvedGateOptions {
-  readonly name: string;
-  readonly namespace: string;
-  readonly path: string;
-  readonly trivyImage: string;
-  readonly interval: string;
-  readonly timeout: string;
-  readonly activeDeadlineSeconds: number;
-  readonly backoffLimit: number;
-  readonly sourceRef: NonNullable<GenerateGateOptions['sourceRef']>;
-  readonly kustomizationFile: string;
-  readonly policy: NonNullable<GenerateGateOptions['policy']>;
-  readonly now: Date;
-}
-
-function resolveOptions(options: GenerateGateOptions): ResolvedGateOptions {
-  const invalid = (message: string): never => {
-    throw new SluiceError('SLUICE_INVALID_GATE_OPTIONS', message);
-  };
-  const name = options.name ?? 'sluice-gate';
-  if (!DNS_LABEL.test(name) || name.length > 40)
-    invalid(`name "${name}" must be a DNS label of at most 40 characters.`);
-  const namespace = options.namespace ?? 'flux-system';
-  if (!DNS_LABEL.test(namespace) || namespace.length > 63)
-    invalid(`namespace "${namespace}" is not a DNS label.`);
-  const path = (options.path ?? 'sluice-gate').replace(/^\.\//, '').replace(/\/+$/, '');
-  if (path === '' || path.startsWith('/') || path.split('/').includes('..')) {
-    invalid(`path "${options.path}" must be a folder inside the source, such as sluice-gate.`);
-  }
-  const interval = options.interval ?? '10m';
-  parseFluxDuration(interval, 'interval');
-  const timeout = options.timeout ?? '15m';
-  const timeoutSeconds = parseFluxDuration(timeout, 'timeout');
-  const margin = options.deadlineMarginSeconds ?? 60;
-  const activeDeadlineSeconds = Math.floor(timeoutSeconds - margin);
-  if (!(margin > 0) || activeDeadlineSeconds < 60) {
-    invalid(`timeout ${timeout} leaves less than a minute for the scans after a ${margin}s margin.`);
-  }
-  const backoffLimit = options.backoffLimit ?? 0;
-  if (!Number.isInteger(backoffLimit) || backoffLimit < 0 || backoffLimit > 3)
-    invalid('backoffLimit must be 0, 1, 2 or 3.');
-  const trivyImage = options.trivyImage ?? DEFAULT_TRIVY_IMAGE;
-  return {
-    name,
-    namespace,
-    path,
-    trivyImage,
-    interval,
-    timeout,
-    activeDeadlineSeconds,
-    backoffLimit,
-    sourceRef: options.sourceRef ?? { kind: 'GitRepository', name: 'flux-system' },
-    kustomizationFile: options.kustomizationFile ?? 'sluice-gate.yaml',
-    policy: options.policy ?? {},
-    now: options.now ?? new Date(),
-  };
-}
-
 function defaultPlacement(nodes: readonly FluxGraphNode[]): string | undefined {
   const roots = nodes.filter((node) => node.kind === 'Kustomization' && node.parent === undefined);
   return (roots.find((node) => node.name === 'flux-system') ?? (roots.length === 1 ? roots[0] : undefined))
     ?.id;
-}
-
-function gatePatch(
-  node: FluxGraphNode,
-  workload: FluxWorkload | undefined,
-  gateName: string,
-  gateNamespace: string,
-  nodes: ReadonlyMap<string, FluxGraphNode>,
-): GatePatch {
-  const existing = (workload?.dependsOn ?? []).map((entry) => ({
-    name: entry.name,
-    ...(entry.namespace ? { namespace: entry.namespace } : {}),
-  }));
-  const entry = { name: gateName, namespace: gateNamespace };
-  const already = existing.some(
-    (item) => item.name === gateName && (item.namespace ?? node.namespace) === gateNamespace,
-  );
-  const operations = already
-    ? []
-    : existing.length > 0
-      ? [{ op: 'add', path: '/spec/dependsOn/-', value: entry }]
-      : [{ op: 'add', path: '/spec/dependsOn', value: [entry] }];
-  const parentNode = node.parent === undefined ? undefined : nodes.get(node.parent);
-  const parentWorkloadSynthetic = parentNode?.synthetic === true;
-  return {
-    target: node.id,
-    file: node.file,
-    line: node.line,
-    dependsOn: already ? existing : [...existing, entry],
-    ...(parentNode && !parentWorkloadSynthetic ? { parent: parentNode.id } : {}),
-    fluxPatch: {
-      patch: yaml.dump(operations, { lineWidth: -1, noRefs: true }),
-      target: { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization', name: node.name },
-    },
-  };
 }

@@ -6,7 +6,10 @@ export type {
   GeneratedFile,
   GeneratedGate,
 } from './types.js';
-export { DEFAULT_TRIVY_IMAGE, generateGate } from './generate-gate.js';
+export { generateGate } from './generate-gate.js';
+export type { ResolvedGateOptions } from './gate-options.js';
+export { DEFAULT_TRIVY_IMAGE, resolveGateOptions } from './gate-options.js';
+export { gatePatch } from './gate-patch.js';
 export { MAX_BACKOFF_LIMIT, checkScanJob, checkGateKustomization, checkGate } from './check-gate.js';
 export { serializeManifests } from './serialize.js';
 export { parseFluxDuration } from './duration.js';
