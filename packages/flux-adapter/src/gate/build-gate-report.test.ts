@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding, ImageEntry } from '@sluice/core';
 import { GateReport } from '@sluice/core';
 import { makeWorkload as k } from '../graph/test-workloads.js';
+import { buildDependencyGraph } from '../graph/build-dependency-graph.js';
 import { buildGateReport } from './build-gate-report.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -77,6 +78,20 @@ describe('buildGateReport', () => {
       'missing-dependency',
       'x',
     ]);
+  });
+
+  it('adds the diagnostics of a graph passed in, once', () => {
+    const graph = buildDependencyGraph(workloads);
+    const report = buildGateReport({
+      images,
+      outcomes: [],
+      workloads,
+      graph,
+      diagnostics: graph.diagnostics,
+      tool: { version: '0.1.0' },
+      now: NOW,
+    });
+    expect(report.diagnostics.map((diagnostic) => diagnostic.code)).toEqual(['missing-dependency']);
   });
 
   it('decides on images alone without Flux objects, and counts a missing outcome as not scanned', () => {

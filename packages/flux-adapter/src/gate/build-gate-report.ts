@@ -42,7 +42,7 @@ export interface GateReportInput {
   readonly graph?: FluxDependencyGraph;
   /** @default {} (CRITICAL and HIGH fail, scan errors block) */
   readonly policy?: Policy;
-  /** Diagnostics of earlier stages (loading, rendering, extraction). @default [] */
+  /** Diagnostics of earlier stages (loading, rendering, extraction); the graph's are added, duplicates dropped. @default [] */
   readonly diagnostics?: readonly Diagnostic[];
   /** Sluice's version, for the report. */
   readonly tool: { readonly version: string };
@@ -146,7 +146,7 @@ export function buildGateReport(input: GateReportInput): GateReport {
 
   const diagnostics = dedupe([
     ...(input.diagnostics ?? []),
-    ...(input.graph ? [] : (graph?.diagnostics ?? [])),
+    ...(graph?.diagnostics ?? []),
     ...expiredIgnoreDiagnostics(policy, { now }),
   ]);
   return {
