@@ -44,3 +44,41 @@ export {
   scanContainerName,
   trivyIgnoreYaml,
 } from './gate-generation/index.js';
+export type { FluxImagesReport, WorkloadImages, HasFluxWorkloadsOptions } from './load/images-by-workload.js';
+export { groupImagesByWorkload, hasFluxWorkloads } from './load/images-by-workload.js';
+export type {
+  FluxObject,
+  FluxObjectResult,
+  KustomizationObject,
+  HelmReleaseObject,
+  SourceObject,
+  ArtifactGeneratorObject,
+} from './schemas/flux-object.js';
+export { readFluxObject, isFluxKustomization } from './schemas/flux-object.js';
+export { FluxKustomization, KUSTOMIZATION_SPECS, PostBuild } from './schemas/kustomization.js';
+export type { KustomizationSpec } from './schemas/kustomization.js';
+export { FluxHelmRelease, HELM_RELEASE_SPECS } from './schemas/helm-release.js';
+export type { HelmReleaseSpec } from './schemas/helm-release.js';
+export { SOURCE_SPECS, sourceSpecSchema, ArtifactGeneratorSpec } from './schemas/sources.js';
+export type { SourceKind } from './schemas/sources.js';
+export type { SourceMount, SourceTreeOptions } from './source/source-tree.js';
+export { SourceTree } from './source/source-tree.js';
+export type { SourceRegistryOptions, SourceResolution } from './source/source-registry.js';
+export { SourceRegistry, DEFAULT_ROOT_SOURCE } from './source/source-registry.js';
+export type { EntryType, FolderEntry } from './source/repo-files.js';
+export { RepoFiles, normalizeRelative, joinRelative } from './source/repo-files.js';
+export { IgnoreRules, DEFAULT_SOURCE_IGNORE } from './source/ignore-rules.js';
+export type { KustomizeOverlay } from './kustomize/build.js';
+export type { ValueOrigin, TextLocator } from './kustomize/provenance.js';
+export { Provenance } from './kustomize/provenance.js';
+export type { KResource } from './kustomize/resource.js';
+export { splitImage, imageMatches, applyImageOverride } from './kustomize/images-transformer.js';
+export type { SubstitutionResult } from './substitute/envsubst.js';
+export { substituteText } from './substitute/envsubst.js';
+export type { Variable } from './substitute/post-build.js';
+export { substituteObject, isSubstitutionDisabled, SUBSTITUTE_ANNOTATION } from './substitute/post-build.js';
+export type { ValuesImage } from './helm/values-images.js';
+export { findValuesImages } from './helm/values-images.js';
+export type { HelmRenderer, HelmRenderRequest, HelmRenderResult } from './helm/helm-renderer.js';
+export type { RawScan, RawFluxObject } from './load/raw-scan.js';
+export { scanRepository } from './load/raw-scan.js';
