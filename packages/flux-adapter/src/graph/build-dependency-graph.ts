@@ -108,8 +108,11 @@ function resolveDependsOn(
   for (const entry of workload.dependsOn) {
     const namespace = entry.namespace || workload.namespace;
     const target = workloadId(workload.kind, namespace, entry.name);
-    if (byId.has(target)) {
-      if (!node.dependsOn.includes(target)) node.dependsOn.push(target);
+    const found = byId.get(target);
+    if (found) {
+      // Keep the dependency's own id string: the one just built is garbage at once.
+      const dependencyId = found.workload.id;
+      if (!node.dependsOn.includes(dependencyId)) node.dependsOn.push(dependencyId);
       continue;
     }
     const other = workloadId(OTHER_KIND[workload.kind], namespace, entry.name);
