@@ -6,14 +6,18 @@ export type GraphNodeStatus = ObjectStatus | 'missing';
 
 /** A node to draw: a synthetic safe id (`n0`, `n1`, …), the object id as label, its status. */
 export interface DrawNode {
+  /** The generated identifier (`n0`, `n1`, …): never manifest text. */
   readonly key: string;
+  /** The Flux object id (`kind/namespace/name`), only ever written as an escaped label. */
   readonly id: string;
   readonly status: GraphNodeStatus;
 }
 
 /** An edge to draw: `dependsOn` (from must be applied before to) or `manages` (parent creates child). */
 export interface DrawEdge {
+  /** Key of the node the arrow starts at. */
   readonly from: string;
+  /** Key of the node the arrow points to. */
   readonly to: string;
   readonly kind: 'dependsOn' | 'manages';
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { isSluiceError } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSampleReport } from './__fixtures__/sample-report.js';
+import { sarifSchemaErrors } from './__fixtures__/validate-sarif.js';
 import { BUILTIN_REPORTER_NAMES } from './builtin-reporters.js';
 import { reporterPackageNames } from './package-entry.js';
 import { renderReports } from './render-reports.js';
@@ -68,7 +69,9 @@ describe('resolveReporter', () => {
   it('resolves every built-in by name and with options', async () => {
     for (const name of BUILTIN_REPORTER_NAMES) expect((await resolveReporter(name)).name).toBe(name);
     const sarif = await resolveReporter(['sarif', { category: 'prod' }]);
-    expect(await sarif.render(buildSampleReport())).toContain('"id": "prod/"');
+    const sarifText = String(await sarif.render(buildSampleReport()));
+    expect(sarifText).toContain('"id": "prod/"');
+    expect(sarifSchemaErrors(sarifText)).toEqual([]);
   });
 
   it('rejects bad options of a built-in, naming the option', async () => {
@@ -151,6 +154,7 @@ describe('renderReports', () => {
       ['count', '.txt'],
     ]);
     expect(rendered[2]!.output).toBe('6\n');
+    expect(sarifSchemaErrors(String(rendered[1]!.output))).toEqual([]);
   });
 
   it('wraps a failing reporter and rejects a non-text output', async () => {

@@ -71,6 +71,7 @@ describe('sarifReporter', () => {
       diagnostics: [...report.diagnostics].reverse(),
     };
     const first = await sarifReporter().render(report);
+    expect(sarifSchemaErrors(String(first))).toEqual([]);
     expect(await sarifReporter().render(report)).toBe(first);
     expect(await sarifReporter().render(reversed)).toBe(first);
   });
@@ -260,6 +261,7 @@ describe('sarifReporter', () => {
 
   it('can leave suppressed findings out', () => {
     const log = buildSarifLog(buildSampleReport(), { includeSuppressed: false });
+    expect(sarifSchemaErrors(log)).toEqual([]);
     expect(log.runs[0].results.some((result) => result.suppressions)).toBe(false);
   });
 });
