@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Finding, ImageEntry } from '@sluice/core';
 import { GateReport } from '@sluice/core';
@@ -188,5 +189,77 @@ describe('buildGateReport', () => {
       }),
     );
     expect(second).toBe(first);
+  });
+});
+
+describe('buildGateReport properties', () => {
+  const severities = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'] as const;
+  const scenario = fc.integer({ min: 1, max: 15 }).chain((size) =>
+    fc.record({
+      deps: fc.array(fc.array(fc.nat({ max: 100 }), { maxLength: 3 }), { minLength: size, maxLength: size }),
+      images: fc.array(fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 2 }), {
+        minLength: size,
+        maxLength: size,
+      }),
+      findings: fc.array(fc.array(fc.constantFrom(...severities), { maxLength: 3 }), {
+        minLength: 5,
+        maxLength: 5,
+      }),
+      extra: fc.record({ image: fc.integer({ min: 0, max: 4 }), severity: fc.constantFrom(...severities) }),
+    }),
+  );
+  const run = (
+    workloads: ReturnType<typeof k>[],
+    findings: readonly (readonly (typeof severities)[number][])[],
+  ) =>
+    buildGateReport({
+      images: [],
+      outcomes: findings.map((list, image) => ({
+        ref: `img${image}:1`,
+        outcome: 'ok' as const,
+        findings: list.map((severity, index) => ({ ...critical, id: `CVE-${index}`, severity })),
+      })),
+      workloads,
+      tool: { version: '0' },
+      now: NOW,
+    });
+  const toWorkloads = (deps: number[][], images: number[][]) =>
+    deps.map((targets, index) =>
+      k(`n${index}`, {
+        dependsOn: index === 0 ? [] : targets.map((target) => `n${target % index}`),
+        images: images[index]!.map((image) => `img${image}:1`),
+      }),
+    );
+  const blocking = (report: GateReport) =>
+    new Set(report.objects.filter((object) => object.status !== 'pass').map((object) => object.id));
+
+  it('blocks nothing once every finding is removed', () => {
+    fc.assert(
+      fc.property(scenario, ({ deps, images, findings }) => {
+        const report = run(
+          toWorkloads(deps, images),
+          findings.map(() => []),
+        );
+        return report.verdict === 'pass' && blocking(report).size === 0;
+      }),
+    );
+  });
+
+  it('never unblocks anything when a finding is added', () => {
+    fc.assert(
+      fc.property(scenario, ({ deps, images, findings, extra }) => {
+        const workloads = toWorkloads(deps, images);
+        const before = run(workloads, findings);
+        const worse = findings.map((list, image) =>
+          image === extra.image ? [...list, extra.severity] : list,
+        );
+        const after = run(workloads, worse);
+        const stillBlocked = blocking(after);
+        return (
+          [...blocking(before)].every((id) => stillBlocked.has(id)) &&
+          (before.verdict === 'pass' || after.verdict === 'blocked')
+        );
+      }),
+    );
   });
 });
