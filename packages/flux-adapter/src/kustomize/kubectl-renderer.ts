@@ -6,7 +6,8 @@ import yaml from 'js-yaml';
 import { SluiceError, parseYaml, type Diagnostic } from '@sluice/core';
 import type { KustomizeOverlay } from './build.js';
 import { findKustomizationFile, generateResourceList } from './load-resources.js';
-import type { RenderRequest, RenderResult, Renderer } from './renderer.js';
+import { builtinRenderer, type RenderRequest, type RenderResult, type Renderer } from './renderer.js';
+import { Provenance } from './provenance.js';
 import { isMap, type KResource } from './resource.js';
 
 /** Options of {@link kubectlKustomizeRenderer}. */
@@ -99,13 +100,15 @@ export function kubectlKustomizeRenderer(options: KubectlKustomizeRendererOption
           return { resources: [], diagnostics: [diagnostic], consumed: [] };
         }
         const parsed = parseYaml(String(result.stdout), file);
+        // Which repository files the build read: kubectl does not say, the built-in renderer does.
+        const { consumed } = await builtinRenderer().render({ ...request, provenance: new Provenance() });
         const resources: KResource[] = parsed.documents
           .filter((document) => isMap(document.value))
           .map((document) => ({ object: document.value as Record<string, unknown>, file, line: 1 }));
         return {
           resources,
           diagnostics: parsed.diagnostics.map((diagnostic) => ({ ...diagnostic, line: 1 })),
-          consumed: [],
+          consumed,
         };
       } catch (cause) {
         if (request.signal?.aborted) throw cause;

@@ -80,6 +80,16 @@ export async function loadFluxRepository(
   });
   const rootTree = registry.root();
   const scan = await scanRepository(rootTree, options.signal);
+  // A source's spec.ignore, when the source is written in the repository, replaces the defaults.
+  for (const raw of scan.fluxObjects) {
+    const ignore = (raw.object.spec as { ignore?: unknown }).ignore;
+    if (raw.object.kind === 'GitRepository' && typeof ignore === 'string') {
+      registry.setSpecIgnore(
+        `GitRepository/${raw.object.namespace ?? 'flux-system'}/${raw.object.name}`,
+        ignore,
+      );
+    }
+  }
   const context: LoadContext = {
     registry,
     provenance: new Provenance(),
@@ -98,9 +108,10 @@ export async function loadFluxRepository(
   const detected = explicit ?? (await detectEntries(context));
   const entries = detected.length > 0 ? detected : fallbackEntries(context);
   for (const entry of entries) {
-    if ((await rootTree.typeOf(entry)) !== 'dir') {
+    if ((await registry.root().typeOf(entry)) !== 'dir') {
       context.diagnostics.push({
-        file: '',
+        file: entry,
+        line: 1,
         severity: 'error',
         code: 'entry-not-found',
         message: `Entry folder ${entry} does not exist in the repository`,

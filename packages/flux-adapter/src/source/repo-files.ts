@@ -77,9 +77,11 @@ export class RepoFiles {
     const absolute = this.#absolute(path);
     try {
       const info = await lstat(absolute);
-      if (info.isSymbolicLink()) {
-        const target = await realpath(absolute);
-        if (target !== this.realRoot && !target.startsWith(this.realRoot + sep)) {
+      // Resolve every link on the way (the entry itself or a folder above it): the target must
+      // stay inside the root.
+      const target = await realpath(absolute);
+      if (target !== this.realRoot && !target.startsWith(this.realRoot + sep)) {
+        if (info.isSymbolicLink()) {
           this.diagnostics.push({
             file: path,
             line: 1,
@@ -87,12 +89,11 @@ export class RepoFiles {
             code: 'symlink-outside-root',
             message: `Symbolic link ${path} points outside the repository; it is not followed`,
           });
-          return undefined;
         }
-        const followed = await stat(target);
-        return followed.isDirectory() ? 'dir' : followed.isFile() ? 'file' : undefined;
+        return undefined;
       }
-      return info.isDirectory() ? 'dir' : info.isFile() ? 'file' : undefined;
+      const followed = info.isSymbolicLink() ? await stat(target) : info;
+      return followed.isDirectory() ? 'dir' : followed.isFile() ? 'file' : undefined;
     } catch {
       return undefined;
     }

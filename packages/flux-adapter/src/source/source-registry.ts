@@ -37,6 +37,7 @@ export class SourceRegistry {
   readonly diagnostics: Diagnostic[] = [];
   readonly #trees = new Map<string, SourceTree>();
   readonly #generated = new Map<string, { mounts: SourceMount[]; base: SourceTree }>();
+  readonly #specIgnore = new Map<string, string>();
   readonly #rootSource: string;
 
   constructor(
@@ -75,6 +76,15 @@ export class SourceRegistry {
     return {
       reason: `source ${id} is not mapped to a folder of the repository (map it with sources: { '${id}': '<folder>' })`,
     };
+  }
+
+  /**
+   * Records a source's `spec.ignore` (found in the repository): it replaces the default
+   * exclusions of that source's tree from now on.
+   */
+  setSpecIgnore(id: string, ignore: string): void {
+    this.#specIgnore.set(id, ignore);
+    this.#trees.delete(id);
   }
 
   /**
