@@ -1,5 +1,5 @@
 /**
- * The codes of the {@link @sluice/core!SluiceError | SluiceError}s this package throws.
+ * The codes of the `SluiceError`s (from `@sluice/core`) this package throws.
  */
 export const REPORTER_ERROR_CODES = {
   /** No built-in, file or package matched the reporter name; the message lists what was tried. */

@@ -26,6 +26,11 @@ export function stripControlCharacters(text: string): string {
     .replace(LONE_SURROGATE, '\ufffd');
 }
 
+/** Replaces lone surrogates (which no encoding can carry) with U+FFFD, changing nothing else. */
+export function toWellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\ufffd');
+}
+
 /** {@link stripControlCharacters}, then every run of whitespace becomes one space, trimmed. */
 export function toOneLine(text: string): string {
   return stripControlCharacters(text).replace(/\s+/g, ' ').trim();

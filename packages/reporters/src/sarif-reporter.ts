@@ -13,6 +13,7 @@ import type {
   SarifRun,
 } from './sarif-types.js';
 import type { Reporter } from './reporter.js';
+import { toWellFormed } from './sanitize-text.js';
 
 /** The `$schema` of every SARIF log Sluice writes (the OASIS 2.1.0 errata 01 schema). */
 export const SARIF_SCHEMA_URI =
@@ -71,7 +72,7 @@ export interface SarifReporterOptions {
 
 function toFileUri(root: string): string {
   if (/^file:/i.test(root)) return root.endsWith('/') ? root : `${root}/`;
-  const path = root.replace(/\\/g, '/');
+  const path = toWellFormed(root).replace(/\\/g, '/');
   const encoded = path
     .split('/')
     .map((segment, index) =>

@@ -8,7 +8,7 @@ import {
   imageRepository,
   sortedImages,
 } from './report-helpers.js';
-import { toOneLine } from './sanitize-text.js';
+import { toOneLine, toWellFormed } from './sanitize-text.js';
 import { securitySeverity, severityLevel } from './sarif-rules.js';
 import type { GateRuleId } from './sarif-rules.js';
 import type { SarifLevel, SarifLocation, SarifNotification, SarifResult } from './sarif-types.js';
@@ -27,7 +27,7 @@ export interface SarifCandidate {
 /** Makes a repository-relative path a relative URI reference (each segment percent-encoded). */
 export function toRelativeUri(file: string): string {
   const segments = file.replace(/\\/g, '/').replace(/^\/+/, '').split('/');
-  return segments.map((segment) => encodeURIComponent(segment)).join('/');
+  return segments.map((segment) => encodeURIComponent(toWellFormed(segment))).join('/');
 }
 
 function physicalLocation(
