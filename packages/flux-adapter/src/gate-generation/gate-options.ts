@@ -17,7 +17,6 @@ export interface ResolvedGateOptions {
   readonly timeout: string;
   readonly activeDeadlineSeconds: number;
   readonly backoffLimit: number;
-  readonly sourceRef: NonNullable<GenerateGateOptions['sourceRef']>;
   readonly kustomizationFile: string;
   readonly policy: NonNullable<GenerateGateOptions['policy']>;
   readonly now: Date;
@@ -65,7 +64,6 @@ export function resolveGateOptions(options: GenerateGateOptions): ResolvedGateOp
     timeout,
     activeDeadlineSeconds,
     backoffLimit,
-    sourceRef: options.sourceRef ?? { kind: 'GitRepository', name: 'flux-system' },
     kustomizationFile: options.kustomizationFile ?? 'sluice-gate.yaml',
     policy: options.policy ?? {},
     now: options.now ?? new Date(),

@@ -293,6 +293,33 @@ describe('generateGate', () => {
     expect(text).toContain('"DOCKER_CONFIG"');
   });
 
+  it('reads the source of the gated Kustomizations, and says which ones read another', () => {
+    const withSources = [
+      k('flux-system'),
+      {
+        ...k('a', { parent: KS('flux-system'), images: ['a:1'] }),
+        source: 'GitRepository/flux-system/flux-system',
+      },
+      {
+        ...k('b', { parent: KS('flux-system'), images: ['b:1'] }),
+        source: 'GitRepository/flux-system/flux-system',
+      },
+      { ...k('c', { parent: KS('flux-system'), images: ['c:1'] }), source: 'OCIRepository/apps/manifests' },
+    ];
+    const chosen = generateGate({ workloads: withSources, now: NOW });
+    expect(chosen.kustomization?.['spec']).toMatchObject({
+      sourceRef: { kind: 'GitRepository', name: 'flux-system' },
+    });
+    expect(chosen.notes).toContain(
+      `The gate reads GitRepository/flux-system/flux-system; ${KS('c')} reads another source, so Flux does not check that the gate applied the same revision before it applies.`,
+    );
+    const oci = generateGate({ workloads: withSources, objects: [KS('c')], now: NOW });
+    expect(oci.kustomization?.['spec']).toMatchObject({
+      sourceRef: { kind: 'OCIRepository', name: 'manifests', namespace: 'apps' },
+    });
+    for (const object of oci.objects) expect(validateManifest(object)).toEqual([]);
+  });
+
   it('returns nothing to apply when no gated object has images', () => {
     const empty = generateGate({ workloads: [k('flux-system'), k('apps', { parent: KS('flux-system') })] });
     expect(empty).toMatchObject({ objects: [], gated: [], files: [] });

@@ -15,6 +15,7 @@ import { checkGate } from './check-gate.js';
 import { resolveGateOptions } from './gate-options.js';
 import { gatePatch } from './gate-patch.js';
 import type { ScanTarget } from './scan-job.js';
+import { chooseGateSource } from './gate-source.js';
 import { buildScanJob } from './scan-job.js';
 import { serializeManifests } from './serialize.js';
 import type { GeneratedGate, GenerateGateOptions, KubernetesManifest } from './types.js';
@@ -113,6 +114,14 @@ export function generateGate(options: GenerateGateOptions): GeneratedGate {
     return { resources: [], objects: [], patches: [], gated: [], images: [], notes, files: [] };
   }
 
+  const chosenSource = options.sourceRef
+    ? { sourceRef: options.sourceRef }
+    : chooseGateSource(
+        gated.flatMap((id) => workloads.get(id) ?? []),
+        settings.namespace,
+      );
+  if (chosenSource.note) notes.push(chosenSource.note);
+
   const skippedRules = new Set<IgnoreRule>();
   const targets: ScanTarget[] = images.map((ref) => {
     const effective = resolvePolicy(settings.policy, { image: ref });
@@ -180,7 +189,7 @@ export function generateGate(options: GenerateGateOptions): GeneratedGate {
       prune: true,
       wait: true,
       force: true,
-      sourceRef: { ...settings.sourceRef },
+      sourceRef: { ...chosenSource.sourceRef },
     },
   };
   const job = resources.find((resource) => resource.kind === 'Job');
@@ -195,7 +204,7 @@ export function generateGate(options: GenerateGateOptions): GeneratedGate {
   const patches = gated.map((id) =>
     gatePatch(nodes.get(id)!, workloads.get(id), settings.name, settings.namespace, nodes),
   );
-  const sourceRef = settings.sourceRef;
+  const sourceRef = chosenSource.sourceRef;
   notes.push(
     `Commit ${settings.path}/ at that path of the ${sourceRef.kind} ${sourceRef.namespace ?? settings.namespace}/${sourceRef.name} (the gate's spec.path), outside every other Kustomization's path so that only the gate applies the Job.`,
     `Put ${settings.kustomizationFile} where ${placement ?? 'your root Kustomization'} builds it (its spec.path, listed in its kustomization.yaml if it has one).`,

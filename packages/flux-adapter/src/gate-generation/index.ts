@@ -15,3 +15,4 @@ export { serializeManifests } from './serialize.js';
 export { parseFluxDuration } from './duration.js';
 export type { ScanTarget, ScanJobSpec } from './scan-job.js';
 export { CACHE_DIR, buildScanJob, scanContainerName, trivyIgnoreYaml } from './scan-job.js';
+export { DEFAULT_GATE_SOURCE, chooseGateSource } from './gate-source.js';

@@ -39,7 +39,7 @@ export interface GenerateGateOptions {
   /**
    * The source the gate Kustomization reads. Use the same source as the gated Kustomizations:
    * then Flux's dependsOn also waits until the gate has applied the same revision.
-   * @default { kind: 'GitRepository', name: 'flux-system' }
+   * @default the source most gated Kustomizations read, else `GitRepository flux-system`
    */
   readonly sourceRef?: GateSourceRef;
   /** Folder (relative to the source root) that holds the Job; the gate's `spec.path`. @default 'sluice-gate' */
