@@ -30,7 +30,8 @@ import {
 
 const env = process.env;
 const VERSION = env.FAKE_TRIVY_VERSION || '0.74.0';
-const started = Date.now();
+// The process start (before Node's own start-up), as a Go binary's clock would start.
+const started = Math.round(performance.timeOrigin);
 // Names (never values) of the TRIVY_* variables the process received, to check passthrough.
 const trivyEnv = Object.keys(env)
   .filter((name) => name.startsWith('TRIVY_'))
@@ -51,6 +52,24 @@ function writeLog(extra) {
 function finish(code, extra = {}) {
   writeLog({ exitCode: code, ...extra });
   process.exitCode = code;
+}
+
+// Trivy cancels its context on SIGTERM/SIGINT and exits; record that, so tests can tell a
+// killed run from one that never started.
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.on(signal, () => {
+    writeLog({ exitCode: 143, signal });
+    process.exit(143);
+  });
+}
+
+// With FAKE_TRIVY_LOG_START=1 a `{"phase":"start"}` line is logged as soon as the process can
+// take signals, so tests can act on processes that are really running.
+if (env.FAKE_TRIVY_LOG && env.FAKE_TRIVY_LOG_START === '1') {
+  appendFileSync(
+    env.FAKE_TRIVY_LOG,
+    `${JSON.stringify({ phase: 'start', pid: process.pid, argv: record.argv, start: started })}\n`,
+  );
 }
 
 function defaultCacheDir() {
@@ -226,7 +245,7 @@ async function runImage(values, positionals) {
     }
     // The latency is the whole run, counted from process start (Node's own start-up included),
     // so that N scans of latency L take N × L, as with a real scanner.
-    await sleep(Math.max(0, latency - (Date.now() - performance.timeOrigin)));
+    await sleep(Math.max(0, latency - (Date.now() - started)));
 
     const sources = values['image-src'] ?? ['docker', 'containerd', 'podman', 'remote'];
     const errorKind =

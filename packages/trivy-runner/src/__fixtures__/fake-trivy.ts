@@ -2,6 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoPath } from '@sluice/test-utils';
+import type { TrivyRunnerOptions } from '../options.js';
+import type { ImageScanOutcome } from '../outcome.js';
 
 /** The stand-in trivy executable. */
 export const FAKE_TRIVY = repoPath('internal/fake-trivy/trivy');
@@ -23,6 +25,7 @@ export interface Invocation {
   readonly dbDownload?: boolean;
   readonly fault?: string;
   readonly hanging?: boolean;
+  readonly signal?: string;
 }
 
 /** A temporary sandbox for runner tests: a Trivy cache dir, a result cache dir, an invocation log. */
@@ -34,6 +37,8 @@ export interface Sandbox {
   /** Environment for the stand-in, with the log and any extra variables. */
   env(extra?: Record<string, string>): Record<string, string>;
   invocations(): Promise<Invocation[]>;
+  /** How many scanning stand-ins have started and can take signals (needs FAKE_TRIVY_LOG_START=1). */
+  startedScans(): Promise<number>;
   scans(): Promise<Invocation[]>;
   cleanup(): Promise<void>;
 }
@@ -52,7 +57,8 @@ export async function createSandbox(): Promise<Sandbox> {
     return text
       .split('\n')
       .filter(Boolean)
-      .map((line) => JSON.parse(line) as Invocation);
+      .map((line) => JSON.parse(line) as Invocation & { phase?: string })
+      .filter((entry) => entry.phase !== 'start');
   };
   return {
     dir,
@@ -61,6 +67,20 @@ export async function createSandbox(): Promise<Sandbox> {
     log,
     env: (extra = {}) => ({ FAKE_TRIVY_LOG: log, ...extra }),
     invocations,
+    startedScans: async () => {
+      let text = '';
+      try {
+        text = await readFile(log, 'utf8');
+      } catch {
+        return 0;
+      }
+      return text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { phase?: string; argv?: string[] })
+        .filter((entry) => entry.phase === 'start' && entry.argv?.[0] === 'image' && !entry.argv.includes('--download-db-only'))
+        .length;
+    },
     scans: async () => (await invocations()).filter((entry) => entry.command === 'image' && entry.image !== undefined),
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
@@ -80,4 +100,29 @@ export function maxOverlap(invocations: readonly Invocation[]): number {
     best = Math.max(best, current);
   }
   return best;
+}
+
+/** Runner options for the stand-in in a sandbox, with fast retries. */
+export function sandboxOptions(
+  sandbox: Sandbox,
+  extra: TrivyRunnerOptions = {},
+  env: Record<string, string> = {},
+): TrivyRunnerOptions {
+  return {
+    trivyPath: FAKE_TRIVY,
+    trivyCacheDir: sandbox.trivyCacheDir,
+    cache: sandbox.resultCacheDir,
+    retryDelayMs: 10,
+    ...extra,
+    env: sandbox.env(env),
+  };
+}
+
+/** `[ref, source, findings]` or `[ref, error code, attempts]` per outcome, for compact assertions. */
+export function summarize(outcomes: readonly ImageScanOutcome[]): unknown[] {
+  return outcomes.map((outcome) =>
+    outcome.status === 'ok'
+      ? [outcome.ref, outcome.source, outcome.findings.length]
+      : [outcome.ref, outcome.error.code, outcome.attempts],
+  );
 }
