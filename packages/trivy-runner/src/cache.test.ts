@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '@sluice/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCacheKey, createMemoryCache, decodeEntry, encodeEntry } from './cache.js';
 import type { CachedScan } from './cache.js';
@@ -125,6 +128,31 @@ describe('createFsCache', () => {
     for (const read of reads) if (read !== undefined) expect(values).toContainEqual(read);
     expect(values).toContainEqual(await createFsCache(dir).get(key));
     expect((await readdir(join(dir, 'v1', 'aa'))).filter((file) => file.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('is shared by several processes writing and reading the same keys', async () => {
+    const script = fileURLToPath(new URL('./__fixtures__/fs-cache-writer.ts', import.meta.url));
+    const codes = await Promise.all(
+      [1, 2, 3, 4].map(
+        (index) =>
+          new Promise<number>((resolve) => {
+            execFile(
+              process.execPath,
+              ['--import', 'tsx', script, dir, `writer-${index}`],
+              { cwd: REPO_ROOT },
+              (error) => resolve(error ? Number(error.code ?? 1) : 0),
+            );
+          }),
+      ),
+    );
+    expect(codes).toEqual([0, 0, 0, 0]);
+    const cache = createFsCache(dir);
+    for (const letter of ['a', 'b', 'c', 'd', 'e']) {
+      expect((await cache.get(letter.repeat(64)))?.ref).toMatch(/^writer-\d:\d+$/);
+    }
+    for (const sub of await readdir(join(dir, 'v1'))) {
+      expect((await readdir(join(dir, 'v1', sub))).filter((file) => file.endsWith('.tmp'))).toEqual([]);
+    }
   });
 
   it('rejects keys that could escape the directory', async () => {
