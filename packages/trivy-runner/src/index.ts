@@ -26,7 +26,14 @@ export {
   TrivyDbMetadata,
 } from './trivy-report.js';
 export { extractFindings, toFinding, compareFindings } from './findings.js';
-export { getScannerInfo, formatDbVersion, SCANNER_MISSING, SCANNER_FAILED } from './scanner-info.js';
+export {
+  getScannerInfo,
+  formatDbVersion,
+  isDbStale,
+  SCANNER_MISSING,
+  SCANNER_FAILED,
+} from './scanner-info.js';
+export { DbUpdateError, DB_UPDATE_FAILED } from './update-db.js';
 export { loadTrivyReports, outcomeFromReport } from './load-reports.js';
 export type { TrivyReportSet, LoadedTrivyReport } from './load-reports.js';
 export { createCacheKey, createMemoryCache, CACHE_FORMAT_VERSION } from './cache.js';
