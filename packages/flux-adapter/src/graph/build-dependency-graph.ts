@@ -69,7 +69,9 @@ export function buildDependencyGraph(
           (workload) => workload.cluster === undefined || workload.cluster === options.cluster,
         );
   const byId = collectNodes(selected, diagnostics);
-  const ids = [...byId.keys()].sort(compareStrings);
+  // The default sort orders strings by UTF-16 code units, exactly like compareStrings, without a
+  // callback per comparison.
+  const ids = [...byId.keys()].sort();
 
   for (const id of ids) {
     const node = byId.get(id)!;
@@ -214,8 +216,8 @@ function toGraphNode(node: MutableNode): FluxGraphNode {
     name: workload.name,
     file: workload.file,
     line: workload.line,
-    dependsOn: node.dependsOn.sort(compareStrings),
-    manages: node.manages ? node.manages.sort(compareStrings) : [],
+    dependsOn: node.dependsOn.sort(),
+    manages: node.manages ? node.manages.sort() : [],
     images: uniqueSorted(images),
     suspended: workload.suspended,
   };
@@ -231,7 +233,7 @@ function toGraphNode(node: MutableNode): FluxGraphNode {
 
 function uniqueSorted(values: string[]): string[] {
   if (values.length < 2) return values;
-  values.sort(compareStrings);
+  values.sort();
   return values.filter((value, index) => index === 0 || value !== values[index - 1]);
 }
 
