@@ -22,7 +22,7 @@ export const SARIF_SCHEMA_URI =
 /** GitHub code scanning's limit on results per run. */
 export const GITHUB_MAX_RESULTS = 25_000;
 /** GitHub code scanning's limit on the gzip-compressed size of one upload. */
-export const GITHUB_MAX_GZIP_BYTES = 10 * 1024 * 1024;
+export const GITHUB_MAX_GZIP_BYTES = 10_000_000;
 
 /** Options of {@link sarifReporter}. */
 export interface SarifReporterOptions {
@@ -50,7 +50,7 @@ export interface SarifReporterOptions {
   readonly maxResults?: number;
   /**
    * Largest gzip-compressed size in bytes; beyond it results are dropped (least severe first).
-   * @default 10485760 (GitHub's 10 MB)
+   * @default 10000000 (GitHub's 10 MB, read as decimal megabytes to stay safely under either reading)
    */
   readonly maxGzipBytes?: number;
   /**
