@@ -198,6 +198,8 @@ describe('sarifReporter', () => {
       },
     ]);
     expect(run.automationDetails.id).toBe('sluice/');
+    expect(run.invocations[0]!.executionSuccessful).toBe(false);
+    expect(buildSarifLog(buildPassingReport()).runs[0].invocations[0]!.executionSuccessful).toBe(true);
     expect(run.properties).toMatchObject({ verdict: 'blocked', truncated: false });
   });
 

@@ -157,7 +157,8 @@ function buildLog(
     columnKind: 'utf16CodeUnits',
     invocations: [
       {
-        executionSuccessful: true,
+        // An image that could not be scanned means the analysis is incomplete.
+        executionSuccessful: report.images.every((image) => image.outcome === 'ok'),
         ...(notifications.length > 0 ? { toolExecutionNotifications: [...notifications] } : {}),
       },
     ],
