@@ -1,27 +1,12 @@
 import type { Diagnostic } from '@sluice/core';
-import type { ImageOverride } from '../schemas/common.js';
 import type { SourceTree } from '../source/source-tree.js';
 import { joinRelative } from '../source/repo-files.js';
 import { runGenerators } from './generators.js';
-import { transformImages, type ImageOverrideEntry } from './images-transformer.js';
 import { findKustomizationFile, generateResourceList, loadResourceFile } from './load-resources.js';
-import {
-  applyLegacyJson6902,
-  applyLegacyStrategicMerge,
-  applyPatchEntry,
-  type PatchContext,
-} from './patches.js';
+import type { PatchContext } from './patches.js';
+import { applyTransformers, mergeOverlay } from './apply-transformers.js';
 import type { Provenance } from './provenance.js';
-import { applyReplacements } from './replacements.js';
-import {
-  CLUSTER_SCOPED_KINDS,
-  groupVersionOf,
-  isMap,
-  kindOf,
-  metadataOf,
-  type KResource,
-  type YamlMap,
-} from './resource.js';
+import { isMap, type KResource, type YamlMap } from './resource.js';
 
 /**
  * The fields of a Flux Kustomization spec merged into the kustomization before the build, as
@@ -240,140 +225,6 @@ async function buildKustomization(
   }
   await applyTransformers(kustomization, accumulated, { ...generatorContext } satisfies PatchContext);
   return accumulated;
-}
-
-async function applyTransformers(
-  kustomization: YamlMap,
-  resources: KResource[],
-  context: PatchContext,
-): Promise<void> {
-  const { provenance } = context;
-  const legacySmp = kustomization.patchesStrategicMerge;
-  if (Array.isArray(legacySmp)) {
-    for (const [index, entry] of legacySmp.entries())
-      await applyLegacyStrategicMerge(entry, legacySmp, index, resources, context);
-  }
-  const patches = kustomization.patches;
-  if (Array.isArray(patches)) {
-    for (const [index, entry] of patches.entries())
-      await applyPatchEntry(entry, patches, index, resources, context);
-  }
-  const objects = resources.map((resource) => resource.object);
-  if (typeof kustomization.namespace === 'string' && kustomization.namespace !== '') {
-    for (const object of objects) {
-      // kustomize also renames Namespace objects to the kustomization's namespace.
-      if (kindOf(object) === 'Namespace' && groupVersionOf(object).group === '') {
-        metadataOf(object).name = kustomization.namespace;
-        continue;
-      }
-      if (CLUSTER_SCOPED_KINDS.has(kindOf(object))) continue;
-      metadataOf(object).namespace = kustomization.namespace;
-    }
-  }
-  const prefix = typeof kustomization.namePrefix === 'string' ? kustomization.namePrefix : '';
-  const suffix = typeof kustomization.nameSuffix === 'string' ? kustomization.nameSuffix : '';
-  if (prefix !== '' || suffix !== '') {
-    for (const object of objects) {
-      const kind = kindOf(object);
-      if (kind === 'Namespace' || kind === 'CustomResourceDefinition') continue;
-      const metadata = metadataOf(object);
-      if (typeof metadata.name === 'string') metadata.name = `${prefix}${metadata.name}${suffix}`;
-    }
-  }
-  const labels: Record<string, unknown> = isMap(kustomization.commonLabels)
-    ? { ...kustomization.commonLabels }
-    : {};
-  if (Array.isArray(kustomization.labels)) {
-    for (const entry of kustomization.labels)
-      if (isMap(entry) && isMap(entry.pairs)) Object.assign(labels, entry.pairs);
-  }
-  addMetadata(objects, 'labels', labels);
-  if (isMap(kustomization.commonAnnotations))
-    addMetadata(objects, 'annotations', kustomization.commonAnnotations);
-  const legacyJson = kustomization.patchesJson6902;
-  if (Array.isArray(legacyJson)) {
-    for (const [index, entry] of legacyJson.entries())
-      await applyLegacyJson6902(entry, legacyJson, index, resources, context);
-  }
-  const images = kustomization.images;
-  if (Array.isArray(images)) {
-    const entries: ImageOverrideEntry[] = images
-      .filter((entry): entry is YamlMap => isMap(entry) && typeof entry.name === 'string')
-      .map((entry) => ({ override: toOverride(entry), container: entry }));
-    transformImages(objects, entries, provenance);
-  }
-  if (Array.isArray(kustomization.replacements))
-    await applyReplacements(kustomization.replacements, resources, context);
-}
-
-function toOverride(entry: YamlMap): ImageOverride {
-  const text = (value: unknown): string | undefined =>
-    value === undefined || value === null ? undefined : String(value);
-  const override: { name: string; newName?: string; newTag?: string; digest?: string } = {
-    name: String(entry.name),
-  };
-  const newName = text(entry.newName);
-  const newTag = text(entry.newTag);
-  const digest = text(entry.digest);
-  if (newName !== undefined) override.newName = newName;
-  if (newTag !== undefined) override.newTag = newTag;
-  if (digest !== undefined) override.digest = digest;
-  return override;
-}
-
-function addMetadata(
-  objects: readonly YamlMap[],
-  field: 'labels' | 'annotations',
-  values: Record<string, unknown>,
-): void {
-  if (Object.keys(values).length === 0) return;
-  for (const object of objects) {
-    const metadata = metadataOf(object);
-    const current = isMap(metadata[field]) ? (metadata[field] as YamlMap) : {};
-    metadata[field] = {
-      ...current,
-      ...Object.fromEntries(Object.entries(values).map(([key, value]) => [key, String(value)])),
-    };
-  }
-}
-
-/** Merges Flux spec fields into a kustomization the way kustomize-controller's generator does. */
-function mergeOverlay(kustomization: YamlMap, overlay: KustomizeOverlay, provenance: Provenance): void {
-  if (overlay.targetNamespace) kustomization.namespace = overlay.targetNamespace;
-  if (overlay.namePrefix) kustomization.namePrefix = overlay.namePrefix;
-  if (overlay.nameSuffix) kustomization.nameSuffix = overlay.nameSuffix;
-  const append = (field: string, values: readonly unknown[] | undefined): void => {
-    if (!values || values.length === 0) return;
-    const current = Array.isArray(kustomization[field]) ? (kustomization[field] as unknown[]) : [];
-    const merged = [...current];
-    for (const [index, value] of values.entries()) {
-      merged.push(value);
-      provenance.copyOrigin(values, index, merged, merged.length - 1);
-    }
-    for (const [index] of current.entries()) provenance.copyOrigin(current, index, merged, index);
-    kustomization[field] = merged;
-  };
-  append('patches', overlay.patches);
-  append('patchesStrategicMerge', overlay.patchesStrategicMerge);
-  append('patchesJson6902', overlay.patchesJson6902);
-  append('components', overlay.components);
-  if (overlay.images && overlay.images.length > 0) {
-    const current = Array.isArray(kustomization.images) ? [...(kustomization.images as unknown[])] : [];
-    for (const image of overlay.images) {
-      if (!isMap(image) || typeof image.name !== 'string') continue;
-      const existing = current.find((entry) => isMap(entry) && entry.name === image.name);
-      if (!isMap(existing)) {
-        current.push(image);
-        continue;
-      }
-      for (const key of ['newName', 'newTag', 'digest'] as const) {
-        if (image[key] === undefined || image[key] === '') continue;
-        existing[key] = image[key];
-        provenance.copyOrigin(image, key, existing, key);
-      }
-    }
-    kustomization.images = current;
-  }
 }
 
 function relativeTo(dir: string, path: string): string {

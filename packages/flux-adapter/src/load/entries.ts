@@ -1,0 +1,99 @@
+import { posix } from 'node:path';
+import { compareStrings } from '@sluice/core';
+import type { FluxWorkload } from '../model.js';
+import { workloadId } from '../model.js';
+import { normalizeRelative } from '../source/repo-files.js';
+import type { LoadContext } from './context.js';
+import type { RawFluxObject } from './raw-scan.js';
+
+/** Entry folders named by the repository itself: FluxInstance sync paths and the root Kustomization's path. */
+export async function detectEntries(context: LoadContext): Promise<string[]> {
+  const entries = new Set<string>();
+  for (const sync of context.scan.syncPaths) {
+    const path = normalizeRelative(sync.path);
+    if (path !== undefined && (await context.registry.root().typeOf(path)) === 'dir') entries.add(path);
+  }
+  const [, rootNamespace, rootName] = context.registry.rootSource.split('/');
+  for (const raw of context.scan.fluxObjects) {
+    const object = raw.object;
+    if (
+      object.kind !== 'Kustomization' ||
+      object.name !== rootName ||
+      (object.namespace ?? rootNamespace) !== rootNamespace
+    )
+      continue;
+    if (object.spec.sourceRef.name !== rootName) continue;
+    const path = normalizeRelative(object.spec.path ?? '');
+    if (path !== undefined && !path.includes('${')) entries.add(path);
+  }
+  return [...entries].sort(compareStrings);
+}
+
+/**
+ * Entry folders when the repository names none: the shallowest folders holding Flux
+ * Kustomizations (else HelmReleases, valid or partial) that no kustomization file and no Flux
+ * Kustomization path refers to, such as `clusters/production` and `clusters/staging`.
+ */
+export function fallbackEntries(context: LoadContext): string[] {
+  const { referencedDirs } = context.scan;
+  const isReferenced = (dir: string): boolean => {
+    const parts = dir.split('/');
+    for (let index = parts.length; index > 0; index -= 1)
+      if (referencedDirs.has(parts.slice(0, index).join('/'))) return true;
+    return false;
+  };
+  const candidates = [...context.scan.workloadFiles]
+    .map(([file, kind]) => ({ kind, dir: posix.dirname(file) === '.' ? '' : posix.dirname(file) }))
+    .filter(({ dir }) => !isReferenced(dir));
+  const rank = (candidate: { kind: string; dir: string }): number =>
+    (candidate.kind === 'Kustomization' ? 0 : 1000) + depth(candidate.dir);
+  const best = Math.min(...candidates.map(rank));
+  return [
+    ...new Set(candidates.filter((candidate) => rank(candidate) === best).map((candidate) => candidate.dir)),
+  ].sort(compareStrings);
+}
+
+function unreached(context: LoadContext): RawFluxObject[] {
+  return context.scan.fluxObjects.filter(
+    (raw) =>
+      (raw.object.kind === 'Kustomization' || raw.object.kind === 'HelmRelease') &&
+      !context.consumed.has(raw.file),
+  );
+}
+
+/** Flux objects written in files no build reads: listed, with the reason. */
+export function unreachedWorkloads(context: LoadContext): FluxWorkload[] {
+  return unreached(context).map((raw) => {
+    const namespace = raw.object.namespace ?? 'default';
+    const kind = raw.object.kind as 'Kustomization' | 'HelmRelease';
+    const spec = raw.object.spec as { dependsOn?: { name: string; namespace?: string }[]; suspend?: boolean };
+    const reason = `not deployed: no Kustomization build reads ${raw.file}`;
+    context.diagnostics.push({
+      file: raw.file,
+      line: raw.line,
+      severity: 'warning',
+      code: 'flux-object-unreached',
+      message: `${kind} ${namespace}/${raw.object.name}: ${reason}`,
+    });
+    return {
+      id: workloadId(kind, namespace, raw.object.name),
+      kind,
+      namespace,
+      name: raw.object.name,
+      file: raw.file,
+      line: raw.line,
+      dependsOn: (spec.dependsOn ?? []).map((entry) => ({
+        name: entry.name,
+        ...(entry.namespace ? { namespace: entry.namespace } : {}),
+      })),
+      suspended: spec.suspend === true,
+      images: [],
+      method: 'unresolved' as const,
+      unresolvedReason: reason,
+    };
+  });
+}
+
+function depth(path: string): number {
+  return path === '' ? 0 : path.split('/').length;
+}
