@@ -267,6 +267,21 @@ spec:
   });
 });
 
+describe('extractImages: many images in one object', () => {
+  it('reports each field once when several extractors find it', () => {
+    const containers = Array.from(
+      { length: 40 },
+      (_, index) => `    - {name: c${index}, image: "app:${index}"}`,
+    ).join('\n');
+    const text = `apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s}\nspec:\n  image: quay.io/prometheus/prometheus:v2.54.0\n  containers:\n${containers}\n`;
+    const { references } = extract(text);
+    expect(references).toHaveLength(41);
+    expect(references[0]).toMatchObject({ extractor: 'prometheus-operator', fieldPath: 'spec.image' });
+    expect(new Set(references.map((r) => r.fieldPath)).size).toBe(41);
+    expectPointsAtText(text, references);
+  });
+});
+
 describe('extractImages: bad references', () => {
   it('turns invalid references and unresolved variables into diagnostics with file, line and column', () => {
     const text = `apiVersion: apps/v1

@@ -83,6 +83,8 @@ export interface ObjectContext {
   readonly fieldPathPrefix?: string;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 const DEFAULT_MAX_NODES = 100_000;
 const DEFAULT_MAX_DEPTH = 64;
 const CONTEXT: ExtractorContext = { podSpecFields };
@@ -137,17 +139,30 @@ export function extractImagesFromObject(
   const diagnostics: Diagnostic[] = [];
   if (!isPlainObject(object)) return { references, diagnostics };
   const target = targetOf(object, context);
-  const extractors = [
-    ...(options.extractors ?? []),
-    ...(options.builtinExtractors === false ? [] : BUILTIN_EXTRACTORS),
-  ];
-  const seen = new Map<object, Set<string | number>>();
+  const builtins = options.builtinExtractors === false ? [] : BUILTIN_EXTRACTORS;
+  const extractors = options.extractors ? [...options.extractors, ...builtins] : builtins;
   const found: { field: ImageField; extractor: string }[] = [];
+  // A field found twice (by an extractor and by the PodSpec search) is reported once. Most
+  // objects hold a few image fields, so a scan beats a Map until there are many.
+  let seen: Map<object, Set<string | number>> | undefined;
   const add = (field: ImageField, extractor: string): void => {
-    let keys = seen.get(field.holder);
-    if (!keys) seen.set(field.holder, (keys = new Set()));
-    if (keys.has(field.key)) return;
-    keys.add(field.key);
+    if (seen) {
+      const keys = seen.get(field.holder);
+      if (keys?.has(field.key)) return;
+      if (keys) keys.add(field.key);
+      else seen.set(field.holder, new Set([field.key]));
+    } else {
+      for (const entry of found)
+        if (entry.field.holder === field.holder && entry.field.key === field.key) return;
+      if (found.length >= 32) {
+        seen = new Map();
+        for (const entry of [...found, { field }]) {
+          const keys = seen.get(entry.field.holder);
+          if (keys) keys.add(entry.field.key);
+          else seen.set(entry.field.holder, new Set([entry.field.key]));
+        }
+      }
+    }
     found.push({ field, extractor });
   };
   let workload = false;
@@ -211,7 +226,8 @@ export function extractImagesFromObject(
       });
       continue;
     }
-    references.push({
+    // Built by assignment, not spreads: this runs for every image of a repository.
+    const reference: Mutable<ImageReference> = {
       raw: value,
       ref: parsed.ref,
       file: context.file,
@@ -220,43 +236,46 @@ export function extractImagesFromObject(
       exact: position !== undefined,
       documentIndex: context.documentIndex ?? 0,
       kind: target.kind,
-      ...(target.namespace === undefined ? {} : { namespace: target.namespace }),
       name: target.name,
-      ...(field.container === undefined ? {} : { container: field.container }),
       fieldPath,
       extractor,
-    });
+    };
+    if (target.namespace !== undefined) reference.namespace = target.namespace;
+    if (field.container !== undefined) reference.container = field.container;
+    references.push(reference);
   }
   return { references, diagnostics };
 }
 
 /** The report form of a reference (`ImageLocation` of report.ts). */
 export function toImageLocation(reference: ImageReference): ImageLocation {
-  return {
+  const location: ImageLocation = {
     file: reference.file,
     line: reference.line,
     column: reference.column,
     raw: reference.raw,
     kind: reference.kind,
-    ...(reference.namespace === undefined ? {} : { namespace: reference.namespace }),
     name: reference.name,
-    ...(reference.container === undefined ? {} : { container: reference.container }),
     fieldPath: reference.fieldPath,
     documentIndex: reference.documentIndex,
   };
+  if (reference.namespace !== undefined) location.namespace = reference.namespace;
+  if (reference.container !== undefined) location.container = reference.container;
+  return location;
 }
 
 function targetOf(object: Record<string, unknown>, context: ObjectContext): ExtractTarget {
   const metadata = isPlainObject(object.metadata) ? object.metadata : undefined;
   const namespace =
     context.namespace ?? (typeof metadata?.namespace === 'string' ? metadata.namespace : undefined);
-  return {
+  const target: Mutable<ExtractTarget> = {
     apiVersion: typeof object.apiVersion === 'string' ? object.apiVersion : '',
     kind: context.kind ?? (typeof object.kind === 'string' ? object.kind : ''),
     name: context.name ?? (typeof metadata?.name === 'string' ? metadata.name : ''),
-    ...(namespace === undefined ? {} : { namespace }),
     object,
   };
+  if (namespace !== undefined) target.namespace = namespace;
+  return target;
 }
 
 function describe(target: ExtractTarget): string {

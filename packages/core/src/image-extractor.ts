@@ -83,13 +83,12 @@ export function podSpecFields(podSpec: unknown, fieldPath: string): ImageField[]
     if (!Array.isArray(containers)) continue;
     for (const [index, container] of containers.entries()) {
       if (!isPlainObject(container) || !('image' in container)) continue;
-      const name = typeof container.name === 'string' ? container.name : undefined;
-      fields.push({
-        holder: container,
-        key: 'image',
-        fieldPath: appendFieldPath(appendFieldPath(appendFieldPath(fieldPath, list), index), 'image'),
-        ...(name === undefined ? {} : { container: name }),
-      });
+      const path = `${fieldPath === '' ? '' : `${fieldPath}.`}${list}[${index}].image`;
+      fields.push(
+        typeof container.name === 'string'
+          ? { holder: container, key: 'image', fieldPath: path, container: container.name }
+          : { holder: container, key: 'image', fieldPath: path },
+      );
     }
   }
   const volumes = podSpec.volumes;

@@ -137,21 +137,30 @@ const CACHE_LIMIT = 10_000;
 
 function parseUncached(text: string): ImageReferenceResult {
   if (text === '') return fail('name-empty', 'repository name must have at least one component');
-  const precheck = checkCharacters(text);
-  if (precheck) return precheck;
-  if (REFERENCE_GRAMMAR.anchoredIdentifier.test(text)) {
+  // The grammar admits no whitespace, control character or `$`, so the character checks only
+  // run to explain a rejection, and they explain it first.
+  if (text.length > MAX_REFERENCE_LENGTH) {
+    return (
+      checkCharacters(text) ??
+      fail('name-too-long', `the reference is longer than ${MAX_REFERENCE_LENGTH} characters`)
+    );
+  }
+  if (text.length === 64 && REFERENCE_GRAMMAR.anchoredIdentifier.test(text)) {
     return fail(
       'identifier-not-allowed',
       'a 64-character hexadecimal string is an image ID, not a repository name',
     );
   }
   const { domain, remainder } = splitDockerDomain(text);
-  const remote = remainder.split(/[:@]/, 1)[0] ?? remainder;
+  const remote = remainder.slice(0, endOfRemote(remainder));
   if (remote.toLowerCase() !== remote) {
-    return fail('name-contains-uppercase', `repository name must be lowercase (${remote})`);
+    return (
+      checkCharacters(text) ??
+      fail('name-contains-uppercase', `repository name must be lowercase (${remote})`)
+    );
   }
   const split = splitReference(`${domain}/${remainder}`);
-  if (!split.ok) return split;
+  if (!split.ok) return checkCharacters(text) ?? split;
   const { domain: registry, path: repository, tag, digest } = split.value;
   const name = `${registry}/${repository}`;
   const effectiveTag = tag ?? (digest === undefined ? DEFAULT_TAG : undefined);
@@ -170,6 +179,15 @@ function parseUncached(text: string): ImageReferenceResult {
       familiar: join(familiarName, tag, digest),
     }),
   };
+}
+
+/** Where the repository part of `name[:tag][@digest]` ends. */
+function endOfRemote(remainder: string): number {
+  for (let index = 0; index < remainder.length; index += 1) {
+    const code = remainder.charCodeAt(index);
+    if (code === 58 /* : */ || code === 64 /* @ */) return index;
+  }
+  return remainder.length;
 }
 
 /** True when the text names a variable that nobody substituted, such as `${TAG}`, `$TAG` or `$(TAG)`. */
@@ -200,19 +218,19 @@ function checkCharacters(text: string): ImageReferenceResult | undefined {
 function splitReference(text: string): Split {
   if (text === '') return fail('name-empty', 'repository name must have at least one component');
   if (text.length > MAX_REFERENCE_LENGTH) return fail('name-too-long', 'the reference is too long');
-  const match = REFERENCE_GRAMMAR.reference.exec(text);
+  // One pass of the grammar with the name already split into domain and remote name.
+  const match = REFERENCE_GRAMMAR.referenceParts.exec(text);
   if (!match) {
     if (REFERENCE_GRAMMAR.reference.test(text.toLowerCase())) {
       return fail('name-contains-uppercase', 'repository name must be lowercase');
     }
     return fail('invalid-format', 'invalid reference format');
   }
-  const name = match[1] ?? '';
-  const tag = match[2];
-  const digest = match[3];
-  const nameMatch = REFERENCE_GRAMMAR.anchoredName.exec(name);
-  const domain = nameMatch?.[1] ?? '';
-  const path = nameMatch?.[2] ?? name;
+  const domain = match[1] ?? '';
+  const path = match[2] ?? '';
+  const tag = match[3];
+  const digest = match[4];
+  const name = domain === '' ? path : `${domain}/${path}`;
   if (path.length > REPOSITORY_NAME_MAX_LENGTH) {
     return fail(
       'name-too-long',

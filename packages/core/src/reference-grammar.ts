@@ -38,6 +38,8 @@ export const REFERENCE_GRAMMAR = {
   anchoredName: new RegExp(`^(?:(${DOMAIN_AND_PORT})/)?(${REMOTE_NAME})$`),
   /** A whole reference, split into (name, tag, digest). */
   reference: new RegExp(`^(${NAME})(?::(${TAG}))?(?:@(${DIGEST}))?$`),
+  /** A whole reference, split into (domain, remote name, tag, digest). */
+  referenceParts: new RegExp(`^(?:(${DOMAIN_AND_PORT})/)?(${REMOTE_NAME})(?::(${TAG}))?(?:@(${DIGEST}))?$`),
   /** A bare 64-character hexadecimal image ID. */
   anchoredIdentifier: new RegExp(`^${IDENTIFIER}$`),
   /** A tag on its own. */

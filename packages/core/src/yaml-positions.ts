@@ -1,6 +1,9 @@
 import type { SourcePosition } from './source-text.js';
 import { LineIndex } from './source-text.js';
 
+// Up to this many containers a scan of the log (from the last answer) beats building a Map.
+const LINEAR_SCAN_LIMIT = 50_000;
+
 /**
  * Remembers where each value of a parsed YAML document is written. Positions are stored per
  * container (the mapping or sequence object js-yaml produced) and key, as raw offsets, and are
@@ -8,14 +11,16 @@ import { LineIndex } from './source-text.js';
  */
 export class YamlPositions {
   // The parser appends to a flat log while it reads: per container, the range of its entries;
-  // per entry, the key (a mapping key as a string, or a sequence index) and the offset. The
-  // lookup index from container to range is built on the first question, so files nobody
-  // asks about never pay for it.
+  // per entry, the key (a mapping key as a string, or a sequence index) and the offset. No
+  // per-container allocation while parsing; a lookup Map is built only for large files, on
+  // the first question.
   readonly #containers: object[] = [];
   readonly #rangeStarts: number[] = [];
   readonly #keys: (string | number)[] = [];
   readonly #offsets: number[] = [];
   #index: Map<object, number> | undefined;
+  #cursor = 0;
+  #hasRecorded = false;
   // Positions recorded one by one, and clones that answer like their original.
   readonly #recorded = new WeakMap<object, Map<string | number, number>>();
   readonly #aliases = new WeakMap<object, object>();
@@ -27,6 +32,7 @@ export class YamlPositions {
 
   /** @internal Records that `container[key]` starts (before whitespace) at `offset`. */
   record(container: object, key: string | number, offset: number): void {
+    this.#hasRecorded = true;
     let offsets = this.#recorded.get(container);
     if (!offsets) {
       offsets = new Map();
@@ -79,10 +85,12 @@ export class YamlPositions {
 
   #offsetOf(container: object, key: string | number): number | undefined {
     const wanted = Array.isArray(container) && typeof key === 'number' ? key : String(key);
-    const recorded = this.#recorded.get(container)?.get(wanted);
-    if (recorded !== undefined) return recorded;
-    const position = this.#lookup().get(container);
-    if (position === undefined) return undefined;
+    if (this.#hasRecorded) {
+      const recorded = this.#recorded.get(container)?.get(wanted);
+      if (recorded !== undefined) return recorded;
+    }
+    const position = this.#find(container);
+    if (position === -1) return undefined;
     const end = this.#rangeStarts[position + 1] ?? this.#keys.length;
     // The last occurrence wins, as it does for the parsed value.
     for (let index = end - 1; index >= this.#rangeStarts[position]!; index -= 1) {
@@ -91,12 +99,24 @@ export class YamlPositions {
     return undefined;
   }
 
-  #lookup(): Map<object, number> {
-    if (!this.#index) {
-      this.#index = new Map();
-      for (const [position, container] of this.#containers.entries()) this.#index.set(container, position);
+  /**
+   * The log position of a container. Questions come roughly in the order the parser logged the
+   * containers (document by document, field by field), so the search starts where the last
+   * answer was found; large files get a Map instead.
+   */
+  #find(container: object): number {
+    const containers = this.#containers;
+    if (containers.length > LINEAR_SCAN_LIMIT) {
+      if (!this.#index) {
+        this.#index = new Map();
+        for (const [position, item] of containers.entries()) this.#index.set(item, position);
+      }
+      return this.#index.get(container) ?? -1;
     }
-    return this.#index;
+    let position = containers.indexOf(container, this.#cursor);
+    if (position === -1 && this.#cursor > 0) position = containers.lastIndexOf(container, this.#cursor - 1);
+    if (position !== -1) this.#cursor = position;
+    return position;
   }
 
   /** Copies the positions recorded for `from` so that `to` (a clone) answers the same. */
