@@ -109,9 +109,29 @@ export async function processHelmRelease(
       }
       const key = typeof reference.valuesKey === 'string' ? reference.valuesKey : 'values.yaml';
       const entry = dataEntries(config).find(([dataKey]) => dataKey === key);
-      if (!entry) continue;
-      if (typeof reference.targetPath === 'string') continue;
+      if (!entry) {
+        if (reference.optional !== true) {
+          context.diagnostics.push({
+            file: origin?.file ?? resource.file,
+            line: origin?.line ?? resource.line,
+            severity: 'warning',
+            code: 'values-key-missing',
+            message: `${reference.kind} ${namespace}/${reference.name} has no key ${key} (valuesFrom of ${id})`,
+            object: id,
+          });
+        }
+        continue;
+      }
       const [, text, container] = entry;
+      if (typeof reference.targetPath === 'string') {
+        // The whole value lands at targetPath: read it as values nested at that path.
+        const values = nestAt(reference.targetPath, text);
+        const textOrigin = context.provenance.originOf(container, key);
+        const leaf = innermost(values);
+        if (leaf && textOrigin) context.provenance.setOverride(leaf.container, leaf.key, textOrigin);
+        found.push(...findValuesImages(values, `valuesFrom[${index}]`, context.provenance));
+        continue;
+      }
       const textOrigin = context.provenance.originOf(container, key);
       const parsed = parseYaml(text, textOrigin?.file ?? resource.file);
       const values = parsed.documents[0]?.value;
@@ -240,4 +260,26 @@ function sourceUrl(context: LoadContext, kind: string, namespace: string, name: 
     (candidates.length === 1 ? candidates[0] : undefined);
   const url = (match?.object.spec as { url?: unknown } | undefined)?.url;
   return typeof url === 'string' ? url : undefined;
+}
+
+/** `{a: {b: value}}` for the Helm target path `a.b` (escaped dots kept, list indexes as keys). */
+function nestAt(targetPath: string, value: string): YamlMap {
+  const keys = targetPath.split(/(?<!\\)\./).map((key) => key.replace(/\\\./g, '.'));
+  const root: YamlMap = {};
+  let current = root;
+  for (const [position, key] of keys.entries()) {
+    if (position === keys.length - 1) current[key] = value;
+    else current = (current[key] = {}) as YamlMap;
+  }
+  return root;
+}
+
+function innermost(values: YamlMap): { container: YamlMap; key: string } | undefined {
+  let current = values;
+  for (;;) {
+    const [key, value] = Object.entries(current)[0] ?? [];
+    if (key === undefined) return undefined;
+    if (!isMap(value)) return { container: current, key };
+    current = value;
+  }
 }

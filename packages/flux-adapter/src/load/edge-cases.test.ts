@@ -1,0 +1,73 @@
+import { repoPath } from '@sluice/test-utils';
+import { describe, expect, it } from 'vitest';
+import { loadFluxRepository } from './load-flux-repository.js';
+
+const EDGE = repoPath('packages/flux-adapter/src/__fixtures__/edge');
+
+describe('loadFluxRepository edge cases', () => {
+  it('reads valuesFrom (values.yaml key, targetPath), post-renderer images and legacy API versions', async () => {
+    const repo = await loadFluxRepository(EDGE);
+    const api = repo.workloads.find((workload) => workload.id === 'HelmRelease/apps/api');
+    expect(api).toMatchObject({
+      method: 'values',
+      chart: 'api@1.x',
+      source: 'HelmRepository/apps/team',
+      parent: 'Kustomization/flux-system/apps',
+    });
+    expect(
+      api?.images.map((image) => [
+        image.ref,
+        image.locations[0]?.file,
+        image.locations[0]?.line,
+        image.locations[0]?.column,
+        image.locations[0]?.fieldPath,
+      ]),
+    ).toEqual([
+      // targetPath value, then rewritten by the post-renderer's images entry (newTag line).
+      ['docker.io/library/nginx:1.28', 'apps/release.yaml', 28, 22, 'valuesFrom[1].sidecar.image'],
+      // A block scalar inside a ConfigMap: the position is inside the block.
+      ['registry.example.com/team/api:2.1', 'apps/values.yaml', 10, 19, 'valuesFrom[0].image'],
+    ]);
+    expect(repo.diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: 'values-from-missing',
+        file: 'apps/release.yaml',
+        line: 22,
+        object: 'HelmRelease/apps/api',
+      }),
+    );
+  });
+
+  it('skips objects with substitution disabled, and substitutes defaults with substituteStrategy Always', async () => {
+    const repo = await loadFluxRepository(EDGE);
+    expect(repo.diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: 'unresolved-variable',
+        file: 'apps/disabled.yaml',
+        message: expect.stringContaining('NEVER_SUBSTITUTED'),
+      }),
+    );
+    const plain = repo.workloads.find((workload) => workload.id === 'Kustomization/flux-system/plain');
+    expect(plain?.images.map((image) => image.ref)).toEqual(['ghcr.io/acme/migrate:0.9']);
+    // A missing optional substituteFrom is no diagnostic.
+    expect(repo.diagnostics.filter((diagnostic) => diagnostic.code === 'substitute-from-missing')).toEqual(
+      [],
+    );
+  });
+
+  it('leaves a default unsubstituted when no variable is defined (Flux skips substitution)', async () => {
+    const repo = await loadFluxRepository(EDGE);
+    const apps = repo.workloads.find((workload) => workload.id === 'Kustomization/flux-system/apps');
+    expect(apps?.method).toBe('rendered');
+    expect(apps?.images).toEqual([]);
+    expect(repo.diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: 'unresolved-variable',
+        file: 'apps/defaulted.yaml',
+        line: 9,
+        object: 'Kustomization/flux-system/apps',
+        message: expect.stringContaining('TAG'),
+      }),
+    );
+  });
+});
