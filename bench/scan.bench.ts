@@ -3,7 +3,7 @@
 // reference, then a warm rerun served from the result cache.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -60,6 +60,18 @@ async function readLog(path: string): Promise<Invocation[]> {
 
 const scansOf = (log: readonly Invocation[]): Invocation[] =>
   log.filter((entry) => entry.command === 'image' && entry.image !== undefined);
+/** Machine-wide CPU time (busy, total) so far, in ms, from the kernel's per-CPU counters. */
+function cpuTimes(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const cpu of cpus()) {
+    const { user, nice, sys, irq, idle } = cpu.times;
+    busy += user + nice + sys + irq;
+    total += user + nice + sys + irq + idle;
+  }
+  return { busy, total };
+}
+
 const ms = (value: number): string => `${Math.round(value).toLocaleString('en-US')} ms`;
 const pct = (value: number): string => `${(value * 100).toFixed(1)} %`;
 
@@ -97,9 +109,12 @@ export async function run(): Promise<BenchSection> {
     const coldLog = join(dir, 'cold.jsonl');
     const cold = createTrivyRunner(runnerOptions(coldLog));
     let coldOutcomes: Awaited<ReturnType<typeof cold.scan>> = [];
+    const cpuBefore = cpuTimes();
     const coldMs = await timeOnce(async () => {
       coldOutcomes = await cold.scan(references);
     });
+    const cpuAfter = cpuTimes();
+    const busyShare = (cpuAfter.busy - cpuBefore.busy) / Math.max(1, cpuAfter.total - cpuBefore.total);
     const coldInvocations = await readLog(coldLog);
     const coldScans = scansOf(coldInvocations);
     const poolStart = Math.min(...coldScans.map((entry) => entry.start));
@@ -183,7 +198,7 @@ export async function run(): Promise<BenchSection> {
       `| runner, warm rerun (result cache) | ${ms(warmMs)} | — | ${warmScans.length} | ${aux(warmInvocations)} | ${warmCached} from cache |`,
       '',
       `- Parallel efficiency of the pool: ideal / pool time = ${pct(efficiency)} (target ≥ 90 %: ${mark(targets.efficiency)}); over the whole cold batch, including the DB update and two \`trivy version\` calls: ${pct(ideal / coldMs)}.`,
-      `- This machine's floor: the same pool with a stand-in that takes 0 ms needs ${ms(machineFloor)} for 100 scans (${availableParallelism()} CPUs, load average ${startLoad} at the start): every call is a Node process start, and 8 of them per 200 ms do not fit on ${availableParallelism()} cores. Against max(ideal, floor) = ${ms(achievable)} the pool reaches ${pct(achievable / poolMs)}.`,
+      `- This machine's floor: the same pool with a stand-in that takes 0 ms needs ${ms(machineFloor)} for 100 scans (${availableParallelism()} CPUs, load average ${startLoad} at the start): every call is a Node process start, and 8 of them per 200 ms do not fit on ${availableParallelism()} cores. The CPUs were ${pct(busyShare)} busy during the cold batch (this process, the stand-ins and whatever else ran on the machine). Against max(ideal, floor) = ${ms(achievable)} the pool reaches ${pct(achievable / poolMs)}.`,
       `- Speed-up over the naive loop: ${(naiveMs / coldMs).toFixed(1)}× cold, ${(naiveMs / warmMs).toFixed(0)}× warm.`,
       `- Scans: exactly ${UNIQUE} cold (${mark(targets.coldScans)}), 0 warm (${mark(targets.warmScans)}).`,
       `- Warm rerun under 300 ms: ${ms(warmMs)} (${mark(targets.warmTime)}); its only trivy call is \`trivy version\`, which the cache key needs (Trivy and DB version).`,
