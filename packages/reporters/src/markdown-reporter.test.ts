@@ -59,6 +59,9 @@ describe('markdownReporter', () => {
       '<details><summary>❌ <code>ghcr.io/aquasecurity/trivy-test-images:alpine-39</code>: 1 CRITICAL, 4 MEDIUM</summary>',
     );
     expect(markdown).toContain('ignored: accepted until 2027-01-01 \\(ticket SEC-12\\)');
+    expect(markdown).toContain(
+      '| CRITICAL | [CVE-2019-14697](https://avd.aquasec.com/nvd/cve-2019-14697) | musl |',
+    );
     expectWellFormed(markdown);
   });
 
@@ -103,6 +106,13 @@ describe('markdownReporter', () => {
     expect(markdown).toContain('Summarised');
     expect(markdown).toContain('```mermaid');
     expect(markdown).toContain('| CRITICAL | CVE-2024-00000 |');
+    // A URL that could break out of the link is not linked.
+    const hostileUrl = buildSampleReport();
+    hostileUrl.images = hostileUrl.images.map((image) => ({
+      ...image,
+      findings: image.findings.map((finding) => ({ ...finding, primaryUrl: 'https://x.test/a)<b>' })),
+    }));
+    expect(renderMarkdown(hostileUrl)).not.toContain('](https://x.test');
     expect(markdown).not.toContain('| MEDIUM |');
   });
 

@@ -1,7 +1,8 @@
-import type { GateReport, ImageResult, ObjectResult } from '@sluice/core';
+import type { Finding, GateReport, ImageResult, ObjectResult } from '@sluice/core';
 import { SEVERITIES, compareDiagnostics, compareStrings } from '@sluice/core';
 import { escapeHtml, escapeMarkdown } from './escape-markdown.js';
 import { renderMermaidGraph } from './mermaid.js';
+import { safeUrl } from './sarif-rules.js';
 import {
   countSeverities,
   formatCounts,
@@ -105,6 +106,12 @@ function sortForMarkdown(report: GateReport): ImageResult[] {
   );
 }
 
+/** The vulnerability ID, linked to its advisory when the URL is a plain http(s) URL. */
+function findingLink(finding: Finding): string {
+  const url = safeUrl(finding.primaryUrl);
+  return url ? `[${escapeMarkdown(finding.id)}](${url})` : escapeMarkdown(finding.id);
+}
+
 /** The image table: verdict, counts per severity, where the image is written. */
 export function renderImageTable(report: GateReport, detail: MarkdownDetail): string[] {
   const images = sortForMarkdown(report);
@@ -175,7 +182,7 @@ export function renderFindingDetails(
                 ? 'fails the policy'
                 : '';
           lines.push(
-            `| ${finding.severity} | ${escapeMarkdown(finding.id)} | ${escapeMarkdown(finding.package)} | ${escapeMarkdown(finding.installedVersion)} | ${
+            `| ${finding.severity} | ${findingLink(finding)} | ${escapeMarkdown(finding.package)} | ${escapeMarkdown(finding.installedVersion)} | ${
               finding.fixedVersion ? escapeMarkdown(finding.fixedVersion) : '-'
             } | ${note} |`,
           );
