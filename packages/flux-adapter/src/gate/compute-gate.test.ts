@@ -62,6 +62,13 @@ describe('computeGate', () => {
     ]);
   });
 
+  it('builds the graph itself when given the workloads', () => {
+    const workloads = [k('infra', { images: ['bad:1'] }), k('apps', { dependsOn: ['infra'] })];
+    expect(computeGate(workloads, verdicts({ 'bad:1': 'fail' }))).toEqual(
+      computeGate(buildDependencyGraph(workloads), verdicts({ 'bad:1': 'fail' })),
+    );
+  });
+
   it('passes everything when every image passes', () => {
     const gate = computeGate(chain, verdicts({ 'bad:1': 'pass', 'good:1': 'pass' }));
     expect(gate.verdict).toBe('pass');

@@ -1,6 +1,8 @@
 import type { ImageVerdict, ObjectResult, Policy } from '@sluice/core';
 import { compareStrings, resolvePolicy } from '@sluice/core';
+import { buildDependencyGraph } from '../graph/build-dependency-graph.js';
 import type { FluxGraphNode } from '../graph/types.js';
+import type { FluxWorkload } from '../model.js';
 
 /** The graph the gate needs: nodes with their dependencies, images and (optionally) locations. */
 export interface GateGraph {
@@ -68,7 +70,7 @@ interface Own {
  *
  * @example
  * ```ts
- * const graph = buildDependencyGraph(workloads);
+ * const graph = buildDependencyGraph(workloads); // or pass the workloads themselves
  * const gate = computeGate(graph, new Map([['docker.io/library/nginx:1.21.0', 'fail']]), policy);
  * gate.verdict; // 'blocked'
  * gate.objects.find((object) => object.id === 'Kustomization/flux-system/apps');
@@ -76,11 +78,14 @@ interface Own {
  * ```
  */
 export function computeGate(
-  graph: GateGraph,
+  graphOrWorkloads: GateGraph | readonly FluxWorkload[],
   verdicts: ImageVerdictLookup,
   policy: Policy = {},
   options: ComputeGateOptions = {},
 ): GateResult {
+  const graph: GateGraph = isWorkloadList(graphOrWorkloads)
+    ? buildDependencyGraph(graphOrWorkloads)
+    : graphOrWorkloads;
   const nodes = isSortedById(graph.nodes)
     ? graph.nodes
     : [...graph.nodes].sort((a, b) => compareStrings(a.id, b.id));
@@ -250,6 +255,10 @@ function describe(ref: string, what: string, imageReasons: ComputeGateOptions['i
 function passReason(count: number): string {
   if (count === 0) return 'It deploys no images that Sluice found.';
   return count === 1 ? 'Its image passes the policy.' : `All ${count} of its images pass the policy.`;
+}
+
+function isWorkloadList(value: GateGraph | readonly FluxWorkload[]): value is readonly FluxWorkload[] {
+  return Array.isArray(value);
 }
 
 function isSortedById(nodes: readonly GateNode[]): boolean {
