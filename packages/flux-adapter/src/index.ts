@@ -82,3 +82,5 @@ export { findValuesImages } from './helm/values-images.js';
 export type { HelmRenderer, HelmRenderRequest, HelmRenderResult } from './helm/helm-renderer.js';
 export type { RawScan, RawFluxObject } from './load/raw-scan.js';
 export { scanRepository } from './load/raw-scan.js';
+export type { HelmTemplateRendererOptions } from './helm/helm-template-renderer.js';
+export { helmTemplateRenderer } from './helm/helm-template-renderer.js';

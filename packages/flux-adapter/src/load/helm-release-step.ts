@@ -14,6 +14,7 @@ import {
   type WorkloadDraft,
 } from './context.js';
 import { dataEntries } from './variables.js';
+import type { RawFluxObject } from './raw-scan.js';
 import { lookupConfig } from './kustomization-step.js';
 
 /**
@@ -172,16 +173,27 @@ export async function processHelmRelease(
     );
     if (diagnostic) context.diagnostics.push(diagnostic);
   }
-  if (context.helmRenderer && chart) {
+  if (context.helmRenderer && (chart || hr.chartRef)) {
+    const sourceRef = chart
+      ? { kind: chart.sourceRef.kind, namespace: chart.sourceRef.namespace, name: chart.sourceRef.name }
+      : hr.chartRef;
+    const sourceNamespace = sourceRef?.namespace ?? namespace;
+    const source = sourceRef
+      ? sourceObject(context, sourceRef.kind, sourceNamespace, sourceRef.name)
+      : undefined;
+    const url = (source?.spec as { url?: unknown } | undefined)?.url;
+    const ociTag = (source?.spec as { ref?: { tag?: unknown } } | undefined)?.ref?.tag;
+    const version = chart?.version ?? (typeof ociTag === 'string' ? ociTag : undefined);
     const rendered = await context.helmRenderer.render({
       id,
       releaseName: typeof spec.releaseName === 'string' ? spec.releaseName : name,
       namespace: typeof spec.targetNamespace === 'string' ? spec.targetNamespace : namespace,
       chart: {
-        name: chart.chart,
-        ...(chart.version ? { version: chart.version } : {}),
-        sourceKind: chart.sourceRef.kind,
+        ...(chart ? { name: chart.chart } : {}),
+        ...(version ? { version } : {}),
+        sourceKind: sourceRef?.kind ?? '',
         sourceId: workload.source ?? '',
+        ...(typeof url === 'string' ? { url } : {}),
       },
       values: isMap(spec.values) ? spec.values : {},
       ...(context.signal ? { signal: context.signal } : {}),
@@ -250,15 +262,25 @@ function postRendererImages(
   return out;
 }
 
-/** The `spec.url` of a source written in the repository (an OCIRepository's `oci://…`), if found. */
-function sourceUrl(context: LoadContext, kind: string, namespace: string, name: string): string | undefined {
+/** A source written in the repository, by kind, namespace (or the only one of that name) and name. */
+function sourceObject(
+  context: LoadContext,
+  kind: string,
+  namespace: string,
+  name: string,
+): RawFluxObject['object'] | undefined {
   const candidates = context.scan.fluxObjects.filter(
     (raw) => raw.object.kind === kind && raw.object.name === name,
   );
-  const match =
+  return (
     candidates.find((raw) => raw.object.namespace === namespace) ??
-    (candidates.length === 1 ? candidates[0] : undefined);
-  const url = (match?.object.spec as { url?: unknown } | undefined)?.url;
+    (candidates.length === 1 ? candidates[0] : undefined)
+  )?.object;
+}
+
+/** The `spec.url` of a source written in the repository (an OCIRepository's `oci://…`), if found. */
+function sourceUrl(context: LoadContext, kind: string, namespace: string, name: string): string | undefined {
+  const url = (sourceObject(context, kind, namespace, name)?.spec as { url?: unknown } | undefined)?.url;
   return typeof url === 'string' ? url : undefined;
 }
 
