@@ -24,7 +24,9 @@ export function chooseGateSource(
   const bySource = new Map<string, string[]>();
   for (const workload of gated) {
     if (workload.source === undefined) continue;
-    bySource.set(workload.source, [...(bySource.get(workload.source) ?? []), workload.id]);
+    const ids = bySource.get(workload.source);
+    if (ids) ids.push(workload.id);
+    else bySource.set(workload.source, [workload.id]);
   }
   const ranked = [...bySource].sort(([a, x], [b, y]) => y.length - x.length || compareStrings(a, b));
   const chosen = ranked.find(([source]) => parseSource(source) !== undefined);

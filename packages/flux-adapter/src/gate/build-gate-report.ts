@@ -84,7 +84,11 @@ export function buildGateReport(input: GateReportInput): GateReport {
 
   const objectsOf = new Map<string, string[]>();
   for (const node of graph?.nodes ?? []) {
-    for (const ref of node.images) objectsOf.set(ref, [...(objectsOf.get(ref) ?? []), node.id]);
+    for (const ref of node.images) {
+      const objects = objectsOf.get(ref);
+      if (objects) objects.push(node.id);
+      else objectsOf.set(ref, [node.id]);
+    }
   }
   const refs = [...new Set([...input.images.map((image) => image.ref), ...objectsOf.keys()])].sort(
     compareStrings,
