@@ -126,14 +126,14 @@ export function tryParseImageReference(text: string): ImageReferenceResult {
   let result = CACHE.get(text);
   if (result === undefined) {
     result = Object.freeze(parseUncached(text));
-    if (CACHE.size >= CACHE_LIMIT) CACHE.clear();
-    CACHE.set(text, result);
+    // A full cache keeps what it has: clearing it would make a large repository thrash.
+    if (CACHE.size < CACHE_LIMIT) CACHE.set(text, result);
   }
   return result;
 }
 
 const CACHE = new Map<string, ImageReferenceResult>();
-const CACHE_LIMIT = 10_000;
+const CACHE_LIMIT = 20_000;
 
 function parseUncached(text: string): ImageReferenceResult {
   if (text === '') return fail('name-empty', 'repository name must have at least one component');
