@@ -24,9 +24,10 @@ describe('loadFluxRepository edge cases', () => {
       ]),
     ).toEqual([
       // targetPath value, then rewritten by the post-renderer's images entry (newTag line).
-      ['docker.io/library/nginx:1.28', 'apps/release.yaml', 28, 22, 'valuesFrom[1].sidecar.image'],
-      // A block scalar inside a ConfigMap: the position is inside the block.
-      ['registry.example.com/team/api:2.1', 'apps/values.yaml', 10, 19, 'valuesFrom[0].image'],
+      ['docker.io/library/nginx:1.28', 'apps/release.yaml', 31, 22, 'spec.values.sidecar.image'],
+      // valuesFrom (a block scalar inside a ConfigMap) merged with spec.values, which sets the
+      // tag: the location is the tag's line.
+      ['registry.example.com/team/api:2.2', 'apps/release.yaml', 26, 13, 'spec.values.image'],
     ]);
     expect(repo.diagnostics).toContainEqual(
       expect.objectContaining({

@@ -87,7 +87,9 @@ export async function processHelmRelease(
       sourceUrl(context, hr.chartRef.kind, hr.chartRef.namespace ?? namespace, hr.chartRef.name) ??
       workload.source;
   }
-  const found: ValuesImage[] = [];
+  // Helm merges valuesFrom in order, then spec.values on top: images are read from the result,
+  // whose values keep the position they were written at.
+  const merged: YamlMap = {};
   const valuesFrom = spec.valuesFrom;
   if (Array.isArray(valuesFrom)) {
     for (const [index, reference] of valuesFrom.entries()) {
@@ -130,7 +132,7 @@ export async function processHelmRelease(
         const textOrigin = context.provenance.originOf(container, key);
         const leaf = innermost(values);
         if (leaf && textOrigin) context.provenance.setOverride(leaf.container, leaf.key, textOrigin);
-        found.push(...findValuesImages(values, `valuesFrom[${index}]`, context.provenance));
+        mergeValues(merged, values, context.provenance);
         continue;
       }
       const textOrigin = context.provenance.originOf(container, key);
@@ -143,10 +145,11 @@ export async function processHelmRelease(
         lineOffset: (textOrigin?.line ?? 1) - 1,
         columnOffset: (textOrigin?.column ?? 1) - 1,
       });
-      found.push(...findValuesImages(values, `valuesFrom[${index}]`, context.provenance));
+      if (isMap(values)) mergeValues(merged, values, context.provenance);
     }
   }
-  found.push(...findValuesImages(spec.values, 'spec.values', context.provenance));
+  if (isMap(spec.values)) mergeValues(merged, spec.values, context.provenance);
+  const found: ValuesImage[] = findValuesImages(merged, 'spec.values', context.provenance);
   const overrides = postRendererImages(spec);
   const images = new ImageSet();
   for (const item of found) {
@@ -303,5 +306,22 @@ function innermost(values: YamlMap): { container: YamlMap; key: string } | undef
     if (key === undefined) return undefined;
     if (!isMap(value)) return { container: current, key };
     current = value;
+  }
+}
+
+/** Helm's values merge: mappings merge key by key, `null` deletes, anything else replaces. */
+function mergeValues(target: YamlMap, source: YamlMap, provenance: LoadContext['provenance']): void {
+  for (const [key, value] of Object.entries(source)) {
+    if (value === null) {
+      delete target[key];
+      continue;
+    }
+    const current = target[key];
+    if (isMap(value) && isMap(current)) {
+      mergeValues(current, value, provenance);
+      continue;
+    }
+    target[key] = provenance.clone(value);
+    provenance.copyOrigin(source, key, target, key);
   }
 }
