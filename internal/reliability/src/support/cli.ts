@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process';
+import { delimiter, dirname } from 'node:path';
+import { repoPath } from '@sluice/test-utils';
+import { FAKE_TRIVY } from './fake-trivy.js';
+
+/** What one run of the `sluice` CLI did. */
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `sluice ARGS` from source as a child process, with only `env` (plus HOME, PATH with the
+ * stand-in trivy first, NO_COLOR) in its environment, so nothing of the test's own environment
+ * leaks in.
+ */
+export function runCli(args: readonly string[], env: Record<string, string> = {}, cwd = repoPath('.')): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=source', repoPath('packages/cli/src/bin.ts'), ...args],
+      {
+        cwd,
+        env: {
+          PATH: [dirname(FAKE_TRIVY), dirname(process.execPath), '/usr/bin', '/bin'].join(delimiter),
+          NO_COLOR: '1',
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
