@@ -1,4 +1,5 @@
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
 import { posix, resolve, sep } from 'node:path';
 import { SluiceError, parseYaml, type Diagnostic, type ParsedYaml } from '@sluice/core';
 
@@ -74,25 +75,29 @@ export class RepoFiles {
   }
 
   async #computeType(path: string): Promise<EntryType | undefined> {
+    // A path is safe when its folder is (checked once, cached) and, if it is a link, its target
+    // stays inside the root. Synchronous calls: they are short, and a thread-pool round trip
+    // per file costs more than the call itself.
+    if (path !== '') {
+      const slash = path.lastIndexOf('/');
+      if ((await this.typeOf(slash === -1 ? '' : path.slice(0, slash))) !== 'dir') return undefined;
+    }
     const absolute = this.#absolute(path);
     try {
-      const info = await lstat(absolute);
-      // Resolve every link on the way (the entry itself or a folder above it): the target must
-      // stay inside the root.
-      const target = await realpath(absolute);
+      const info = lstatSync(absolute);
+      if (!info.isSymbolicLink()) return info.isDirectory() ? 'dir' : info.isFile() ? 'file' : undefined;
+      const target = realpathSync(absolute);
       if (target !== this.realRoot && !target.startsWith(this.realRoot + sep)) {
-        if (info.isSymbolicLink()) {
-          this.diagnostics.push({
-            file: path,
-            line: 1,
-            severity: 'warning',
-            code: 'symlink-outside-root',
-            message: `Symbolic link ${path} points outside the repository; it is not followed`,
-          });
-        }
+        this.diagnostics.push({
+          file: path,
+          line: 1,
+          severity: 'warning',
+          code: 'symlink-outside-root',
+          message: `Symbolic link ${path} points outside the repository; it is not followed`,
+        });
         return undefined;
       }
-      const followed = info.isSymbolicLink() ? await stat(target) : info;
+      const followed = statSync(target);
       return followed.isDirectory() ? 'dir' : followed.isFile() ? 'file' : undefined;
     } catch {
       return undefined;
@@ -111,7 +116,7 @@ export class RepoFiles {
 
   async #computeList(path: string): Promise<FolderEntry[]> {
     if ((await this.typeOf(path)) !== 'dir') return [];
-    const names = (await readdir(this.#absolute(path))).sort();
+    const names = readdirSync(this.#absolute(path)).sort();
     const entries: FolderEntry[] = [];
     for (const name of names) {
       const child = path === '' ? name : `${path}/${name}`;
@@ -134,7 +139,7 @@ export class RepoFiles {
   async #computeRead(path: string): Promise<string | undefined> {
     if ((await this.typeOf(path)) !== 'file') return undefined;
     try {
-      return await readFile(this.#absolute(path), 'utf8');
+      return readFileSync(this.#absolute(path), 'utf8');
     } catch {
       return undefined;
     }

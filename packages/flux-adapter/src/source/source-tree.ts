@@ -107,7 +107,19 @@ export class SourceTree {
     return repoPath === undefined ? undefined : this.files.parse(repoPath);
   }
 
+  readonly #ignored = new Map<string, boolean>();
+
   async #isIgnored(repoPath: string, isDirectory: boolean): Promise<boolean> {
+    const key = `${isDirectory ? 'd' : 'f'}:${repoPath}`;
+    let ignored = this.#ignored.get(key);
+    if (ignored === undefined) {
+      ignored = await this.#computeIgnored(repoPath, isDirectory);
+      this.#ignored.set(key, ignored);
+    }
+    return ignored;
+  }
+
+  async #computeIgnored(repoPath: string, isDirectory: boolean): Promise<boolean> {
     const parts = repoPath.split('/');
     for (let index = 0; index < parts.length; index += 1) {
       const folder = parts.slice(0, index).join('/');
