@@ -1,12 +1,8 @@
+import type { WalkNodes } from './bounded-walk.js';
+import { nodePath, walkObjects } from './bounded-walk.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { ExtractTarget, ExtractorContext, ImageExtractor, ImageField } from './image-extractor.js';
-import {
-  BUILTIN_EXTRACTORS,
-  appendFieldPath,
-  isPodSpecLike,
-  podSpecFields,
-  workloadExtractor,
-} from './image-extractor.js';
+import { BUILTIN_EXTRACTORS, isPodSpecLike, podSpecFields, workloadExtractor } from './image-extractor.js';
 import type { ImageRef } from './image-reference.js';
 import { tryParseImageReference } from './image-reference.js';
 import type { ManifestDocument } from './manifest.js';
@@ -86,6 +82,8 @@ export interface ObjectContext {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const DEFAULT_MAX_NODES = 100_000;
+// Kinds that never run a container: their (often large) bodies are not searched for PodSpecs.
+const NO_POD_SPECS = new Set(['CustomResourceDefinition', 'ConfigMap', 'Secret']);
 const DEFAULT_MAX_DEPTH = 64;
 const CONTEXT: ExtractorContext = { podSpecFields };
 
@@ -141,43 +139,21 @@ export function extractImagesFromObject(
   const target = targetOf(object, context);
   const builtins = options.builtinExtractors === false ? [] : BUILTIN_EXTRACTORS;
   const extractors = options.extractors ? [...options.extractors, ...builtins] : builtins;
-  const found: { field: ImageField; extractor: string }[] = [];
-  // A field found twice (by an extractor and by the PodSpec search) is reported once. Most
-  // objects hold a few image fields, so a scan beats a Map until there are many.
-  let seen: Map<object, Set<string | number>> | undefined;
-  const add = (field: ImageField, extractor: string): void => {
-    if (seen) {
-      const keys = seen.get(field.holder);
-      if (keys?.has(field.key)) return;
-      if (keys) keys.add(field.key);
-      else seen.set(field.holder, new Set([field.key]));
-    } else {
-      for (const entry of found)
-        if (entry.field.holder === field.holder && entry.field.key === field.key) return;
-      if (found.length >= 32) {
-        seen = new Map();
-        for (const entry of [...found, { field }]) {
-          const keys = seen.get(entry.field.holder);
-          if (keys) keys.add(entry.field.key);
-          else seen.set(entry.field.holder, new Set([entry.field.key]));
-        }
-      }
-    }
-    found.push({ field, extractor });
-  };
+  const found: Found = { entries: [], seen: undefined };
+
   let workload = false;
   for (const extractor of extractors) {
     if (!extractor.matches(target)) continue;
     if (extractor === workloadExtractor) workload = true;
-    for (const field of extractor.extract(target, CONTEXT)) add(field, extractor.name);
+    for (const field of extractor.extract(target, CONTEXT)) addField(found, field, extractor.name);
   }
-  if (!workload && options.genericPodSpecs !== false) {
+  if (!workload && options.genericPodSpecs !== false && !NO_POD_SPECS.has(target.kind)) {
     const walk = findPodSpecs(
       object,
       options.maxNodes ?? DEFAULT_MAX_NODES,
       options.maxDepth ?? DEFAULT_MAX_DEPTH,
     );
-    for (const field of walk.fields) add(field, 'pod-spec');
+    for (const field of walk.fields) addField(found, field, 'pod-spec');
     if (walk.truncated) {
       diagnostics.push({
         file: context.file,
@@ -190,7 +166,7 @@ export function extractImagesFromObject(
     }
   }
   const prefix = context.fieldPathPrefix ?? '';
-  for (const { field, extractor } of found) {
+  for (const { field, extractor } of found.entries) {
     const value = (field.holder as Record<string | number, unknown>)[field.key];
     if (value === undefined || value === null) continue;
     const position = positions?.positionOf(field.holder, field.key);
@@ -282,10 +258,41 @@ function describe(target: ExtractTarget): string {
   return `${target.kind || 'object'}/${target.namespace ? `${target.namespace}/` : ''}${target.name}`;
 }
 
+interface Found {
+  readonly entries: { field: ImageField; extractor: string }[];
+  seen: Map<object, Set<string | number>> | undefined;
+}
+
 /**
- * Depth-first search for PodSpec-shaped objects. Every object is entered once (YAML aliases
- * share objects, so a billion-laughs document is a small graph), and the search stops after
- * `maxNodes` values or below `maxDepth`.
+ * Adds a field unless it was found already (by an extractor and by the PodSpec search). Most
+ * objects hold a few image fields, so a scan beats a Map until there are many.
+ */
+function addField(found: Found, field: ImageField, extractor: string): void {
+  if (found.seen) {
+    const keys = found.seen.get(field.holder);
+    if (keys?.has(field.key)) return;
+    if (keys) keys.add(field.key);
+    else found.seen.set(field.holder, new Set([field.key]));
+  } else {
+    for (const entry of found.entries)
+      if (entry.field.holder === field.holder && entry.field.key === field.key) return;
+    if (found.entries.length >= 32) {
+      found.seen = new Map();
+      for (const entry of [...found.entries, { field }]) {
+        const keys = found.seen.get(entry.field.holder);
+        if (keys) keys.add(entry.field.key);
+        else found.seen.set(entry.field.holder, new Set([entry.field.key]));
+      }
+    }
+  }
+  found.entries.push({ field, extractor });
+}
+
+/**
+ * Searches for PodSpec-shaped objects, bounded by `maxNodes` values and `maxDepth` levels.
+ * Most objects are small trees, so a first pass goes without a visited set; a pass that runs
+ * out of budget may be going round shared (aliased) objects, so it is redone with one, and
+ * then every object is entered once (a billion-laughs document is a small graph).
  */
 function findPodSpecs(
   root: object,
@@ -293,40 +300,29 @@ function findPodSpecs(
   maxDepth: number,
 ): { fields: ImageField[]; truncated: boolean } {
   const fields: ImageField[] = [];
-  const visited = new Set<object>();
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value: root, path: '', depth: 0 }];
-  let budget = maxNodes;
-  let truncated = false;
-  while (stack.length > 0) {
-    const { value, path, depth } = stack.pop()!;
-    if (typeof value !== 'object' || value === null || visited.has(value)) continue;
-    visited.add(value);
-    if (budget <= 0 || depth > maxDepth) {
-      truncated = true;
-      continue;
-    }
-    if (Array.isArray(value)) {
-      budget -= value.length;
-      for (let index = value.length - 1; index >= 0; index -= 1) {
-        const item: unknown = value[index];
-        if (typeof item === 'object' && item !== null)
-          stack.push({ value: item, path: appendFieldPath(path, index), depth: depth + 1 });
-      }
-      continue;
-    }
-    const record = value as Record<string, unknown>;
-    if (isPodSpecLike(record)) {
-      fields.push(...podSpecFields(record, path));
-      continue;
-    }
-    const keys = Object.keys(record);
-    budget -= keys.length;
-    for (let index = keys.length - 1; index >= 0; index -= 1) {
-      const key = keys[index]!;
-      const item = record[key];
-      if (typeof item === 'object' && item !== null)
-        stack.push({ value: item, path: appendFieldPath(path, key), depth: depth + 1 });
-    }
-  }
-  return { fields, truncated };
+  const quickLimits = {
+    maxNodes: Math.min(maxNodes, QUICK_WALK_NODES),
+    maxDepth,
+    skipRootKeys: NOT_SEARCHED_ROOT_KEYS,
+  };
+  const quick = walkObjects(root, '', collectPodSpecs, fields, quickLimits, undefined);
+  if (!quick.exhausted || maxNodes <= QUICK_WALK_NODES) return { fields, truncated: quick.truncated };
+  fields.length = 0;
+  const limits = { maxNodes, maxDepth, skipRootKeys: NOT_SEARCHED_ROOT_KEYS };
+  return { fields, truncated: walkObjects(root, '', collectPodSpecs, fields, limits, new Set()).truncated };
+}
+
+const QUICK_WALK_NODES = 5_000;
+// Object metadata and status never hold a PodSpec.
+const NOT_SEARCHED_ROOT_KEYS: ReadonlySet<string> = new Set(['metadata', 'status']);
+
+function collectPodSpecs(
+  record: Record<string, unknown>,
+  node: number,
+  nodes: WalkNodes,
+  fields: ImageField[],
+): boolean {
+  if (!isPodSpecLike(record)) return false;
+  fields.push(...podSpecFields(record, nodePath(nodes, node)));
+  return true;
 }

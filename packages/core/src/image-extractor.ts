@@ -1,4 +1,10 @@
+import { walkObjects } from './bounded-walk.js';
+import type { WalkNodes } from './bounded-walk.js';
+import { nodePath } from './bounded-walk.js';
+import { appendFieldPath } from './field-path.js';
 import { isPlainObject } from './manifest.js';
+
+export { appendFieldPath } from './field-path.js';
 
 /** The object an extractor looks at: a parsed Kubernetes object with its identity. */
 export interface ExtractTarget {
@@ -63,13 +69,6 @@ export interface ImageExtractor {
 export function apiGroupOf(apiVersion: string): string {
   const slash = apiVersion.lastIndexOf('/');
   return slash === -1 ? '' : apiVersion.slice(0, slash);
-}
-
-/** Appends a key to a field path: `spec` + `containers` → `spec.containers`, + 0 → `spec.containers[0]`. */
-export function appendFieldPath(path: string, key: string | number): string {
-  if (typeof key === 'number') return `${path}[${key}]`;
-  if (/^[A-Za-z_$][\w$-]*$/.test(key)) return path === '' ? key : `${path}.${key}`;
-  return `${path}[${JSON.stringify(key)}]`;
 }
 
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
@@ -205,34 +204,29 @@ export const customResourceImageExtractor: ImageExtractor = {
     );
   },
   extract: (target) => {
+    const limits = { maxNodes: CUSTOM_RESOURCE_MAX_NODES, maxDepth: 64 };
     const fields: ImageField[] = [];
-    const visited = new Set<object>();
-    const stack: { value: unknown; path: string }[] = [{ value: target.object.spec, path: 'spec' }];
-    let budget = CUSTOM_RESOURCE_MAX_NODES;
-    while (stack.length > 0 && budget > 0) {
-      const { value, path } = stack.pop()!;
-      if (typeof value !== 'object' || value === null || visited.has(value)) continue;
-      visited.add(value);
-      budget -= 1;
-      if (Array.isArray(value)) {
-        for (let index = value.length - 1; index >= 0; index -= 1)
-          stack.push({ value: value[index], path: appendFieldPath(path, index) });
-        continue;
-      }
-      const record = value as Record<string, unknown>;
-      // PodSpecs are left to the PodSpec search, which knows their containers.
-      if (isPodSpecLike(record)) continue;
-      if (typeof record.image === 'string')
-        fields.push({ holder: record, key: 'image', fieldPath: appendFieldPath(path, 'image') });
-      const keys = Object.keys(record);
-      for (let index = keys.length - 1; index >= 0; index -= 1) {
-        const key = keys[index]!;
-        stack.push({ value: record[key], path: appendFieldPath(path, key) });
-      }
+    // A cheap walk first; one that runs out of budget may be going round YAML aliases.
+    if (walkObjects(target.object.spec, 'spec', collectImageStrings, fields, limits, undefined).exhausted) {
+      fields.length = 0;
+      walkObjects(target.object.spec, 'spec', collectImageStrings, fields, limits, new Set());
     }
     return fields;
   },
 };
+
+function collectImageStrings(
+  record: Record<string, unknown>,
+  node: number,
+  nodes: WalkNodes,
+  fields: ImageField[],
+): boolean {
+  // PodSpecs are left to the PodSpec search, which knows their containers.
+  if (isPodSpecLike(record)) return true;
+  if (typeof record.image === 'string')
+    fields.push({ holder: record, key: 'image', fieldPath: appendFieldPath(nodePath(nodes, node), 'image') });
+  return false;
+}
 
 /** The built-in extractors, in the order they run. */
 export const BUILTIN_EXTRACTORS: readonly ImageExtractor[] = [
