@@ -117,6 +117,26 @@ describe('every workload of every corpus', () => {
     expect(repo.diagnostics.filter((diagnostic) => !diagnostic.file || !diagnostic.line)).toEqual([]);
   });
 
+  it('flux2-kustomize-helm-example: ExternalArtifacts assembled by the ArtifactGenerator', async () => {
+    const repo = await loadFluxRepository(join(CORPORA, 'flux2-kustomize-helm-example'));
+    const production = repo.workloads.filter((workload) => workload.cluster === 'clusters/production');
+    expect(production.find((workload) => workload.name === 'apps')).toMatchObject({
+      source: 'ExternalArtifact/flux-system/apps',
+      path: 'production',
+      method: 'rendered',
+    });
+    // apps/production patches the base HelmRelease (reached through the artifact's base/ copy).
+    expect(production.find((workload) => workload.id === 'HelmRelease/podinfo/podinfo')).toMatchObject({
+      parent: 'Kustomization/flux-system/apps',
+      chart: 'podinfo@>=1.0.0',
+      file: 'apps/base/podinfo/release.yaml',
+    });
+    expect(production.find((workload) => workload.name === 'infra-configs')).toMatchObject({
+      source: 'ExternalArtifact/flux-system/infrastructure',
+      path: 'configs',
+    });
+  });
+
   it('joryirving-home-ops: children inherit the parent patches and substitutions', async () => {
     const repo = await loadFluxRepository(join(CORPORA, 'joryirving-home-ops'));
     const radarr = repo.workloads.filter((workload) => workload.id === 'Kustomization/downloads/radarr');
