@@ -2,7 +2,7 @@ import { compareStrings, type Diagnostic, type ImageEntry } from '@sluice/core';
 import type { FluxRepository, FluxWorkload } from '../model.js';
 import { RepoFiles } from '../source/repo-files.js';
 import { SourceRegistry } from '../source/source-registry.js';
-import { scanRepository } from './raw-scan.js';
+import { readFluxObject } from '../schemas/flux-object.js';
 
 /** One Flux workload with its images, as `sluice images` shows it in Flux mode. */
 export interface WorkloadImages {
@@ -93,7 +93,31 @@ export async function hasFluxWorkloads(
   options: HasFluxWorkloadsOptions = {},
 ): Promise<boolean> {
   const files = await RepoFiles.open(root);
-  const registry = new SourceRegistry(files, options.ignore ? { ignore: options.ignore } : {});
-  const scan = await scanRepository(registry.root(), options.signal);
-  return scan.workloadFiles.size > 0;
+  const tree = new SourceRegistry(files, options.ignore ? { ignore: options.ignore } : {}).root();
+  const walk = async (folder: string): Promise<boolean> => {
+    for (const entry of await tree.list(folder)) {
+      options.signal?.throwIfAborted();
+      const path = folder === '' ? entry.name : `${folder}/${entry.name}`;
+      if (entry.type === 'dir') {
+        if (await walk(path)) return true;
+        continue;
+      }
+      if (!/\.ya?ml$/.test(entry.name)) continue;
+      // Parse only files that mention a Flux workload API group.
+      const text = await tree.read(path);
+      if (!text || !FLUX_WORKLOAD_API.test(text)) continue;
+      const parsed = await tree.parse(path);
+      if (parsed?.documents.some((document) => isFluxWorkload(document.value))) return true;
+    }
+    return false;
+  };
+  return walk('');
+}
+
+const FLUX_WORKLOAD_API = /(kustomize|helm)\.toolkit\.fluxcd\.io\//;
+
+function isFluxWorkload(value: unknown): boolean {
+  const result = readFluxObject(value);
+  const kind = result.status === 'flux' ? result.object.kind : result.status === 'invalid' ? result.kind : '';
+  return kind === 'Kustomization' || kind === 'HelmRelease';
 }
