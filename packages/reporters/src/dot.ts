@@ -32,7 +32,7 @@ export function renderDotGraph(report: GateReport, options: DotGraphOptions = {}
     const style =
       node.status === 'suspended' || node.status === 'missing' ? ', style="rounded,filled,dashed"' : '';
     lines.push(
-      `  ${node.key} [label="${escapeDotString(node.id)}\\n${node.status}", fillcolor="${colors.fill}", color="${colors.stroke}", fontcolor="${colors.text}"${style}];`,
+      `  ${node.key} [label="${escapeDotString(node.id)}${node.status === 'not-scanned' ? '' : `\\n${node.status}`}", fillcolor="${colors.fill}", color="${colors.stroke}", fontcolor="${colors.text}"${style}];`,
     );
   }
   for (const edge of edges) {

@@ -1,8 +1,11 @@
 import type { GateReport, ObjectStatus } from '@sluice/core';
 import { compareStrings } from '@sluice/core';
 
-/** The status a graph node is drawn with: a gate status, or `missing` for a dangling reference. */
-export type GraphNodeStatus = ObjectStatus | 'missing';
+/**
+ * The status a graph node is drawn with: a gate status, `missing` for a dangling reference, or
+ * `not-scanned` when the report decided nothing yet (a graph drawn before any scan).
+ */
+export type GraphNodeStatus = ObjectStatus | 'missing' | 'not-scanned';
 
 /** A node to draw: a synthetic safe id (`n0`, `n1`, …), the object id as label, its status. */
 export interface DrawNode {
@@ -32,6 +35,7 @@ export const STATUS_COLORS: Readonly<
   unknown: { fill: '#fff3cd', stroke: '#997404', text: '#664d03' },
   suspended: { fill: '#e2e3e5', stroke: '#41464b', text: '#41464b' },
   missing: { fill: '#ffffff', stroke: '#6c757d', text: '#6c757d' },
+  'not-scanned': { fill: '#f8f9fa', stroke: '#495057', text: '#212529' },
 };
 
 /**
@@ -51,10 +55,13 @@ export function buildDrawGraph(report: GateReport): { nodes: DrawNode[]; edges: 
   const keys = new Map(sorted.map((id, index) => [id, `n${index}`] as const));
   const known = new Set([...graphNodes.map((node) => node.id), ...report.objects.map((object) => object.id)]);
   const suspended = new Set(graphNodes.filter((node) => node.suspended).map((node) => node.id));
+  const decided = report.objects.length > 0;
   const nodes = sorted.map((id): DrawNode => ({
     key: keys.get(id) ?? '',
     id,
-    status: status.get(id) ?? (suspended.has(id) ? 'suspended' : known.has(id) ? 'pass' : 'missing'),
+    status:
+      status.get(id) ??
+      (suspended.has(id) ? 'suspended' : !known.has(id) ? 'missing' : decided ? 'pass' : 'not-scanned'),
   }));
   const edges: DrawEdge[] = [];
   for (const node of graphNodes) {

@@ -12,7 +12,7 @@ import { escapeMermaidLabel, renderMermaidGraph } from './mermaid.js';
 // The whole Mermaid grammar the reporter may write: anything else would be an injection.
 const MERMAID_LINE = [
   /^flowchart (LR|TB)$/,
-  /^ {2}n\d+\["[A-Za-z0-9 /._:,=+#;-]*<br\/>[a-z-]+"\]$/,
+  /^ {2}n\d+\["[A-Za-z0-9 /._:,=+#;-]*(<br\/>[a-z-]+)?"\]$/,
   /^ {2}n\d+ (-->|-\.->) n\d+$/,
   /^ {2}classDef [a-zA-Z]+ fill:#[0-9a-f]{6},stroke:#[0-9a-f]{6},color:#[0-9a-f]{6}(,stroke-dasharray:5 5)?$/,
   /^ {2}class n\d+(,n\d+)* [a-zA-Z]+$/,
@@ -91,5 +91,18 @@ describe('graphReporter', () => {
     expectGrammar(dot, DOT_LINE);
     expect(escapeDotString('a"b\\c\nd')).toBe('a\\"b\\\\c d');
     expect(dot).toContain(escapeDotString(HOSTILE));
+  });
+});
+
+describe('a graph drawn before any scan', () => {
+  it('labels objects without a gate status and colours them neutrally', () => {
+    const report = { ...buildSampleReport(), objects: [] };
+    const mermaid = renderMermaidGraph(report);
+    expectGrammar(mermaid, MERMAID_LINE);
+    expect(mermaid).not.toMatch(/<br\/>pass/);
+    expect(mermaid).toContain('classDef notScanned');
+    const dot = renderDotGraph(report);
+    expectGrammar(dot, DOT_LINE);
+    expect(dot).not.toContain('\\npass');
   });
 });

@@ -21,6 +21,7 @@ const CLASS_NAMES: Record<GraphNodeStatus, string> = {
   unknown: 'unknown',
   suspended: 'suspended',
   missing: 'missing',
+  'not-scanned': 'notScanned',
 };
 
 /** Options of {@link renderMermaidGraph}. */
@@ -41,7 +42,8 @@ export function renderMermaidGraph(report: GateReport, options: MermaidGraphOpti
   const { nodes, edges } = buildDrawGraph(report);
   const lines = [`flowchart ${options.direction ?? 'LR'}`];
   for (const node of nodes) {
-    lines.push(`  ${node.key}["${escapeMermaidLabel(node.id)}<br/>${escapeMermaidLabel(node.status)}"]`);
+    const status = node.status === 'not-scanned' ? '' : `<br/>${escapeMermaidLabel(node.status)}`;
+    lines.push(`  ${node.key}["${escapeMermaidLabel(node.id)}${status}"]`);
   }
   for (const edge of edges)
     lines.push(`  ${edge.from} ${edge.kind === 'manages' ? '-.->' : '-->'} ${edge.to}`);

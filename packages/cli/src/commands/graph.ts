@@ -1,4 +1,6 @@
-import { buildDependencyGraph } from '@sluice/flux-adapter';
+import type { GateReport } from '@sluice/core';
+import { buildDependencyGraph, toDependencyGraph } from '@sluice/flux-adapter';
+import { renderDotGraph, renderMermaidGraph } from '@sluice/reporters';
 import type { FluxDependencyGraph } from '@sluice/flux-adapter';
 
 import { loadConfig } from '../config.js';
@@ -25,7 +27,7 @@ export async function runGraph(commandLine: CommandLine, context: CliContext): P
   const text =
     target?.name === 'json' || target === undefined
       ? `${JSON.stringify(toGraphJson(graph), null, 2)}\n`
-      : 'TODO';
+      : renderPicture(graph, target.name === 'dot' ? 'dot' : 'mermaid');
   await writeOutput(text, target?.file ?? stringOption(commandLine.values, 'output'), context);
   return EXIT_CODES.PASS;
 }
@@ -47,4 +49,19 @@ export function toGraphJson(graph: FluxDependencyGraph): object {
     unscheduled: graph.unscheduled,
     diagnostics: graph.diagnostics,
   };
+}
+
+/** The graph as a picture, before any scan: objects carry no gate status yet. */
+function renderPicture(graph: FluxDependencyGraph, format: 'mermaid' | 'dot'): string {
+  const report: GateReport = {
+    schemaVersion: 1,
+    tool: { name: 'sluice', version: '' },
+    policy: { severities: [], ignoreUnfixed: false, onScanError: 'block' },
+    verdict: 'pass',
+    images: [],
+    objects: [],
+    graph: toDependencyGraph(graph),
+    diagnostics: graph.diagnostics,
+  };
+  return format === 'dot' ? renderDotGraph(report) : renderMermaidGraph(report);
 }
