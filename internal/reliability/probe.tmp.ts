@@ -1,6 +1,15 @@
-import { createCaseRepo, runIsolated } from './src/hostile/check-case.js';
-let t = ''; for (let i = 0; i < 160000; i++) t += `---\n{apiVersion: v1, kind: ConfigMap, metadata: {name: c${i}}}\n`;
-const repo = await createCaseRepo({ id: 'x', category: '', input: '', diagnostic: 'none', files: { 'apps/bad.yaml': t } });
-const s = performance.now();
-try { const r = await runIsolated('manifests', repo.root, 60_000); console.log(r.documents, r.diagnostics.slice(0, 3)); } catch (e) { console.log(String(e).slice(0, 1000)); }
-console.log(Math.round(performance.now() - s));
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadFluxRepository } from '@sluice/flux-adapter';
+import { FLUX_PATH_CASES } from './src/hostile/flux-paths.cases.js';
+import { createCaseRepo } from './src/hostile/check-case.js';
+import { deploymentWithImage, makeTempDir } from './src/support/temp-repo.js';
+const outside = await makeTempDir('sluice-reliability-outside-');
+await mkdir(join(outside, 'apps'), { recursive: true });
+await writeFile(join(outside, 'apps', 'evil.yaml'), deploymentWithImage('docker.io/library/outside:1'));
+await writeFile(join(outside, 'evil.yaml'), deploymentWithImage('docker.io/library/outside:1'));
+const c = FLUX_PATH_CASES.find((x) => x.id === process.argv[2])!;
+const repo = await createCaseRepo({ id: c.id, category: '', input: '', diagnostic: 'none', files: c.files(outside) });
+const t = performance.now();
+const r = await loadFluxRepository(repo.root);
+console.log(JSON.stringify(r.workloads.filter((w) => w.name === "evil")).replaceAll(outside, "<OUT>"));

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '@sluice/core';
 import { extractImages, loadManifests } from '@sluice/core';
 import { loadFluxRepository } from '@sluice/flux-adapter';
+import type { FluxRepository } from '@sluice/flux-adapter';
 import { REPO_ROOT } from '@sluice/test-utils';
 import { createTempRepo, GOOD_IMAGE, goodDeployment } from '../support/temp-repo.js';
 import type { TempRepo } from '../support/temp-repo.js';
@@ -105,14 +106,23 @@ export function matchingDiagnostics(
 export const GOOD_LOCATION: FoundImage = { ref: GOOD_IMAGE, file: 'apps/good.yaml', line: 15 };
 
 /**
- * Runs an SDK path in a child process (`flux-child.ts`), killed after `timeoutMs`: a run
- * that blocks its thread still ends the test. Rejects when the child is killed or fails.
+ * Runs an SDK path in a child process (`flux-child.ts`) with 1 GB of heap, killed after
+ * `timeoutMs`: a run that blocks its thread or exhausts memory still ends the test. Rejects when the child is killed or fails.
  */
 export function runIsolated(mode: 'flux' | 'manifests', root: string, timeoutMs: number): Promise<CaseResult> {
+  return runChild<CaseResult>(mode, root, timeoutMs);
+}
+
+/** Runs loadFluxRepository in a child process, like {@link runIsolated}. */
+export function runIsolatedRepository(root: string, timeoutMs: number): Promise<FluxRepository> {
+  return runChild<FluxRepository>('repository', root, timeoutMs);
+}
+
+function runChild<T>(mode: string, root: string, timeoutMs: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--conditions=source', fileURLToPath(new URL('./flux-child.ts', import.meta.url)), mode, root],
+      ['--max-old-space-size=1024', '--import', 'tsx', '--conditions=source', fileURLToPath(new URL('./flux-child.ts', import.meta.url)), mode, root],
       { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -123,7 +133,7 @@ export function runIsolated(mode: 'flux' | 'manifests', root: string, timeoutMs:
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (code === 0) resolve(JSON.parse(stdout) as CaseResult);
+      if (code === 0) resolve(JSON.parse(stdout) as T);
       else reject(new Error(`${mode} did not finish (exit ${code}, signal ${signal}): ${stderr.slice(0, 500)}`));
     });
   });
