@@ -1,9 +1,10 @@
 import { posix } from 'node:path';
 import { compareStrings } from '@sluice/core';
-import type { FluxWorkload } from '../model.js';
+import type { DependsOnEntry, FluxWorkload } from '../model.js';
+import { isMap } from '../kustomize/resource.js';
 import { workloadId } from '../model.js';
 import { normalizeRelative } from '../source/repo-files.js';
-import type { LoadContext } from './context.js';
+import { readDependsOn, type LoadContext } from './context.js';
 import type { RawFluxObject } from './raw-scan.js';
 
 /** Entry folders named by the repository itself: FluxInstance sync paths and the root Kustomization's path. */
@@ -66,7 +67,7 @@ export function unreachedWorkloads(context: LoadContext): FluxWorkload[] {
   return unreached(context).map((raw) => {
     const namespace = raw.object.namespace ?? 'default';
     const kind = raw.object.kind as 'Kustomization' | 'HelmRelease';
-    const spec = raw.object.spec as { dependsOn?: { name: string; namespace?: string }[]; suspend?: boolean };
+    const spec = raw.object.spec as { suspend?: boolean };
     const reason = `not deployed: no Kustomization build reads ${raw.file}`;
     context.diagnostics.push({
       file: raw.file,
@@ -82,10 +83,7 @@ export function unreachedWorkloads(context: LoadContext): FluxWorkload[] {
       name: raw.object.name,
       file: raw.file,
       line: raw.line,
-      dependsOn: (spec.dependsOn ?? []).map((entry) => ({
-        name: entry.name,
-        ...(entry.namespace ? { namespace: entry.namespace } : {}),
-      })),
+      dependsOn: rawDependsOn(raw, context),
       suspended: spec.suspend === true,
       images: [],
       method: 'unresolved' as const,
@@ -96,4 +94,16 @@ export function unreachedWorkloads(context: LoadContext): FluxWorkload[] {
 
 function depth(path: string): number {
   return path === '' ? 0 : path.split('/').length;
+}
+
+/** The `dependsOn` entries of an object as written in its file, with their positions. */
+function rawDependsOn(raw: RawFluxObject, context: LoadContext): DependsOnEntry[] {
+  const value = raw.document.value;
+  if (!isMap(value) || !isMap(value.spec)) return [];
+  context.provenance.register(value, {
+    file: raw.file,
+    positions: raw.document.positions,
+    documentIndex: raw.document.index,
+  });
+  return readDependsOn(value.spec, context.provenance);
 }
