@@ -49,7 +49,17 @@ describe('loadFluxRepository edge cases', () => {
       }),
     );
     const plain = repo.workloads.find((workload) => workload.id === 'Kustomization/flux-system/plain');
-    expect(plain?.images.map((image) => image.ref)).toEqual(['ghcr.io/acme/migrate:0.9']);
+    expect(plain?.images.map((image) => image.ref)).toEqual([
+      'ghcr.io/acme/migrate:0.9',
+      'ghcr.io/acme/seed:4.5.6',
+    ]);
+    // A variable from a generated ConfigMap points at its literal (after the `=`).
+    expect(plain?.images[1]?.locations[0]).toMatchObject({
+      file: 'cluster/vars/kustomization.yaml',
+      line: 9,
+      column: 18,
+      raw: '4.5.6',
+    });
     // A missing optional substituteFrom is no diagnostic.
     expect(repo.diagnostics.filter((diagnostic) => diagnostic.code === 'substitute-from-missing')).toEqual(
       [],
