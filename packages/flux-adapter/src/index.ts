@@ -84,3 +84,4 @@ export type { RawScan, RawFluxObject } from './load/raw-scan.js';
 export { scanRepository } from './load/raw-scan.js';
 export type { HelmTemplateRendererOptions } from './helm/helm-template-renderer.js';
 export { helmTemplateRenderer } from './helm/helm-template-renderer.js';
+export { parseSourceMappings } from './source/parse-source-mapping.js';
