@@ -41,7 +41,7 @@ async function makeDbStale(): Promise<void> {
 }
 
 describe('the result cache', () => {
-  it('answers a rerun from the cache without any scan or DB download', async () => {
+  it('answers a rerun from the cache without starting trivy at all', async () => {
     const images = ['alpine:3.9', 'centos:7', 'debian:buster'];
     const cold = await scanImages(images, options());
     expect(sources(cold)).toEqual(['alpine:3.9:scan', 'centos:7:scan', 'debian:buster:scan']);
@@ -52,7 +52,8 @@ describe('the result cache', () => {
       cold.map((outcome) => outcome.status === 'ok' && outcome.findings),
     );
     const after = await sandbox.invocations();
-    expect(after.slice(before).map((entry) => entry.command)).toEqual(['version']);
+    // Not even `trivy version`: the binary's version is remembered and the DB metadata read directly.
+    expect(after.slice(before)).toEqual([]);
   });
 
   it('keys results by every option that changes them', async () => {

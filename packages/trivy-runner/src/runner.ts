@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { compareStrings } from '@sluice/core';
 import type { ScanError, ScannerInfo } from '@sluice/core';
@@ -145,6 +146,11 @@ export function createTrivyRunner(options: TrivyRunnerOptions = {}): TrivyRunner
         ? createCache(resolved.cache)
         : resolved.cache;
   const secrets = [...knownSecrets(resolved), ...secretValues(resolved.env), ...secretValues(process.env)];
+  // Beside a directory result cache, remember each Trivy binary's version across processes.
+  const memoDir =
+    typeof resolved.cache === 'string' && !/^rediss?:\/\//i.test(resolved.cache)
+      ? join(resolved.cache, 'trivy-versions')
+      : undefined;
 
   async function scan(
     images: readonly ImageInput[],
@@ -162,7 +168,7 @@ export function createTrivyRunner(options: TrivyRunnerOptions = {}): TrivyRunner
     if (pending.length === 0) return outcomes.sorted();
     for (const group of pending) state.emit({ type: 'queued', ref: group.target.ref });
 
-    const prepared = await prepareScanner(resolved, state);
+    const prepared = await prepareScanner(resolved, state, memoDir);
     if (!prepared.ok) {
       for (const group of pending) outcomes.fail(group, prepared.error, 0);
       return outcomes.sorted();
