@@ -18,7 +18,7 @@ const steps = workflow.jobs.gate.steps;
 
 describe('the GitHub Actions example', () => {
   it('runs a sluice command line that the CLI accepts', () => {
-    const run = steps.find((step) => step.run?.includes('sluice scan'))?.run ?? '';
+    const run = steps.find((step) => step.run?.includes('@sluice/cli scan'))?.run ?? '';
     const words = run.replace(/\\\n/g, ' ').trim().split(/\s+/);
     const argv = words.slice(words.indexOf('@sluice/cli') + 1);
     const parsed = parseCommandLine(argv);
