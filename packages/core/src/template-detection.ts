@@ -13,7 +13,7 @@ const BLOCK_SCALAR_START = /(?:^|:[ \t]+|^-[ \t]+|[ \t]-[ \t]+)[|>][-+0-9]*[ \t]
  * strings does not count).
  */
 export function findTemplateLine(text: string): number | undefined {
-  if (!text.includes('{{')) return undefined;
+  if (!hasActionLine(text)) return undefined;
   const lines = text.split('\n');
   let blockParentIndent = -1;
   for (const [index, line] of lines.entries()) {
@@ -28,4 +28,16 @@ export function findTemplateLine(text: string): number | undefined {
     if (BLOCK_SCALAR_START.test(content.trimEnd())) blockParentIndent = indent;
   }
   return undefined;
+}
+
+/** True when some line holding `{{` looks like an action; only those lines are looked at. */
+function hasActionLine(text: string): boolean {
+  for (let at = text.indexOf('{{'); at !== -1;) {
+    const start = text.lastIndexOf('\n', at) + 1;
+    const newline = text.indexOf('\n', at);
+    const end = newline === -1 ? text.length : newline;
+    if (ACTION.test(text.slice(start, end).trimStart())) return true;
+    at = newline === -1 ? -1 : text.indexOf('{{', end);
+  }
+  return false;
 }
