@@ -24,7 +24,9 @@ describe('the CI script example', () => {
       cache: false,
     });
     expect(report.verdict).toBe('blocked');
-    expect(report.objects.filter((object) => object.status !== 'pass').map((object) => [object.id, object.status])).toEqual([
+    expect(
+      report.objects.filter((object) => object.status !== 'pass').map((object) => [object.id, object.status]),
+    ).toEqual([
       ['Kustomization/flux-system/apps', 'blocked'],
       ['Kustomization/flux-system/monitoring', 'blocked-upstream'],
     ]);

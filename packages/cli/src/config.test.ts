@@ -13,7 +13,10 @@ async function folderWith(name: string, text: string): Promise<string> {
 describe('loadConfig', () => {
   it('finds sluice.config.yaml in the scanned folder', async () => {
     const dir = await folderWith('sluice.config.yaml', 'severity: [CRITICAL]\nignoreUnfixed: true\n');
-    await expect(loadConfig(undefined, dir, dir)).resolves.toEqual({ severity: ['CRITICAL'], ignoreUnfixed: true });
+    await expect(loadConfig(undefined, dir, dir)).resolves.toEqual({
+      severity: ['CRITICAL'],
+      ignoreUnfixed: true,
+    });
   });
 
   it('returns an empty config when there is none', async () => {

@@ -8,7 +8,9 @@ import { CliError } from './exit-codes.js';
 /** The file names looked for in the scanned folder when `--config` is not given. */
 export const CONFIG_FILE_NAMES = ['sluice.config.json', 'sluice.config.yaml', 'sluice.config.yml'] as const;
 
-const Duration = z.string().regex(/^(\d+h)?(\d+m)?(\d+(\.\d+)?s)?$|^\d+ms$/, 'expected a duration such as 90s, 5m or 1h30m');
+const Duration = z
+  .string()
+  .regex(/^(\d+h)?(\d+m)?(\d+(\.\d+)?s)?$|^\d+ms$/, 'expected a duration such as 90s, 5m or 1h30m');
 
 /** A reporter in the config file: a name, a path or package, or `[name, options]`. */
 export const ReporterEntryConfig = z.union([
@@ -48,14 +50,21 @@ export type SluiceConfig = z.infer<typeof SluiceConfig>;
  * {@link CONFIG_FILE_NAMES} in `dir`, else an empty config. An invalid file is a usage error
  * naming the file, the line and the path of the bad key.
  */
-export async function loadConfig(explicitPath: string | undefined, dir: string, cwd: string): Promise<SluiceConfig> {
-  const path = explicitPath ?? CONFIG_FILE_NAMES.map((name) => join(dir, name)).find((file) => existsSync(file));
+export async function loadConfig(
+  explicitPath: string | undefined,
+  dir: string,
+  cwd: string,
+): Promise<SluiceConfig> {
+  const path =
+    explicitPath ?? CONFIG_FILE_NAMES.map((name) => join(dir, name)).find((file) => existsSync(file));
   if (path === undefined) return {};
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new CliError(`cannot read config file ${path}: ${(error as Error).message}`, undefined, { cause: error });
+    throw new CliError(`cannot read config file ${path}: ${(error as Error).message}`, undefined, {
+      cause: error,
+    });
   }
   const display = relative(cwd, path) || path;
   const { documents, diagnostics } = parseYaml(text, display);
@@ -66,7 +75,10 @@ export async function loadConfig(explicitPath: string | undefined, dir: string, 
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   // An unknown key is reported on its parent: point at the key itself.
-  const keys = [...(issue?.path ?? []), ...(issue?.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [])];
+  const keys = [
+    ...(issue?.path ?? []),
+    ...(issue?.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : []),
+  ];
   const keyPath = formatPath(keys);
   const line = document
     ? lineOfPath(document.value, document.positions.positionOf.bind(document.positions), keys)
@@ -76,7 +88,9 @@ export async function loadConfig(explicitPath: string | undefined, dir: string, 
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index > 0 ? '.' : ''}${String(key)}`)).join('');
+  return path
+    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index > 0 ? '.' : ''}${String(key)}`))
+    .join('');
 }
 
 function lineOfPath(

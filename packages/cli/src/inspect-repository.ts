@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Diagnostic, ImageEntry } from '@sluice/core';
 import { collectUniqueImages, compareDiagnostics, extractImages, loadManifests } from '@sluice/core';
-import type { FluxWorkload } from '@sluice/flux-adapter';
+import type { FluxRepository, FluxWorkload } from '@sluice/flux-adapter';
 import { loadFluxRepository } from '@sluice/flux-adapter';
 import { CliError } from './exit-codes.js';
 import type { CliContext } from './io.js';
@@ -15,6 +15,8 @@ export interface RepositoryInventory {
   readonly images: readonly ImageEntry[];
   readonly workloads: readonly FluxWorkload[];
   readonly diagnostics: readonly Diagnostic[];
+  /** What the Flux adapter found, in Flux mode. */
+  readonly flux?: FluxRepository;
 }
 
 /** Options shared by every command that reads a repository. */
@@ -43,7 +45,14 @@ export async function inspectRepository(
     ...(context.signal ? { signal: context.signal } : {}),
   });
   if (flux.workloads.length > 0) {
-    return { mode: 'flux', root, images: flux.images, workloads: flux.workloads, diagnostics: flux.diagnostics };
+    return {
+      mode: 'flux',
+      root,
+      images: flux.images,
+      workloads: flux.workloads,
+      diagnostics: flux.diagnostics,
+      flux,
+    };
   }
   const loaded = await loadManifests(root, {
     ignore: options.ignore,
@@ -60,12 +69,17 @@ export async function inspectRepository(
 }
 
 /** Parses `--source kind/namespace/name=path` values. */
-export function parseSourceMappings(values: readonly string[], fromConfig: Readonly<Record<string, string>> = {}): Record<string, string> {
+export function parseSourceMappings(
+  values: readonly string[],
+  fromConfig: Readonly<Record<string, string>> = {},
+): Record<string, string> {
   const sources: Record<string, string> = { ...fromConfig };
   for (const value of values) {
     const match = /^([A-Za-z]+\/[^/=\s]+\/[^/=\s]+)=(.+)$/.exec(value);
     if (!match?.[1] || !match[2]) {
-      throw new CliError(`--source ${value}: expected KIND/NAMESPACE/NAME=PATH, such as GitRepository/flux-system/apps=../apps`);
+      throw new CliError(
+        `--source ${value}: expected KIND/NAMESPACE/NAME=PATH, such as GitRepository/flux-system/apps=../apps`,
+      );
     }
     sources[match[1]] = match[2];
   }

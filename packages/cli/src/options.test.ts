@@ -5,7 +5,15 @@ import { COMMAND_OPTIONS, COMMANDS, OPTIONS, parseCommandLine } from './options.
 
 describe('parseCommandLine', () => {
   it('reads the command, the folder and repeatable options', () => {
-    const parsed = parseCommandLine(['scan', 'repo', '--format', 'json=out.json', '-f', 'table', '--ignore-unfixed']);
+    const parsed = parseCommandLine([
+      'scan',
+      'repo',
+      '--format',
+      'json=out.json',
+      '-f',
+      'table',
+      '--ignore-unfixed',
+    ]);
     expect(parsed.command).toBe('scan');
     expect(parsed.dir).toBe('repo');
     expect(parsed.values.format).toEqual(['json=out.json', 'table']);
@@ -17,12 +25,16 @@ describe('parseCommandLine', () => {
   });
 
   it('rejects an unknown command, naming the commands it knows', () => {
-    expect(() => parseCommandLine(['scna'])).toThrowError(/unknown command "scna": expected one of scan, images, graph, gate/);
+    expect(() => parseCommandLine(['scna'])).toThrowError(
+      /unknown command "scna": expected one of scan, images, graph, gate/,
+    );
   });
 
   it("rejects another command's option", () => {
     expect(() => parseCommandLine(['images', '--server', 'http://x'])).toThrowError(CliError);
-    expect(() => parseCommandLine(['images', '--server', 'http://x'])).toThrowError(/sluice images: Unknown option '--server'/);
+    expect(() => parseCommandLine(['images', '--server', 'http://x'])).toThrowError(
+      /sluice images: Unknown option '--server'/,
+    );
   });
 
   it('rejects a second folder', () => {

@@ -42,11 +42,24 @@ export const OPTIONS = {
     value: 'FILE',
     help: 'a .trivyignore or .trivyignore.yaml file (default: the one in DIR, if any)',
   },
-  timeout: { type: 'string', value: 'DURATION', help: 'timeout of one image scan, e.g. 5m or 90s (default 5m)' },
+  timeout: {
+    type: 'string',
+    value: 'DURATION',
+    help: 'timeout of one image scan, e.g. 5m or 90s (default 5m)',
+  },
   server: { type: 'string', value: 'URL', help: 'scan through a Trivy server (client/server mode)' },
   token: { type: 'string', value: 'TOKEN', help: 'Trivy server token (prefer the TRIVY_TOKEN variable)' },
-  'token-header': { type: 'string', value: 'NAME', help: 'header that carries the token (default Trivy-Token)' },
-  'custom-headers': { type: 'string', multiple: true, value: 'KEY:VALUE', help: 'extra header for the server' },
+  'token-header': {
+    type: 'string',
+    value: 'NAME',
+    help: 'header that carries the token (default Trivy-Token)',
+  },
+  'custom-headers': {
+    type: 'string',
+    multiple: true,
+    value: 'KEY:VALUE',
+    help: 'extra header for the server',
+  },
   'cache-dir': { type: 'string', value: 'DIR', help: "Trivy's cache directory" },
   cache: {
     type: 'string',
@@ -125,7 +138,17 @@ export const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   ],
   images: ['format', 'source', 'ignore', 'output'],
   graph: ['format', 'source', 'ignore', 'output'],
-  gate: ['source', 'ignore', 'write', 'namespace', 'trivy-image', 'severity', 'ignore-unfixed', 'ignorefile', 'timeout'],
+  gate: [
+    'source',
+    'ignore',
+    'write',
+    'namespace',
+    'trivy-image',
+    'severity',
+    'ignore-unfixed',
+    'ignorefile',
+    'timeout',
+  ],
 };
 
 const GLOBAL_OPTIONS: readonly OptionName[] = ['help', 'version', 'quiet', 'config'];
@@ -149,17 +172,28 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   const first = argv[0];
   const command = COMMANDS.find((name) => name === first);
   if (first !== undefined && !first.startsWith('-') && command === undefined) {
-    throw new CliError(`unknown command "${first}": expected one of ${COMMANDS.join(', ')} (see sluice --help)`);
+    throw new CliError(
+      `unknown command "${first}": expected one of ${COMMANDS.join(', ')} (see sluice --help)`,
+    );
   }
   const allowed = [...GLOBAL_OPTIONS, ...(command ? COMMAND_OPTIONS[command] : [])];
   const options = Object.fromEntries(allowed.map((name) => [name, OPTIONS[name]]));
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...argv.slice(command ? 1 : 0)], options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new CliError(`${command ? `sluice ${command}` : 'sluice'}: ${describeParseError(error)}`, undefined, {
-      cause: error,
+    parsed = parseArgs({
+      args: [...argv.slice(command ? 1 : 0)],
+      options,
+      allowPositionals: true,
+      strict: true,
     });
+  } catch (error) {
+    throw new CliError(
+      `${command ? `sluice ${command}` : 'sluice'}: ${describeParseError(error)}`,
+      undefined,
+      {
+        cause: error,
+      },
+    );
   }
   if (parsed.positionals.length > 1) {
     throw new CliError(`expected at most one folder, got: ${parsed.positionals.join(' ')}`);

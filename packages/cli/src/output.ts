@@ -11,7 +11,11 @@ export interface FormatTarget {
 }
 
 /** Parses `--format` values, checking each name against the formats the command offers. */
-export function parseFormatTargets(values: readonly string[], allowed: readonly string[], fallback: string): FormatTarget[] {
+export function parseFormatTargets(
+  values: readonly string[],
+  allowed: readonly string[],
+  fallback: string,
+): FormatTarget[] {
   const targets = values.length === 0 ? [fallback] : values;
   const parsed = targets.map((value): FormatTarget => {
     const separator = value.indexOf('=');
@@ -25,7 +29,9 @@ export function parseFormatTargets(values: readonly string[], allowed: readonly 
   });
   const toStdout = parsed.filter((target) => target.file === undefined);
   if (toStdout.length > 1) {
-    throw new CliError(`only one format can go to stdout; give the others a file: --format ${toStdout[1]?.name}=FILE`);
+    throw new CliError(
+      `only one format can go to stdout; give the others a file: --format ${toStdout[1]?.name}=FILE`,
+    );
   }
   return parsed;
 }
@@ -34,7 +40,11 @@ export function parseFormatTargets(values: readonly string[], allowed: readonly 
  * Writes one output: to stdout, or atomically (temporary file, then rename) to a file relative
  * to the working directory, creating its folder.
  */
-export async function writeOutput(content: string | Uint8Array, file: string | undefined, context: CliContext): Promise<void> {
+export async function writeOutput(
+  content: string | Uint8Array,
+  file: string | undefined,
+  context: CliContext,
+): Promise<void> {
   if (file === undefined) {
     context.stdout.write(typeof content === 'string' ? content : Buffer.from(content).toString('utf8'));
     return;

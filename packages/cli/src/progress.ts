@@ -20,7 +20,10 @@ export interface Progress {
 const BAR_WIDTH = 24;
 
 /** Picks the progress display for a stream. */
-export function createProgress(stream: TextStream, options: { quiet: boolean; now?: () => number }): Progress {
+export function createProgress(
+  stream: TextStream,
+  options: { quiet: boolean; now?: () => number },
+): Progress {
   if (options.quiet) return { note() {}, update() {}, done() {} };
   const now = options.now ?? (() => Date.now());
   return stream.isTTY ? createBar(stream, now) : createLines(stream);
@@ -50,9 +53,14 @@ function createBar(stream: TextStream, now: () => number): Progress {
     const ratio = current.total === 0 ? 1 : finished / current.total;
     const filled = Math.round(ratio * BAR_WIDTH);
     const elapsed = now() - started;
-    const eta = finished === 0 || finished === current.total ? '' : ` ETA ${formatSeconds((elapsed / finished) * (current.total - finished))}`;
+    const eta =
+      finished === 0 || finished === current.total
+        ? ''
+        : ` ETA ${formatSeconds((elapsed / finished) * (current.total - finished))}`;
     const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
-    stream.write(`\r\u001b[2K${bar} ${finished}/${current.total} scanned ${current.scanned} cached ${current.cached} failed ${current.failed}${eta}`);
+    stream.write(
+      `\r\u001b[2K${bar} ${finished}/${current.total} scanned ${current.scanned} cached ${current.cached} failed ${current.failed}${eta}`,
+    );
     shown = true;
   };
   const clear = (): void => {
@@ -75,5 +83,7 @@ function createBar(stream: TextStream, now: () => number): Progress {
 
 function formatSeconds(milliseconds: number): string {
   const seconds = Math.ceil(milliseconds / 1000);
-  return seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s` : `${seconds}s`;
+  return seconds >= 60
+    ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`
+    : `${seconds}s`;
 }

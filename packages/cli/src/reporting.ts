@@ -44,7 +44,10 @@ export async function resolveReportTargets(
   );
   const targets: ReportTarget[] = [];
   for (const target of builtins) {
-    targets.push({ reporter: await resolveReporter(builtinConfig(target, context), { cwd: context.cwd }), ...fileOf(target) });
+    targets.push({
+      reporter: await resolveReporter(builtinConfig(target, context), { cwd: context.cwd }),
+      ...fileOf(target),
+    });
   }
   for (const entry of reporters) {
     const [spec, options] = typeof entry === 'string' ? [entry, undefined] : entry;
@@ -60,7 +63,9 @@ export async function resolveReportTargets(
   }
   const toStdout = targets.filter((target) => target.file === undefined);
   if (toStdout.length > 1) {
-    throw new CliError(`only one report can go to stdout; give the others a file (${toStdout.map((target) => target.reporter.name).join(', ')})`);
+    throw new CliError(
+      `only one report can go to stdout; give the others a file (${toStdout.map((target) => target.reporter.name).join(', ')})`,
+    );
   }
   return targets;
 }
@@ -70,7 +75,12 @@ function fileOf(target: FormatTarget): { file?: string } {
 }
 
 /** Renders the report with every target's reporter and writes each output. */
-export async function writeReports(report: GateReport, targets: readonly ReportTarget[], root: string, context: CliContext): Promise<void> {
+export async function writeReports(
+  report: GateReport,
+  targets: readonly ReportTarget[],
+  root: string,
+  context: CliContext,
+): Promise<void> {
   for (const target of targets) {
     const output = await target.reporter.render(report, { cwd: root });
     await writeOutput(output, target.file, context);

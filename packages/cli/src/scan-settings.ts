@@ -15,10 +15,15 @@ export const DEFAULT_IGNORE_FILES = ['.trivyignore.yaml', '.trivyignore.yml', '.
 
 /** Parses `--severity CRITICAL,HIGH` (Trivy's spelling: a comma-separated list). */
 export function parseSeverityList(text: string): Severity[] {
-  const names = text.split(',').map((name) => name.trim().toUpperCase()).filter((name) => name !== '');
+  const names = text
+    .split(',')
+    .map((name) => name.trim().toUpperCase())
+    .filter((name) => name !== '');
   const invalid = names.filter((name) => !(SEVERITIES as readonly string[]).includes(name));
   if (names.length === 0 || invalid.length > 0) {
-    throw new CliError(`invalid argument "${text}" for "--severity" flag: must be one of [${SEVERITIES.join(' ')}]`);
+    throw new CliError(
+      `invalid argument "${text}" for "--severity" flag: must be one of [${SEVERITIES.join(' ')}]`,
+    );
   }
   return [...new Set(names as Severity[])];
 }
@@ -59,7 +64,11 @@ export async function resolvePolicy(
   if (onScanError !== undefined && onScanError !== 'block' && onScanError !== 'warn') {
     throw new CliError(`--on-scan-error ${onScanError}: expected block or warn`);
   }
-  const ignoreFile = await readIgnoreFile(stringOption(values, 'ignorefile') ?? config.ignorefile, dir, context);
+  const ignoreFile = await readIgnoreFile(
+    stringOption(values, 'ignorefile') ?? config.ignorefile,
+    dir,
+    context,
+  );
   const policy: Policy = {
     ...base,
     ...(severity !== undefined ? { severity: parseSeverityList(severity) } : {}),
@@ -87,7 +96,9 @@ async function readIgnoreFile(
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new CliError(`--ignorefile ${explicit ?? path}: ${(error as Error).message}`, undefined, { cause: error });
+    throw new CliError(`--ignorefile ${explicit ?? path}: ${(error as Error).message}`, undefined, {
+      cause: error,
+    });
   }
   const display = explicit ?? path;
   const isYaml = ['.yaml', '.yml'].includes(extname(path));
@@ -95,7 +106,11 @@ async function readIgnoreFile(
 }
 
 /** The runner's options from the command line and the config file (the command line wins). */
-export function resolveRunnerOptions(values: OptionValues, config: SluiceConfig, context: CliContext): TrivyRunnerOptions {
+export function resolveRunnerOptions(
+  values: OptionValues,
+  config: SluiceConfig,
+  context: CliContext,
+): TrivyRunnerOptions {
   const concurrencyText = stringOption(values, 'concurrency');
   const concurrency = concurrencyText === undefined ? config.concurrency : Number(concurrencyText);
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)) {
@@ -129,7 +144,11 @@ export function resolveRunnerOptions(values: OptionValues, config: SluiceConfig,
     ...(tokenHeader !== undefined ? { tokenHeader } : {}),
     ...(headers.length > 0 ? { customHeaders } : {}),
     ...(trivyCacheDir !== undefined ? { trivyCacheDir: resolve(context.cwd, trivyCacheDir) } : {}),
-    ...(noCache ? { cache: false } : cacheOption !== undefined ? { cache: resolveCacheLocation(cacheOption, context) } : {}),
+    ...(noCache
+      ? { cache: false }
+      : cacheOption !== undefined
+        ? { cache: resolveCacheLocation(cacheOption, context) }
+        : {}),
     ...((booleanOption(values, 'skip-db-update') ?? config.skipDbUpdate) ? { skipDbUpdate: true } : {}),
     env: context.env,
     ...(context.signal ? { signal: context.signal } : {}),

@@ -25,7 +25,9 @@ export async function runGate(commandLine: CommandLine, context: CliContext): Pr
     context,
   );
   if (inventory.mode !== 'flux') {
-    throw new CliError(`${dir}: no Flux Kustomization or HelmRelease found; the in-cluster gate gates Flux objects`);
+    throw new CliError(
+      `${dir}: no Flux Kustomization or HelmRelease found; the in-cluster gate gates Flux objects`,
+    );
   }
   const { policy } = await resolvePolicy(values, config, dir, context);
   const namespace = stringOption(values, 'namespace');
@@ -41,7 +43,8 @@ export async function runGate(commandLine: CommandLine, context: CliContext): Pr
   if (booleanOption(values, 'write')) {
     for (const file of gate.files) {
       const path = resolve(inventory.root, file.path);
-      if (relative(inventory.root, path).split(sep)[0] === '..') throw new CliError(`${file.path}: outside ${dir}`);
+      if (relative(inventory.root, path).split(sep)[0] === '..')
+        throw new CliError(`${file.path}: outside ${dir}`);
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, file.content);
       context.stderr.write(`sluice: wrote ${file.path}\n`);

@@ -13,7 +13,11 @@ import { parseFormatTargets, writeOutput } from '../output.js';
 
 /** `sluice graph`: the Flux dependency graph as JSON, Mermaid or DOT. */
 export async function runGraph(commandLine: CommandLine, context: CliContext): Promise<number> {
-  const [target] = parseFormatTargets(listOption(commandLine.values, 'format'), ['json', 'mermaid', 'dot'], 'json');
+  const [target] = parseFormatTargets(
+    listOption(commandLine.values, 'format'),
+    ['json', 'mermaid', 'dot'],
+    'json',
+  );
   const config = await loadConfig(stringOption(commandLine.values, 'config'), commandLine.dir, context.cwd);
   const inventory = await inspectRepository(
     commandLine.dir,

@@ -5,7 +5,10 @@ export function renderImagesTable(inventory: RepositoryInventory): string {
   const lines: string[] = [];
   if (inventory.mode === 'flux') {
     for (const workload of inventory.workloads) {
-      const how = workload.method === 'unresolved' ? `unresolved: ${workload.unresolvedReason ?? 'unknown reason'}` : workload.method;
+      const how =
+        workload.method === 'unresolved'
+          ? `unresolved: ${workload.unresolvedReason ?? 'unknown reason'}`
+          : workload.method;
       lines.push(`${workload.id}  (${workload.file}:${workload.line}, ${how})`);
       if (workload.images.length === 0) lines.push('  (no images)');
       for (const image of workload.images) lines.push(`  ${image.ref}`);
@@ -22,9 +25,14 @@ export function renderImagesTable(inventory: RepositoryInventory): string {
     }
   }
   if (inventory.diagnostics.length > 0) {
-    lines.push('', `${inventory.diagnostics.length} diagnostic${inventory.diagnostics.length === 1 ? '' : 's'}:`);
+    lines.push(
+      '',
+      `${inventory.diagnostics.length} diagnostic${inventory.diagnostics.length === 1 ? '' : 's'}:`,
+    );
     for (const diagnostic of inventory.diagnostics) {
-      const where = [diagnostic.file || '(repository)', diagnostic.line, diagnostic.column].filter((part) => part !== undefined).join(':');
+      const where = [diagnostic.file || '(repository)', diagnostic.line, diagnostic.column]
+        .filter((part) => part !== undefined)
+        .join(':');
       lines.push(`  ${where}: ${diagnostic.severity} ${diagnostic.code}: ${diagnostic.message}`);
     }
   }

@@ -1,3 +1,4 @@
+import { groupImagesByWorkload } from '@sluice/flux-adapter';
 import { listOption, stringOption } from '../options.js';
 import type { CommandLine } from '../options.js';
 import { EXIT_CODES } from '../exit-codes.js';
@@ -20,28 +21,20 @@ export async function runImages(commandLine: CommandLine, context: CliContext): 
     },
     context,
   );
-  const text = target?.name === 'json' ? `${JSON.stringify(toImagesJson(inventory), null, 2)}\n` : renderImagesTable(inventory);
+  const text =
+    target?.name === 'json'
+      ? `${JSON.stringify(toImagesJson(inventory), null, 2)}\n`
+      : renderImagesTable(inventory);
   await writeOutput(text, target?.file ?? stringOption(commandLine.values, 'output'), context);
   return EXIT_CODES.PASS;
 }
 
-/** The JSON of `sluice images`: images with locations, Flux objects in Flux mode, diagnostics. */
+/**
+ * The JSON of `sluice images`: every image with its locations and the diagnostics; in Flux mode
+ * also the images grouped per Kustomization and HelmRelease (each location naming the Flux
+ * objects that deploy it).
+ */
 export function toImagesJson(inventory: RepositoryInventory): object {
-  return {
-    mode: inventory.mode,
-    images: inventory.images,
-    ...(inventory.mode === 'flux'
-      ? {
-          objects: inventory.workloads.map((workload) => ({
-            id: workload.id,
-            file: workload.file,
-            line: workload.line,
-            method: workload.method,
-            ...(workload.unresolvedReason ? { unresolvedReason: workload.unresolvedReason } : {}),
-            images: workload.images.map((image) => image.ref),
-          })),
-        }
-      : {}),
-    diagnostics: inventory.diagnostics,
-  };
+  if (inventory.flux) return { mode: inventory.mode, ...groupImagesByWorkload(inventory.flux) };
+  return { mode: inventory.mode, images: inventory.images, diagnostics: inventory.diagnostics };
 }

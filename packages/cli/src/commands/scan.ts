@@ -34,7 +34,8 @@ export async function runScan(commandLine: CommandLine, context: CliContext): Pr
   );
   const { policy, diagnostics: policyDiagnostics } = await resolvePolicy(values, config, dir, context);
   const failOn = stringOption(values, 'fail-on') ?? config.failOn ?? 'blocked';
-  if (failOn !== 'blocked' && failOn !== 'never') throw new CliError(`--fail-on ${failOn}: expected blocked or never`);
+  if (failOn !== 'blocked' && failOn !== 'never')
+    throw new CliError(`--fail-on ${failOn}: expected blocked or never`);
   const reports = stringOption(values, 'trivy-reports') ?? config.trivyReports;
   const progress = createProgress(context.stderr, { quiet: booleanOption(values, 'quiet') === true });
 
@@ -50,12 +51,18 @@ export async function runScan(commandLine: CommandLine, context: CliContext): Pr
     `sluice: ${inventory.images.length} unique images in ${inventory.mode === 'flux' ? `${inventory.workloads.length} Flux objects` : 'plain manifests'}`,
   );
 
-  const runner = createTrivyRunner({ ...resolveRunnerOptions(values, config, context), onEvent: progressHandler(progress, inventory.images.length) });
+  const runner = createTrivyRunner({
+    ...resolveRunnerOptions(values, config, context),
+    onEvent: progressHandler(progress, inventory.images.length),
+  });
   let outcomes: ImageScanOutcome[];
   let scanner: ScannerInfo | undefined;
   try {
     if (reports === undefined) scanner = await scannerInfo(runner);
-    else progress.note(`sluice: using the Trivy reports in ${reports}; images without a report count as not scanned`);
+    else
+      progress.note(
+        `sluice: using the Trivy reports in ${reports}; images without a report count as not scanned`,
+      );
     outcomes = await runner.scan(
       inventory.images.map((image) => image.ref),
       reports === undefined ? {} : { reports, scanUnmatched: false },
@@ -64,16 +71,28 @@ export async function runScan(commandLine: CommandLine, context: CliContext): Pr
     progress.done();
     await runner.close();
   }
-  if (outcomes.length > 0 && outcomes.every((outcome) => outcome.status === 'error' && SCANNER_LEVEL_ERRORS.has(outcome.error.code))) {
+  if (
+    outcomes.length > 0 &&
+    outcomes.every((outcome) => outcome.status === 'error' && SCANNER_LEVEL_ERRORS.has(outcome.error.code))
+  ) {
     const first = outcomes[0];
-    throw new CliError(`the scanner could not run: ${first?.status === 'error' ? first.error.message : ''}\n${INSTALL_HELP}`, EXIT_CODES.SCANNER);
+    throw new CliError(
+      `the scanner could not run: ${first?.status === 'error' ? first.error.message : ''}\n${INSTALL_HELP}`,
+      EXIT_CODES.SCANNER,
+    );
   }
 
   const report: GateReport = buildGateReport({
     images: inventory.images,
     outcomes: outcomes.map((outcome) =>
       outcome.status === 'ok'
-        ? { ref: outcome.ref, outcome: 'ok', findings: outcome.findings, source: outcome.source, ...(outcome.digest ? { digest: outcome.digest } : {}) }
+        ? {
+            ref: outcome.ref,
+            outcome: 'ok',
+            findings: outcome.findings,
+            source: outcome.source,
+            ...(outcome.digest ? { digest: outcome.digest } : {}),
+          }
         : { ref: outcome.ref, outcome: 'error', error: outcome.error },
     ),
     workloads: inventory.workloads,
@@ -92,9 +111,12 @@ async function scannerInfo(runner: TrivyRunner): Promise<ScannerInfo> {
     return await runner.getScannerInfo();
   } catch (error) {
     if (isSluiceError(error, SCANNER_MISSING)) {
-      throw new CliError(`trivy was not found (${error.message})\n${INSTALL_HELP}`, EXIT_CODES.SCANNER, { cause: error });
+      throw new CliError(`trivy was not found (${error.message})\n${INSTALL_HELP}`, EXIT_CODES.SCANNER, {
+        cause: error,
+      });
     }
-    if (isSluiceError(error)) throw new CliError(`trivy could not run: ${error.message}`, EXIT_CODES.SCANNER, { cause: error });
+    if (isSluiceError(error))
+      throw new CliError(`trivy could not run: ${error.message}`, EXIT_CODES.SCANNER, { cause: error });
     throw error;
   }
 }
@@ -114,10 +136,15 @@ function progressHandler(progress: Progress, total: number): ScanEventHandler {
         progress.update({ ...counts });
         break;
       case 'retrying':
-        progress.note(`sluice: ${event.ref}: ${event.error.code}, retrying in ${Math.round(event.delayMs)} ms (attempt ${event.attempt + 1})`);
+        progress.note(
+          `sluice: ${event.ref}: ${event.error.code}, retrying in ${Math.round(event.delayMs)} ms (attempt ${event.attempt + 1})`,
+        );
         break;
       case 'db-update':
-        if (event.phase !== 'done') progress.note(`sluice: vulnerability DB update ${event.phase}${event.message ? `: ${event.message}` : ''}`);
+        if (event.phase !== 'done')
+          progress.note(
+            `sluice: vulnerability DB update ${event.phase}${event.message ? `: ${event.message}` : ''}`,
+          );
         break;
       case 'warning':
         progress.note(`sluice: warning: ${event.message}`);
@@ -129,7 +156,9 @@ function progressHandler(progress: Progress, total: number): ScanEventHandler {
 }
 
 function summaryLine(report: GateReport): string {
-  const blocked = report.objects.filter((object) => object.status !== 'pass' && object.status !== 'suspended');
+  const blocked = report.objects.filter(
+    (object) => object.status !== 'pass' && object.status !== 'suspended',
+  );
   const failing = report.images.filter((image) => image.verdict !== 'pass');
   if (report.verdict === 'pass') return `sluice: pass: ${report.images.length} images, nothing blocked`;
   return `sluice: blocked: ${blocked.length} Flux objects held back, ${failing.length} of ${report.images.length} images failing or unknown`;

@@ -28,7 +28,10 @@ export function pathWithoutTrivy(): string {
  * Runs `sluice ARGS` as a child process from source (tsx), the way `pnpm sluice` does, with a
  * clean environment plus `env`, and collects its exit code and output.
  */
-export function runCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliRun> {
+export function runCli(
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -64,7 +67,9 @@ export const EXAMPLE_IMAGES = {
  * Environment for the stand-in trivy: an image map, a private HOME (so the result cache and
  * Trivy's cache start empty), and an invocation log.
  */
-export async function fakeTrivyEnv(images: Record<string, unknown> = EXAMPLE_IMAGES): Promise<Record<string, string>> {
+export async function fakeTrivyEnv(
+  images: Record<string, unknown> = EXAMPLE_IMAGES,
+): Promise<Record<string, string>> {
   const folder = await temporaryFolder();
   const map = join(folder, 'images.json');
   await writeFile(map, JSON.stringify(images));

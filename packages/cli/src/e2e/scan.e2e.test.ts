@@ -27,13 +27,19 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
       'Kustomization/flux-system/monitoring': 'blocked-upstream',
     });
     const monitoring = report.objects.find((object) => object.id === 'Kustomization/flux-system/monitoring');
-    expect(monitoring?.chain).toEqual(['Kustomization/flux-system/monitoring', 'Kustomization/flux-system/apps']);
+    expect(monitoring?.chain).toEqual([
+      'Kustomization/flux-system/monitoring',
+      'Kustomization/flux-system/apps',
+    ]);
     expect(report.images.map((image) => [image.ref, image.verdict, image.source])).toEqual([
       ['ghcr.io/aquasecurity/trivy-test-images:alpine-39', 'fail', 'scan'],
       ['ghcr.io/aquasecurity/trivy-test-images:sle-micro-rancher-5.4_ndb', 'pass', 'scan'],
       ['ghcr.io/aquasecurity/trivy-test-images:ubuntu-1804', 'pass', 'scan'],
     ]);
-    const log = (await readFile(env.FAKE_TRIVY_LOG!, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { command: string; image?: string });
+    const log = (await readFile(env.FAKE_TRIVY_LOG!, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { command: string; image?: string });
     const scans = log.filter((entry) => entry.command === 'image' && entry.image);
     expect(scans.map((entry) => entry.image).sort()).toEqual(report.images.map((image) => image.ref));
   });
@@ -41,22 +47,36 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
   it('writes every report to its file, and a rerun is served from the result cache', async () => {
     const env = await fakeTrivyEnv();
     const out = await temporaryFolder();
-    const formats = ['sarif', 'junit', 'markdown', 'json'].flatMap((format) => ['--format', `${format}=${join(out, `report.${format}`)}`]);
+    const formats = ['sarif', 'junit', 'markdown', 'json'].flatMap((format) => [
+      '--format',
+      `${format}=${join(out, `report.${format}`)}`,
+    ]);
     const first = await runCli(['scan', EXAMPLE, ...formats, '--format', 'table'], { env });
     expect(first.code).toBe(1);
     expect(first.stdout).toContain('Kustomization/flux-system/apps');
     const sarif = JSON.parse(await readFile(join(out, 'report.sarif'), 'utf8')) as {
-      runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[];
+      runs: {
+        results: {
+          ruleId: string;
+          locations: {
+            physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+          }[];
+        }[];
+      }[];
     };
     const critical = sarif.runs[0]?.results.find((result) => result.ruleId === 'CVE-2019-14697');
-    expect(critical?.locations[0]?.physicalLocation.artifactLocation.uri).toBe('apps/production/kustomization.yaml');
+    expect(critical?.locations[0]?.physicalLocation.artifactLocation.uri).toBe(
+      'apps/production/kustomization.yaml',
+    );
     expect(critical?.locations[0]?.physicalLocation.region.startLine).toBe(11);
     expect(await readFile(join(out, 'report.junit'), 'utf8')).toContain('<testsuites');
     expect(await readFile(join(out, 'report.markdown'), 'utf8')).toMatch(/blocked/i);
 
     const second = await runCli(['scan', EXAMPLE, '--format', 'json'], { env });
     expect(second.code).toBe(1);
-    const sources = (JSON.parse(second.stdout) as { images: { source: string }[] }).images.map((image) => image.source);
+    const sources = (JSON.parse(second.stdout) as { images: { source: string }[] }).images.map(
+      (image) => image.source,
+    );
     expect(sources).toEqual(['cache', 'cache', 'cache']);
   });
 
@@ -66,7 +86,10 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
       const env = await fakeTrivyEnv();
       const out = await temporaryFolder();
       const files = ['sarif', 'json', 'junit'].map((format) => join(out, `${attempt}.${format}`));
-      const formats = ['sarif', 'json', 'junit'].flatMap((format, index) => ['--format', `${format}=${files[index]}`]);
+      const formats = ['sarif', 'json', 'junit'].flatMap((format, index) => [
+        '--format',
+        `${format}=${files[index]}`,
+      ]);
       const run = await runCli(['scan', EXAMPLE, ...formats, '--quiet'], { env });
       expect(run.code).toBe(1);
       expect(run.stderr).toBe('');
@@ -78,15 +101,20 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
   it('passes with --fail-on never, and with a severity the findings do not reach', async () => {
     const env = await fakeTrivyEnv();
     expect((await runCli(['scan', EXAMPLE, '--fail-on', 'never', '-q'], { env })).code).toBe(0);
-    const ignored = await runCli(['scan', EXAMPLE, '--severity', 'UNKNOWN', '-q', '--format', 'json'], { env });
+    const ignored = await runCli(['scan', EXAMPLE, '--severity', 'UNKNOWN', '-q', '--format', 'json'], {
+      env,
+    });
     expect(ignored.code).toBe(0);
     expect((JSON.parse(ignored.stdout) as { verdict: string }).verdict).toBe('pass');
   });
 
   it('uses existing Trivy reports with --trivy-reports, without any trivy installed', async () => {
-    const run = await runCli(['scan', EXAMPLE, '--trivy-reports', `${EXAMPLE}/trivy-reports`, '--format', 'json'], {
-      env: { PATH: pathWithoutTrivy() },
-    });
+    const run = await runCli(
+      ['scan', EXAMPLE, '--trivy-reports', `${EXAMPLE}/trivy-reports`, '--format', 'json'],
+      {
+        env: { PATH: pathWithoutTrivy() },
+      },
+    );
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as { images: { source: string; verdict: string }[] };
     expect(report.images.map((image) => [image.source, image.verdict])).toEqual([
@@ -106,14 +134,23 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
   });
 
   it('fails closed when an image cannot be scanned, and only warns with --on-scan-error warn', async () => {
-    const env = await fakeTrivyEnv({ 'ghcr.io/aquasecurity/trivy-test-images:alpine-39': 'alpine-39.json.golden' });
+    const env = await fakeTrivyEnv({
+      'ghcr.io/aquasecurity/trivy-test-images:alpine-39': 'alpine-39.json.golden',
+    });
     const closed = await runCli(['scan', EXAMPLE, '--format', 'json', '--severity', 'UNKNOWN'], { env });
     expect(closed.code).toBe(1);
-    const report = JSON.parse(closed.stdout) as { images: { ref: string; verdict: string; error?: { code: string } }[]; objects: { id: string; status: string }[] };
+    const report = JSON.parse(closed.stdout) as {
+      images: { ref: string; verdict: string; error?: { code: string } }[];
+      objects: { id: string; status: string }[];
+    };
     const unscanned = report.images.filter((image) => image.verdict === 'unknown');
     expect(unscanned.map((image) => image.error?.code)).toEqual(['not-found', 'not-found']);
-    expect(report.objects.find((object) => object.id === 'Kustomization/flux-system/infra-controllers')?.status).toBe('unknown');
-    const warned = await runCli(['scan', EXAMPLE, '--severity', 'UNKNOWN', '--on-scan-error', 'warn', '-q'], { env });
+    expect(
+      report.objects.find((object) => object.id === 'Kustomization/flux-system/infra-controllers')?.status,
+    ).toBe('unknown');
+    const warned = await runCli(['scan', EXAMPLE, '--severity', 'UNKNOWN', '--on-scan-error', 'warn', '-q'], {
+      env,
+    });
     expect(warned.code).toBe(0);
   });
 });
@@ -123,7 +160,9 @@ describe('sluice usage errors', () => {
     const env = await fakeTrivyEnv();
     const run = await runCli(['scan', EXAMPLE, '--format', 'pdf'], { env });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('unknown format "pdf": expected one of table, json, sarif, junit, markdown, mermaid, dot');
+    expect(run.stderr).toContain(
+      'unknown format "pdf": expected one of table, json, sarif, junit, markdown, mermaid, dot',
+    );
     await expect(readFile(env.FAKE_TRIVY_LOG!, 'utf8')).rejects.toThrow();
   });
 
