@@ -22,7 +22,9 @@ function onPath(command: string): boolean {
 
 const args = ['scan', repo, '--fail-on', 'never', ...process.argv.slice(2)];
 if (!onPath('trivy')) {
-  process.stderr.write(`demo: trivy is not on PATH, so this run uses the recorded Trivy reports in ${reports}\n`);
+  process.stderr.write(
+    `demo: trivy is not on PATH, so this run uses the recorded Trivy reports in ${reports}\n`,
+  );
   args.push('--trivy-reports', reports);
 }
 process.exitCode = await main(args, {
