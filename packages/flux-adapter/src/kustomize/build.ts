@@ -88,7 +88,8 @@ export async function buildKustomizeFolder(
     const resources = await generateResourceList(context.tree, dir);
     kustomization = { resources: resources.map((path) => relativeTo(dir, path)) };
   }
-  if (overlay) mergeOverlay(kustomization, overlay, context.provenance);
+  if (overlay)
+    mergeOverlay(kustomization, await withoutMissingComponents(overlay, dir, context), context.provenance);
   return buildKustomization(kustomization, dir, file, context, [...stack, file], []);
 }
 
@@ -225,6 +226,21 @@ async function buildKustomization(
   }
   await applyTransformers(kustomization, accumulated, { ...generatorContext } satisfies PatchContext);
   return accumulated;
+}
+
+/** With `ignoreMissingComponents`, Flux drops the spec's components that do not exist. */
+async function withoutMissingComponents(
+  overlay: KustomizeOverlay,
+  dir: string,
+  context: BuildContext,
+): Promise<KustomizeOverlay> {
+  if (!overlay.ignoreMissingComponents || !overlay.components) return overlay;
+  const kept: unknown[] = [];
+  for (const component of overlay.components) {
+    const path = typeof component === 'string' ? joinRelative(dir, component) : undefined;
+    if (path !== undefined && (await context.tree.typeOf(path)) === 'dir') kept.push(component);
+  }
+  return { ...overlay, components: kept };
 }
 
 function relativeTo(dir: string, path: string): string {

@@ -60,6 +60,15 @@ describe('loadFluxRepository edge cases', () => {
       column: 18,
       raw: '4.5.6',
     });
+    // A missing component is reported where the Flux Kustomization names it, unless ignored.
+    expect(repo.diagnostics.filter((diagnostic) => diagnostic.code === 'component-missing')).toEqual([
+      expect.objectContaining({
+        file: 'cluster/sync.yaml',
+        line: 14,
+        column: 7,
+        object: 'Kustomization/flux-system/apps',
+      }),
+    ]);
     // A missing optional substituteFrom is no diagnostic.
     expect(repo.diagnostics.filter((diagnostic) => diagnostic.code === 'substitute-from-missing')).toEqual(
       [],
