@@ -126,10 +126,25 @@ export async function processKustomization(
     resource,
   );
   const images = new ImageSet();
+  const undefinedVariables = new Set<string>();
   for (const child of result.resources) {
-    if (enabled && !isSubstitutionDisabled(child.object))
-      substituteObject(child.object, variables, context.provenance);
+    if (enabled && !isSubstitutionDisabled(child.object)) {
+      for (const reference of substituteObject(child.object, variables, context.provenance)) {
+        for (const variable of reference.variables) undefinedVariables.add(variable);
+      }
+    }
     collectOutput(child, id, namespace, state, context, images);
+  }
+  if (undefinedVariables.size > 0) {
+    // kustomize-controller 1.9 turns StrictPostBuildSubstitutions on: the build fails.
+    context.diagnostics.push({
+      file: resource.file,
+      line: resource.line,
+      severity: 'warning',
+      code: 'undefined-variables',
+      message: `${id} uses ${[...undefinedVariables].sort().join(', ')}, which nothing in the repository defines and which have no default: unless the cluster provides them, kustomize-controller 1.9+ fails this build`,
+      object: id,
+    });
   }
   workload.method = 'rendered';
   workload.images = images.entries();
