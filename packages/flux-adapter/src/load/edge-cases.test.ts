@@ -69,6 +69,15 @@ describe('loadFluxRepository edge cases', () => {
         object: 'Kustomization/flux-system/apps',
       }),
     ]);
+    // A variable nothing defines fails the build under strict substitution.
+    expect(repo.diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: 'undefined-variables',
+        file: 'cluster/sync.yaml',
+        object: 'Kustomization/flux-system/plain',
+        message: expect.stringContaining('DATABASE_URL'),
+      }),
+    );
     // A missing optional substituteFrom is no diagnostic.
     expect(repo.diagnostics.filter((diagnostic) => diagnostic.code === 'substitute-from-missing')).toEqual(
       [],
