@@ -2,7 +2,13 @@ import type { WalkNodes } from './bounded-walk.js';
 import { nodePath, walkObjects } from './bounded-walk.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { ExtractTarget, ExtractorContext, ImageExtractor, ImageField } from './image-extractor.js';
-import { BUILTIN_EXTRACTORS, isPodSpecLike, podSpecFields, workloadExtractor } from './image-extractor.js';
+import {
+  BUILTIN_EXTRACTORS,
+  apiGroupOf,
+  isPodSpecLike,
+  podSpecFields,
+  workloadExtractor,
+} from './image-extractor.js';
 import type { ImageRef } from './image-reference.js';
 import { tryParseImageReference } from './image-reference.js';
 import type { ManifestDocument } from './manifest.js';
@@ -84,6 +90,14 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const DEFAULT_MAX_NODES = 100_000;
 // Kinds that never run a container: their (often large) bodies are not searched for PodSpecs.
 const NO_POD_SPECS = new Set(['CustomResourceDefinition', 'ConfigMap', 'Secret']);
+// API groups whose kinds never hold a PodSpec: kustomize files and Flux's own objects (a
+// HelmRelease is searched: its values may carry PodSpecs).
+const NO_POD_SPEC_GROUP = /^kustomize\.config\.k8s\.io$|(^|\.)fluxcd\.io$/;
+
+function mayHoldPodSpecs(target: ExtractTarget): boolean {
+  if (NO_POD_SPECS.has(target.kind)) return false;
+  return target.kind === 'HelmRelease' || !NO_POD_SPEC_GROUP.test(apiGroupOf(target.apiVersion));
+}
 const DEFAULT_MAX_DEPTH = 64;
 const CONTEXT: ExtractorContext = { podSpecFields };
 
@@ -147,7 +161,7 @@ export function extractImagesFromObject(
     if (extractor === workloadExtractor) workload = true;
     for (const field of extractor.extract(target, CONTEXT)) addField(found, field, extractor.name);
   }
-  if (!workload && options.genericPodSpecs !== false && !NO_POD_SPECS.has(target.kind)) {
+  if (!workload && options.genericPodSpecs !== false && mayHoldPodSpecs(target)) {
     const walk = findPodSpecs(
       object,
       options.maxNodes ?? DEFAULT_MAX_NODES,
