@@ -11,13 +11,17 @@ const LINEAR_SCAN_LIMIT = 50_000;
  */
 export class YamlPositions {
   // The parser appends to a flat log while it reads: per container, the range of its entries;
-  // per entry, the key (a mapping key as a string, or a sequence index) and the offset. No
-  // per-container allocation while parsing; a lookup Map is built only for large files, on
-  // the first question.
+  // per mapping entry, the key (as a string) and the value's offset; per sequence item, its
+  // offset. No per-container allocation while parsing; a lookup Map is built only for large
+  // files, on the first question.
   readonly #containers: object[] = [];
+  // A mapping's range is in #keys/#offsets; a sequence's (start stored as -start - 1) is in
+  // #itemOffsets, indexed by position, so sequence items cost one number each.
   readonly #rangeStarts: number[] = [];
-  readonly #keys: (string | number)[] = [];
+  readonly #rangeEnds: number[] = [];
+  readonly #keys: string[] = [];
   readonly #offsets: number[] = [];
+  readonly #itemOffsets: number[] = [];
   #index: Map<object, number> | undefined;
   #cursor = 0;
   #hasRecorded = false;
@@ -55,8 +59,8 @@ export class YamlPositions {
     pairs: boolean,
   ): void {
     this.#containers.push(container);
-    this.#rangeStarts.push(this.#keys.length);
     if (pairs) {
+      this.#rangeStarts.push(this.#keys.length);
       for (let index = from; index + 1 < to; index += 2) {
         const key = children[index];
         if (typeof key === 'string') this.#keys.push(key);
@@ -64,11 +68,11 @@ export class YamlPositions {
         else continue;
         this.#offsets.push(offsets[index + 1]!);
       }
+      this.#rangeEnds.push(this.#keys.length);
     } else {
-      for (let index = from; index < to; index += 1) {
-        this.#keys.push(index - from);
-        this.#offsets.push(offsets[index]!);
-      }
+      this.#rangeStarts.push(-this.#itemOffsets.length - 1);
+      for (let index = from; index < to; index += 1) this.#itemOffsets.push(offsets[index]!);
+      this.#rangeEnds.push(this.#itemOffsets.length);
     }
     this.#index = undefined;
   }
@@ -91,9 +95,16 @@ export class YamlPositions {
     }
     const position = this.#find(container);
     if (position === -1) return undefined;
-    const end = this.#rangeStarts[position + 1] ?? this.#keys.length;
+    const start = this.#rangeStarts[position]!;
+    const end = this.#rangeEnds[position]!;
+    if (start < 0) {
+      const index = -start - 1 + (typeof wanted === 'number' ? wanted : Number(wanted));
+      return Number.isInteger(index) && index >= -start - 1 && index < end
+        ? this.#itemOffsets[index]
+        : undefined;
+    }
     // The last occurrence wins, as it does for the parsed value.
-    for (let index = end - 1; index >= this.#rangeStarts[position]!; index -= 1) {
+    for (let index = end - 1; index >= start; index -= 1) {
       if (this.#keys[index] === wanted) return this.#offsets[index];
     }
     return undefined;
