@@ -100,3 +100,30 @@ describe('loadFluxRepository edge cases', () => {
     );
   });
 });
+
+describe('a flux bootstrap repository', () => {
+  const BOOTSTRAP = repoPath('packages/flux-adapter/src/__fixtures__/bootstrap');
+
+  it('uses the written root Kustomization (not synthetic) and its GitRepository spec.ignore', async () => {
+    const repo = await loadFluxRepository(BOOTSTRAP);
+    expect(repo.clusters).toEqual(['clusters/prod']);
+    expect(
+      repo.workloads.map((workload) => [
+        workload.id,
+        workload.parent ?? null,
+        workload.synthetic ?? false,
+        workload.file,
+      ]),
+    ).toEqual([
+      [
+        'Kustomization/flux-system/apps',
+        'Kustomization/flux-system/flux-system',
+        false,
+        'clusters/prod/apps.yaml',
+      ],
+      ['Kustomization/flux-system/flux-system', null, false, 'clusters/prod/flux-system/gotk-sync.yaml'],
+    ]);
+    expect(repo.images.map((image) => image.ref)).toEqual(['ghcr.io/acme/app:1.0.0']);
+    expect(repo.diagnostics).toEqual([]);
+  });
+});

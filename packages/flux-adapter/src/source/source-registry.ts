@@ -151,9 +151,11 @@ export class SourceRegistry {
   }
 
   #tree(id: string, mounts: SourceMount[]): SourceTree {
+    const specIgnore = this.#specIgnore.get(id);
     const tree = new SourceTree(id, this.files, {
       mounts,
       ...(this.options.ignore ? { extraIgnore: this.options.ignore } : {}),
+      ...(specIgnore === undefined ? {} : { specIgnore }),
     });
     this.#trees.set(id, tree);
     return tree;
