@@ -63,9 +63,10 @@ function unreached(context: LoadContext): RawFluxObject[] {
 }
 
 /** Flux objects written in files no build reads: listed, with the reason. */
-export function unreachedWorkloads(context: LoadContext): FluxWorkload[] {
-  return unreached(context).map((raw) => {
-    const namespace = raw.object.namespace ?? 'default';
+export async function unreachedWorkloads(context: LoadContext): Promise<FluxWorkload[]> {
+  const workloads: FluxWorkload[] = [];
+  for (const raw of unreached(context)) {
+    const namespace = raw.object.namespace ?? (await folderNamespace(context, raw.file)) ?? 'default';
     const kind = raw.object.kind as 'Kustomization' | 'HelmRelease';
     const spec = raw.object.spec as { suspend?: boolean };
     const reason = `not deployed: no Kustomization build reads ${raw.file}`;
@@ -76,7 +77,7 @@ export function unreachedWorkloads(context: LoadContext): FluxWorkload[] {
       code: 'flux-object-unreached',
       message: `${kind} ${namespace}/${raw.object.name}: ${reason}`,
     });
-    return {
+    workloads.push({
       id: workloadId(kind, namespace, raw.object.name),
       kind,
       namespace,
@@ -88,8 +89,9 @@ export function unreachedWorkloads(context: LoadContext): FluxWorkload[] {
       images: [],
       method: 'unresolved' as const,
       unresolvedReason: reason,
-    };
-  });
+    });
+  }
+  return workloads;
 }
 
 function depth(path: string): number {
@@ -106,4 +108,18 @@ function rawDependsOn(raw: RawFluxObject, context: LoadContext): DependsOnEntry[
     documentIndex: raw.document.index,
   });
   return readDependsOn(value.spec, context.provenance);
+}
+
+/** The `namespace` of the nearest kustomization file above a file (where it would land). */
+async function folderNamespace(context: LoadContext, file: string): Promise<string | undefined> {
+  const tree = context.registry.root();
+  let dir = posix.dirname(file);
+  while (dir !== '.' && dir !== '') {
+    for (const name of ['kustomization.yaml', 'kustomization.yml', 'Kustomization']) {
+      const value = (await tree.parse(`${dir}/${name}`))?.documents[0]?.value;
+      if (isMap(value) && typeof value.namespace === 'string') return value.namespace;
+    }
+    dir = posix.dirname(dir);
+  }
+  return undefined;
 }

@@ -122,7 +122,7 @@ export async function loadFluxRepository(
     clusters.push(entry);
     workloads.push(...(await loadCluster(entry, context)));
   }
-  workloads.push(...unreachedWorkloads(context));
+  workloads.push(...(await unreachedWorkloads(context)));
   context.diagnostics.push(...scan.invalid.filter((diagnostic) => !context.consumed.has(diagnostic.file)));
   const sorted = workloads.sort(
     (a, b) => compareStrings(a.id, b.id) || compareStrings(a.cluster ?? '', b.cluster ?? ''),
