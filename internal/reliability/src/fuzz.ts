@@ -15,7 +15,12 @@ import { createRandom, mutate } from './fuzz/mutate.js';
 import { imageReference } from './properties/arbitraries.js';
 import { makeTempDir } from './support/temp-repo.js';
 
-const CORPORA = ['flux2-kustomize-helm-example-pre-2.7', 'flux2-kustomize-helm-example', 'flux2-multi-tenancy', 'flux2-multi-tenancy-dev-team'];
+const CORPORA = [
+  'flux2-kustomize-helm-example-pre-2.7',
+  'flux2-kustomize-helm-example',
+  'flux2-multi-tenancy',
+  'flux2-multi-tenancy-dev-team',
+];
 
 const { values } = parseArgs({
   options: { seed: { type: 'string' }, 'time-budget': { type: 'string' } },
@@ -28,18 +33,31 @@ const failures: string[] = [];
 console.log(`sluice fuzz: seed ${seed}, time budget ${budgetMs / 1000} s`);
 
 // Phase 1: properties, a third of the budget.
-const anyText = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), imageReference, fc.tuple(imageReference, fc.string({ maxLength: 4 })).map(([ref, noise]) => ref + noise));
+const anyText = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'binary' }),
+  imageReference,
+  fc.tuple(imageReference, fc.string({ maxLength: 4 })).map(([ref, noise]) => ref + noise),
+);
 const propertyResult = fc.check(
   fc.property(anyText, (text) => {
     const result = tryParseImageReference(text);
     if (!result.ok) return result.message.length > 0;
     const again = tryParseImageReference(result.ref.normalized);
-    return again.ok && again.ref.normalized === result.ref.normalized && !result.ref.normalized.startsWith('-') && !/\s/.test(result.ref.normalized);
+    return (
+      again.ok &&
+      again.ref.normalized === result.ref.normalized &&
+      !result.ref.normalized.startsWith('-') &&
+      !/\s/.test(result.ref.normalized)
+    );
   }),
   { seed, numRuns: 10_000_000, interruptAfterTimeLimit: Math.floor(budgetMs / 3) },
 );
-console.log(`properties: ${propertyResult.numRuns} runs${propertyResult.failed ? `, FAILED on ${JSON.stringify(propertyResult.counterexample)}` : ', all passed'}`);
-if (propertyResult.failed) failures.push(`image reference property: ${JSON.stringify(propertyResult.counterexample)}`);
+console.log(
+  `properties: ${propertyResult.numRuns} runs${propertyResult.failed ? `, FAILED on ${JSON.stringify(propertyResult.counterexample)}` : ', all passed'}`,
+);
+if (propertyResult.failed)
+  failures.push(`image reference property: ${JSON.stringify(propertyResult.counterexample)}`);
 
 // Phase 2: YAML mutations of corpus files, until the budget is spent.
 const random = createRandom(seed);
@@ -66,7 +84,8 @@ while (Date.now() - started < budgetMs) {
       const extracted = extractImages(loaded.documents);
       const repository = await loadFluxRepository(root);
       for (const diagnostic of [...loaded.diagnostics, ...extracted.diagnostics, ...repository.diagnostics]) {
-        if (typeof diagnostic.file !== 'string') failures.push(`${where}: a diagnostic without a file: ${JSON.stringify(diagnostic)}`);
+        if (typeof diagnostic.file !== 'string')
+          failures.push(`${where}: a diagnostic without a file: ${JSON.stringify(diagnostic)}`);
       }
       for (const image of repository.images) {
         for (const location of image.locations) {
@@ -75,7 +94,9 @@ while (Date.now() - started < budgetMs) {
         }
       }
     } catch (error) {
-      failures.push(`${where}: threw ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      failures.push(
+        `${where}: threw ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
     }
   } finally {
     await rm(root, { recursive: true, force: true });

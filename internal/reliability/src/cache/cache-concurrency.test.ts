@@ -11,7 +11,8 @@ import type { TrivyLogEntry, TrivySandbox } from '../support/fake-trivy.js';
 const WORKERS = 4;
 // 40 images; worker w scans images 10w … 10w+19, so every image is wanted by two workers.
 const IMAGES = Array.from({ length: 40 }, (_, index) => `team/app-${index}:1.0`);
-const setOf = (worker: number): string[] => Array.from({ length: 20 }, (_, offset) => IMAGES[(worker * 10 + offset) % IMAGES.length]!);
+const setOf = (worker: number): string[] =>
+  Array.from({ length: 20 }, (_, offset) => IMAGES[(worker * 10 + offset) % IMAGES.length]!);
 
 interface WorkerBatch {
   ref: string;
@@ -36,20 +37,34 @@ function runWorker(worker: number): Promise<WorkerBatch[][]> {
         join(sandbox.dir, `trivy-cache-${worker}`),
         JSON.stringify(setOf(worker)),
       ],
-      { cwd: REPO_ROOT, env: { ...process.env, ...sandbox.env({ FAKE_TRIVY_LOG: join(sandbox.dir, `worker-${worker}.log`) }) }, stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          ...sandbox.env({ FAKE_TRIVY_LOG: join(sandbox.dir, `worker-${worker}.log`) }),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(stdout) as WorkerBatch[][]) : reject(new Error(`worker ${worker} exited ${code}: ${stderr}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(JSON.parse(stdout) as WorkerBatch[][])
+        : reject(new Error(`worker ${worker} exited ${code}: ${stderr}`)),
+    );
   });
 }
 
 async function readLog(file: string): Promise<TrivyLogEntry[]> {
   const text = await readFile(file, 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as TrivyLogEntry);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as TrivyLogEntry);
 }
 
 /** Every entry file of a directory cache (format 1, under `v1/`), by key. */
@@ -57,14 +72,17 @@ async function cacheEntries(dir: string): Promise<{ key: string; path: string }[
   const root = join(dir, 'v1');
   const files = (await readdir(root, { recursive: true })).map((file) => join(root, file));
   const entries: { key: string; path: string }[] = [];
-  for (const path of files) if ((await stat(path)).isFile()) entries.push({ key: basename(path).replace(/\.json$/, ''), path });
+  for (const path of files)
+    if ((await stat(path)).isFile()) entries.push({ key: basename(path).replace(/\.json$/, ''), path });
   return entries;
 }
 
 beforeAll(async () => {
   sandbox = await createTrivySandbox({ '*': 'alpine-distroless.json.golden' });
   results = await Promise.all(Array.from({ length: WORKERS }, (_, worker) => runWorker(worker)));
-  logs = await Promise.all(Array.from({ length: WORKERS }, (_, worker) => readLog(join(sandbox.dir, `worker-${worker}.log`))));
+  logs = await Promise.all(
+    Array.from({ length: WORKERS }, (_, worker) => readLog(join(sandbox.dir, `worker-${worker}.log`))),
+  );
 }, 600_000);
 afterAll(async () => {
   await sandbox.cleanup();
@@ -86,7 +104,9 @@ describe('4 processes sharing one result-cache directory', () => {
   it('scans each image at most once per process, and not at all when another process cached it first', () => {
     let total = 0;
     logs.forEach((log) => {
-      const scanned = log.filter((entry) => entry.command === 'image' && entry.image).map((entry) => entry.image!);
+      const scanned = log
+        .filter((entry) => entry.command === 'image' && entry.image)
+        .map((entry) => entry.image!);
       expect(new Set(scanned).size).toBe(scanned.length);
       total += scanned.length;
     });
@@ -134,7 +154,9 @@ describe('4 processes sharing one result-cache directory', () => {
     });
     const outcomes = await runner.scan(IMAGES);
     await runner.close();
-    const rescanned = (await readLog(log)).filter((entry) => entry.command === 'image' && entry.image).map((entry) => entry.image);
+    const rescanned = (await readLog(log))
+      .filter((entry) => entry.command === 'image' && entry.image)
+      .map((entry) => entry.image);
     const normalized = damagedRefs.map((ref) => IMAGES.find((image) => ref.endsWith(image)) ?? ref);
     expect(rescanned.sort()).toEqual(normalized.sort());
     for (const outcome of outcomes) {
@@ -143,6 +165,7 @@ describe('4 processes sharing one result-cache directory', () => {
       // The tampered severity never reaches a result.
       expect(findings.map((finding) => finding.severity)).toEqual(['MEDIUM']);
     }
-    for (const entry of [...truncated, ...tampered]) expect(await cache.get(entry.key), entry.path).toBeDefined();
+    for (const entry of [...truncated, ...tampered])
+      expect(await cache.get(entry.key), entry.path).toBeDefined();
   });
 });

@@ -8,11 +8,23 @@ const [cacheDir, trivyCacheDir, imagesJson] = process.argv.slice(2);
 if (cacheDir === undefined || trivyCacheDir === undefined || imagesJson === undefined)
   throw new Error('usage: cache-worker.ts CACHE_DIR TRIVY_CACHE_DIR IMAGES_JSON');
 const images = JSON.parse(imagesJson) as string[];
-const runner = createTrivyRunner({ trivyPath: FAKE_TRIVY, trivyCacheDir, cache: cacheDir, concurrency: 4, retryDelayMs: 1 });
+const runner = createTrivyRunner({
+  trivyPath: FAKE_TRIVY,
+  trivyCacheDir,
+  cache: cacheDir,
+  concurrency: 4,
+  retryDelayMs: 1,
+});
 const batches = [];
 for (let round = 0; round < 2; round += 1) {
   const outcomes = await runner.scan([...images, ...images.map((image) => `docker.io/${image}`)]);
-  batches.push(outcomes.map((outcome) => ({ ref: outcome.ref, status: outcome.status, source: outcome.status === 'ok' ? outcome.source : undefined })));
+  batches.push(
+    outcomes.map((outcome) => ({
+      ref: outcome.ref,
+      status: outcome.status,
+      source: outcome.status === 'ok' ? outcome.source : undefined,
+    })),
+  );
 }
 await runner.close();
 process.stdout.write(JSON.stringify(batches));

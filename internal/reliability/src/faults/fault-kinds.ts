@@ -4,7 +4,9 @@ import type { ScanErrorCode } from '@sluice/core';
  * Every fault the stand-in injects into a scan, with the error code an image must end with
  * when that fault hits its last attempt, and whether the runner must retry it.
  */
-export const SCAN_FAULTS: Readonly<Record<string, { readonly code: ScanErrorCode; readonly transient: boolean }>> = {
+export const SCAN_FAULTS: Readonly<
+  Record<string, { readonly code: ScanErrorCode; readonly transient: boolean }>
+> = {
   crash: { code: 'crashed', transient: true },
   hang: { code: 'timeout', transient: false },
   garbage: { code: 'invalid-output', transient: true },

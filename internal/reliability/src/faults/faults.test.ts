@@ -52,7 +52,9 @@ describe(`1,000 scans with 20% injected faults (seed ${SEED})`, () => {
   it('gives every image exactly one outcome: none lost, none duplicated', () => {
     expect(outcomes).toHaveLength(IMAGES.length);
     expect(new Set(outcomes.map((outcome) => outcome.ref))).toEqual(new Set(IMAGES));
-    const finals = events.filter((event) => event.type === 'done' || event.type === 'failed').map((event) => event.ref);
+    const finals = events
+      .filter((event) => event.type === 'done' || event.type === 'failed')
+      .map((event) => event.ref);
     expect(finals.sort()).toEqual([...IMAGES].sort());
   });
 
@@ -112,20 +114,25 @@ describe(`1,000 scans with 20% injected faults (seed ${SEED})`, () => {
     }));
     const report = buildGateReport({
       images: IMAGES.map((ref) => ({ ref, locations: [] })),
-      outcomes: outcomes.map(
-        (outcome): ImageOutcome =>
-          outcome.status === 'ok'
-            ? { ref: outcome.ref, outcome: 'ok', findings: [...outcome.findings] }
-            : { ref: outcome.ref, outcome: 'error', error: outcome.error },
+      outcomes: outcomes.map((outcome): ImageOutcome =>
+        outcome.status === 'ok'
+          ? { ref: outcome.ref, outcome: 'ok', findings: [...outcome.findings] }
+          : { ref: outcome.ref, outcome: 'error', error: outcome.error },
       ),
       workloads,
       tool: { version: '0.0.0' },
     });
-    const failed = new Set(outcomes.filter((outcome) => outcome.status === 'error').map((outcome) => outcome.ref));
+    const failed = new Set(
+      outcomes.filter((outcome) => outcome.status === 'error').map((outcome) => outcome.ref),
+    );
     expect(failed.size).toBeGreaterThan(0);
     for (const image of report.images) expect(image.verdict).toBe(failed.has(image.ref) ? 'unknown' : 'pass');
-    const firstUnknown = workloads.findIndex((workload) => workload.images.some((image) => failed.has(image.ref)));
-    for (const [index, object] of report.objects.map((object) => [Number(object.id.split('/k')[1]), object] as const)) {
+    const firstUnknown = workloads.findIndex((workload) =>
+      workload.images.some((image) => failed.has(image.ref)),
+    );
+    for (const [index, object] of report.objects.map(
+      (object) => [Number(object.id.split('/k')[1]), object] as const,
+    )) {
       const own = workloads[index]!.images.some((image) => failed.has(image.ref));
       if (own) expect(object.status, object.id).toBe('unknown');
       else if (index > firstUnknown) expect(object.status, object.id).toBe('blocked-upstream');

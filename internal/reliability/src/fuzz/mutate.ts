@@ -64,7 +64,9 @@ export const MUTATIONS: Readonly<Record<string, (text: string, random: () => num
   },
   randomBytes: (text, random) => {
     const at = pick(text.length + 1, random);
-    const noise = Array.from({ length: 1 + pick(8, random) }, () => String.fromCharCode(pick(0x3000, random))).join('');
+    const noise = Array.from({ length: 1 + pick(8, random) }, () =>
+      String.fromCharCode(pick(0x3000, random)),
+    ).join('');
     return text.slice(0, at) + noise + text.slice(at);
   },
   truncate: (text, random) => text.slice(0, pick(text.length + 1, random)),

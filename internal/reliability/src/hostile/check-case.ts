@@ -109,7 +109,11 @@ export const GOOD_LOCATION: FoundImage = { ref: GOOD_IMAGE, file: 'apps/good.yam
  * Runs an SDK path in a child process (`flux-child.ts`) with 1 GB of heap, killed after
  * `timeoutMs`: a run that blocks its thread or exhausts memory still ends the test. Rejects when the child is killed or fails.
  */
-export function runIsolated(mode: 'flux' | 'manifests', root: string, timeoutMs: number): Promise<CaseResult> {
+export function runIsolated(
+  mode: 'flux' | 'manifests',
+  root: string,
+  timeoutMs: number,
+): Promise<CaseResult> {
   return runChild<CaseResult>(mode, root, timeoutMs);
 }
 
@@ -122,7 +126,15 @@ function runChild<T>(mode: string, root: string, timeoutMs: number): Promise<T> 
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--max-old-space-size=1024', '--import', 'tsx', '--conditions=source', fileURLToPath(new URL('./flux-child.ts', import.meta.url)), mode, root],
+      [
+        '--max-old-space-size=1024',
+        '--import',
+        'tsx',
+        '--conditions=source',
+        fileURLToPath(new URL('./flux-child.ts', import.meta.url)),
+        mode,
+        root,
+      ],
       { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -134,7 +146,8 @@ function runChild<T>(mode: string, root: string, timeoutMs: number): Promise<T> 
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve(JSON.parse(stdout) as T);
-      else reject(new Error(`${mode} did not finish (exit ${code}, signal ${signal}): ${stderr.slice(0, 500)}`));
+      else
+        reject(new Error(`${mode} did not finish (exit ${code}, signal ${signal}): ${stderr.slice(0, 500)}`));
     });
   });
 }

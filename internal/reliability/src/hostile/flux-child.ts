@@ -7,5 +7,7 @@ const [mode, root] = process.argv.slice(2);
 if (root === undefined || !['flux', 'manifests', 'repository'].includes(mode ?? ''))
   throw new Error('usage: flux-child.ts flux|manifests|repository ROOT');
 const result =
-  mode === 'repository' ? await loadFluxRepository(root) : await (mode === 'flux' ? runFlux : runManifests)(root);
+  mode === 'repository'
+    ? await loadFluxRepository(root)
+    : await (mode === 'flux' ? runFlux : runManifests)(root);
 process.stdout.write(JSON.stringify(result));

@@ -27,14 +27,57 @@ export interface PathCase {
 
 /** Flux `spec.path`, kustomize `resources` and `components` that try to leave the repository. */
 export const FLUX_PATH_CASES: readonly PathCase[] = [
-  { id: 'path-dotdot', input: 'spec.path: ../<outside>/apps', files: (dir) => ({ 'clusters/dev/evil.yaml': kustomization(`../${basename(dir)}/apps`) }), file: 'clusters/dev/evil.yaml' },
-  { id: 'path-deep-dotdot', input: 'spec.path: ./apps/../../../../../../etc', files: () => ({ 'clusters/dev/evil.yaml': kustomization('./apps/../../../../../../etc') }), file: 'clusters/dev/evil.yaml' },
-  { id: 'path-absolute', input: 'spec.path: /<outside>/apps (absolute)', files: (dir) => ({ 'clusters/dev/evil.yaml': kustomization(join(dir, 'apps')) }), file: 'clusters/dev/evil.yaml' },
-  { id: 'path-root-fs', input: 'spec.path: /', files: () => ({ 'clusters/dev/evil.yaml': kustomization('/etc') }), file: 'clusters/dev/evil.yaml' },
-  { id: 'path-symlink-out', input: 'spec.path: ./escape, a symlink to the outside folder', files: (dir) => ({ 'clusters/dev/evil.yaml': kustomization('./escape'), escape: { symlink: join(dir, 'apps') } }), file: 'clusters/dev/evil.yaml' },
-  { id: 'path-missing', input: 'spec.path: ./does/not/exist', files: () => ({ 'clusters/dev/evil.yaml': kustomization('./does/not/exist') }), file: 'clusters/dev/evil.yaml' },
-  { id: 'path-nul', input: 'spec.path with a NUL byte', files: () => ({ 'clusters/dev/evil.yaml': kustomization('./apps\u0000/../..') }), file: 'clusters/dev/evil.yaml' },
-  { id: 'path-variable', input: 'spec.path: ./${CLUSTER}/apps (never substituted in spec.path)', files: () => ({ 'clusters/dev/evil.yaml': kustomization('./${CLUSTER}/apps') }), file: 'clusters/dev/evil.yaml' },
+  {
+    id: 'path-dotdot',
+    input: 'spec.path: ../<outside>/apps',
+    files: (dir) => ({ 'clusters/dev/evil.yaml': kustomization(`../${basename(dir)}/apps`) }),
+    file: 'clusters/dev/evil.yaml',
+  },
+  {
+    id: 'path-deep-dotdot',
+    input: 'spec.path: ./apps/../../../../../../etc',
+    files: () => ({ 'clusters/dev/evil.yaml': kustomization('./apps/../../../../../../etc') }),
+    file: 'clusters/dev/evil.yaml',
+  },
+  {
+    id: 'path-absolute',
+    input: 'spec.path: /<outside>/apps (absolute)',
+    files: (dir) => ({ 'clusters/dev/evil.yaml': kustomization(join(dir, 'apps')) }),
+    file: 'clusters/dev/evil.yaml',
+  },
+  {
+    id: 'path-root-fs',
+    input: 'spec.path: /',
+    files: () => ({ 'clusters/dev/evil.yaml': kustomization('/etc') }),
+    file: 'clusters/dev/evil.yaml',
+  },
+  {
+    id: 'path-symlink-out',
+    input: 'spec.path: ./escape, a symlink to the outside folder',
+    files: (dir) => ({
+      'clusters/dev/evil.yaml': kustomization('./escape'),
+      escape: { symlink: join(dir, 'apps') },
+    }),
+    file: 'clusters/dev/evil.yaml',
+  },
+  {
+    id: 'path-missing',
+    input: 'spec.path: ./does/not/exist',
+    files: () => ({ 'clusters/dev/evil.yaml': kustomization('./does/not/exist') }),
+    file: 'clusters/dev/evil.yaml',
+  },
+  {
+    id: 'path-nul',
+    input: 'spec.path with a NUL byte',
+    files: () => ({ 'clusters/dev/evil.yaml': kustomization('./apps\u0000/../..') }),
+    file: 'clusters/dev/evil.yaml',
+  },
+  {
+    id: 'path-variable',
+    input: 'spec.path: ./${CLUSTER}/apps (never substituted in spec.path)',
+    files: () => ({ 'clusters/dev/evil.yaml': kustomization('./${CLUSTER}/apps') }),
+    file: 'clusters/dev/evil.yaml',
+  },
   {
     id: 'resources-dotdot',
     input: 'kustomization.yaml resources: [../../<outside>/evil.yaml]',
@@ -55,10 +98,12 @@ export const FLUX_PATH_CASES: readonly PathCase[] = [
   },
   {
     id: 'resources-remote',
-    input: 'kustomization.yaml resources: [https://evil.example.com/x.yaml, github.com/evil/repo//x?ref=main]',
+    input:
+      'kustomization.yaml resources: [https://evil.example.com/x.yaml, github.com/evil/repo//x?ref=main]',
     files: () => ({
       'clusters/dev/evil.yaml': kustomization('./tricky'),
-      'tricky/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - https://evil.example.com/x.yaml\n  - github.com/evil/repo//x?ref=main\n',
+      'tricky/kustomization.yaml':
+        'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - https://evil.example.com/x.yaml\n  - github.com/evil/repo//x?ref=main\n',
     }),
     file: 'tricky/kustomization.yaml',
   },
@@ -67,8 +112,10 @@ export const FLUX_PATH_CASES: readonly PathCase[] = [
     input: 'two kustomization folders that include each other',
     files: () => ({
       'clusters/dev/evil.yaml': kustomization('./loop-a'),
-      'loop-a/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../loop-b\n',
-      'loop-b/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../loop-a\n',
+      'loop-a/kustomization.yaml':
+        'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../loop-b\n',
+      'loop-b/kustomization.yaml':
+        'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../loop-a\n',
     }),
     file: 'loop-a/kustomization.yaml',
     bug: 'the built-in kustomize renderer recurses without end and runs out of memory (worker killed by OOM)',
@@ -85,8 +132,9 @@ export const FLUX_PATH_CASES: readonly PathCase[] = [
   {
     id: 'flux-components-outside',
     input: 'Flux spec.components: [../<outside>]',
-    files: (dir) => ({ 'clusters/dev/evil.yaml': kustomization('./apps', `  components:\n    - ../../${basename(dir)}\n`) }),
+    files: (dir) => ({
+      'clusters/dev/evil.yaml': kustomization('./apps', `  components:\n    - ../../${basename(dir)}\n`),
+    }),
     file: 'clusters/dev/evil.yaml',
   },
 ];
-

@@ -24,19 +24,41 @@ afterAll(async () => {
 
 describe.each(FLUX_PATH_CASES)('Flux path escape $id: $input', (hostile) => {
   const test = hostile.bug === undefined ? it : it.fails;
-  test(`reads nothing outside the root, names the file and line, still loads the rest${hostile.bug ? ` (known bug: ${hostile.bug})` : ''}`, { timeout: 60_000 }, async () => {
-    const repo = await createCaseRepo({ id: hostile.id, category: 'Flux paths', input: hostile.input, diagnostic: 'none', files: hostile.files(outside) });
-    repos.push(repo);
-    // A known blow-up runs isolated: a run that never ends or exhausts memory must not take the
-    // test worker with it.
-    const result = hostile.bug ? await runIsolatedRepository(repo.root, 30_000) : await loadFluxRepository(repo.root);
-    const locations = result.images.flatMap((image) => image.locations.map((location) => ({ ref: image.ref, file: location.file, line: location.line })));
-    expect(locations).toContainEqual(GOOD_LOCATION);
-    expect(result.images.map((image) => image.ref)).not.toContain(EVIL);
-    for (const location of locations) expect(location.file.startsWith('..') || location.file.startsWith('/')).toBe(false);
-    // Either a diagnostic names the file, or the Kustomization is listed as unresolved, with its file, line and why.
-    const named = result.diagnostics.filter((diagnostic) => diagnostic.file === hostile.file && diagnostic.line !== undefined);
-    const unresolved = result.workloads.filter((workload) => workload.file === hostile.file && workload.method === 'unresolved' && workload.unresolvedReason !== undefined);
-    expect([...named, ...unresolved], JSON.stringify(result.diagnostics, null, 1)).not.toEqual([]);
-  });
+  test(
+    `reads nothing outside the root, names the file and line, still loads the rest${hostile.bug ? ` (known bug: ${hostile.bug})` : ''}`,
+    { timeout: 60_000 },
+    async () => {
+      const repo = await createCaseRepo({
+        id: hostile.id,
+        category: 'Flux paths',
+        input: hostile.input,
+        diagnostic: 'none',
+        files: hostile.files(outside),
+      });
+      repos.push(repo);
+      // A known blow-up runs isolated: a run that never ends or exhausts memory must not take the
+      // test worker with it.
+      const result = hostile.bug
+        ? await runIsolatedRepository(repo.root, 30_000)
+        : await loadFluxRepository(repo.root);
+      const locations = result.images.flatMap((image) =>
+        image.locations.map((location) => ({ ref: image.ref, file: location.file, line: location.line })),
+      );
+      expect(locations).toContainEqual(GOOD_LOCATION);
+      expect(result.images.map((image) => image.ref)).not.toContain(EVIL);
+      for (const location of locations)
+        expect(location.file.startsWith('..') || location.file.startsWith('/')).toBe(false);
+      // Either a diagnostic names the file, or the Kustomization is listed as unresolved, with its file, line and why.
+      const named = result.diagnostics.filter(
+        (diagnostic) => diagnostic.file === hostile.file && diagnostic.line !== undefined,
+      );
+      const unresolved = result.workloads.filter(
+        (workload) =>
+          workload.file === hostile.file &&
+          workload.method === 'unresolved' &&
+          workload.unresolvedReason !== undefined,
+      );
+      expect([...named, ...unresolved], JSON.stringify(result.diagnostics, null, 1)).not.toEqual([]);
+    },
+  );
 });

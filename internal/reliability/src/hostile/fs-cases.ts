@@ -11,7 +11,7 @@ export async function writeLargeFile(path: string, bytes: number): Promise<void>
   const chunk = Buffer.from(line.repeat(Math.ceil((1024 * 1024) / line.length)));
   const stream = createWriteStream(path);
   for (let written = 0; written < bytes; written += chunk.length) {
-    if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
+    if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
   }
   stream.end();
   await finished(stream);
@@ -65,7 +65,10 @@ export const FS_CASES: readonly HostileCase[] = [
     id: 'symlink-loop-dir',
     category: 'symlinks',
     input: 'apps/bad/loop -> .. (a folder symlink loop)',
-    files: { 'apps/bad/loop': { symlink: '..' }, 'apps/bad/inner.yaml': deploymentWithImage('docker.io/library/inner:1') },
+    files: {
+      'apps/bad/loop': { symlink: '..' },
+      'apps/bad/inner.yaml': deploymentWithImage('docker.io/library/inner:1'),
+    },
     diagnostic: { file: 'apps/bad/loop', code: 'symlink-loop' },
     images: ['docker.io/library/inner:1'],
     flux: 'none',
@@ -149,7 +152,10 @@ export const FS_CASES: readonly HostileCase[] = [
     id: 'sourceignore-parent-pattern',
     category: '.sourceignore tricks',
     input: 'apps/sub/.sourceignore: `../good.yaml` and `/apps/good.yaml` (cannot reach above its folder)',
-    files: { 'apps/sub/.sourceignore': '../good.yaml\n/apps/good.yaml\n/**/good.yaml\n', 'apps/sub/bad.yaml': deploymentWithImage('docker.io/library/sub:1') },
+    files: {
+      'apps/sub/.sourceignore': '../good.yaml\n/apps/good.yaml\n/**/good.yaml\n',
+      'apps/sub/bad.yaml': deploymentWithImage('docker.io/library/sub:1'),
+    },
     diagnostic: 'none',
     images: ['docker.io/library/sub:1'],
   },
@@ -157,7 +163,10 @@ export const FS_CASES: readonly HostileCase[] = [
     id: 'sourceignore-symlink-out',
     category: '.sourceignore tricks',
     input: 'apps/.sourceignore is a symlink to a file outside the root',
-    files: { 'apps/.sourceignore': { symlink: '/etc/hostname' }, 'apps/bad.yaml': deploymentWithImage('docker.io/library/kept:1') },
+    files: {
+      'apps/.sourceignore': { symlink: '/etc/hostname' },
+      'apps/bad.yaml': deploymentWithImage('docker.io/library/kept:1'),
+    },
     diagnostic: { file: 'apps/.sourceignore', code: 'symlink-outside-root' },
     images: ['docker.io/library/kept:1'],
   },
@@ -201,7 +210,10 @@ export const FS_CASES: readonly HostileCase[] = [
     category: 'large input',
     input: '2,000 small manifest files in one folder',
     files: Object.fromEntries(
-      Array.from({ length: 2000 }, (_, index) => [`apps/bad-many/f${index}.yaml`, deploymentWithImage(`docker.io/library/many${index % 10}:1`, `m${index}`)]),
+      Array.from({ length: 2000 }, (_, index) => [
+        `apps/bad-many/f${index}.yaml`,
+        deploymentWithImage(`docker.io/library/many${index % 10}:1`, `m${index}`),
+      ]),
     ),
     diagnostic: 'none',
     images: Array.from({ length: 10 }, (_, index) => `docker.io/library/many${index}:1`),

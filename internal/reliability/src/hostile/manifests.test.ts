@@ -13,18 +13,28 @@ afterAll(async () => {
 const TIMEOUT = 60_000;
 
 describe.each(TEXT_CASES)('hostile input $id: $input', (hostile) => {
-  it('loadManifests + extractImages: no crash, a diagnostic naming file and line, the rest still read', { timeout: TIMEOUT }, async () => {
-    const repo = await createCaseRepo(hostile);
-    repos.push(repo);
-    assertCase(hostile, await runManifests(repo.root));
-  });
+  it(
+    'loadManifests + extractImages: no crash, a diagnostic naming file and line, the rest still read',
+    { timeout: TIMEOUT },
+    async () => {
+      const repo = await createCaseRepo(hostile);
+      repos.push(repo);
+      assertCase(hostile, await runManifests(repo.root));
+    },
+  );
 
   // A known bug stays visible: `it.fails` until the fix lands (see docs/reliability.md).
   const fluxIt = hostile.fluxBug === undefined ? it : it.fails;
-  fluxIt(`loadFluxRepository: same contract${hostile.fluxBug ? ` (known bug: ${hostile.fluxBug})` : ''}`, { timeout: TIMEOUT }, async () => {
-    const repo = await createCaseRepo(hostile);
-    repos.push(repo);
-    const result = hostile.isolate ? await runIsolated("flux", repo.root, 20_000) : await runFlux(repo.root);
-    assertCase(hostile, result, hostile.flux ?? hostile.diagnostic);
-  });
+  fluxIt(
+    `loadFluxRepository: same contract${hostile.fluxBug ? ` (known bug: ${hostile.fluxBug})` : ''}`,
+    { timeout: TIMEOUT },
+    async () => {
+      const repo = await createCaseRepo(hostile);
+      repos.push(repo);
+      const result = hostile.isolate
+        ? await runIsolated('flux', repo.root, 20_000)
+        : await runFlux(repo.root);
+      assertCase(hostile, result, hostile.flux ?? hostile.diagnostic);
+    },
+  );
 });

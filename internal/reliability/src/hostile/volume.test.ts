@@ -7,7 +7,8 @@ import { createCaseRepo, runFlux, runIsolated, runManifests } from './check-case
 /** `count` tiny ConfigMaps, one document each. */
 function tinyDocuments(count: number, prefix: string): string {
   let text = '';
-  for (let index = 0; index < count; index += 1) text += `---\n{apiVersion: v1, kind: ConfigMap, metadata: {name: ${prefix}${index}}}\n`;
+  for (let index = 0; index < count; index += 1)
+    text += `---\n{apiVersion: v1, kind: ConfigMap, metadata: {name: ${prefix}${index}}}\n`;
   return text;
 }
 
@@ -15,7 +16,9 @@ const SPLIT: HostileCase = {
   id: 'many-documents-split',
   category: 'hundreds of thousands of documents',
   input: '200,000 tiny documents in 20 files of 10,000',
-  files: Object.fromEntries(Array.from({ length: 20 }, (_, file) => [`apps/bad-${file}.yaml`, tinyDocuments(10_000, `c${file}-`)])),
+  files: Object.fromEntries(
+    Array.from({ length: 20 }, (_, file) => [`apps/bad-${file}.yaml`, tinyDocuments(10_000, `c${file}-`)]),
+  ),
   diagnostic: 'none',
 };
 const ONE_FILE: HostileCase = {
@@ -50,13 +53,17 @@ describe('hundreds of thousands of documents', () => {
   });
 
   // Bounded: the child is killed after 20 s; linear parsing takes a few seconds.
-  it.fails(`${ONE_FILE.input}: loadManifests finishes (known bug: ${ONE_FILE.manifestsBug})`, { timeout: 60_000 }, async () => {
-    const repo = await createCaseRepo(ONE_FILE);
-    repos.push(repo);
-    const result = await runIsolated('manifests', repo.root, 20_000);
-    assertCase(ONE_FILE, result);
-    expect(result.documents).toBe(160_003);
-  });
+  it.fails(
+    `${ONE_FILE.input}: loadManifests finishes (known bug: ${ONE_FILE.manifestsBug})`,
+    { timeout: 60_000 },
+    async () => {
+      const repo = await createCaseRepo(ONE_FILE);
+      repos.push(repo);
+      const result = await runIsolated('manifests', repo.root, 20_000);
+      assertCase(ONE_FILE, result);
+      expect(result.documents).toBe(160_003);
+    },
+  );
 });
 
 export const VOLUME_CASES: readonly HostileCase[] = [SPLIT, ONE_FILE];

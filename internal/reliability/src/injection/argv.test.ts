@@ -36,7 +36,11 @@ export const HOSTILE_REFS: readonly string[] = [
   'a'.repeat(5000),
 ];
 
-const VALID = ['alpine:3.9', 'ghcr.io/sluice-test/app:1.0', 'registry.example.com:5000/team/app@sha256:' + '1'.repeat(64)];
+const VALID = [
+  'alpine:3.9',
+  'ghcr.io/sluice-test/app:1.0',
+  'registry.example.com:5000/team/app@sha256:' + '1'.repeat(64),
+];
 
 let sandbox: TrivySandbox;
 beforeEach(async () => {
@@ -47,50 +51,57 @@ afterEach(async () => {
 });
 
 describe('no manifest content becomes a Trivy flag, a shell word, a variable or a path', () => {
-  it('passes only valid references to Trivy, after `--`, and rejects every hostile one before any process starts', { timeout: 60_000 }, async () => {
-    const events: ScanEvent[] = [];
-    const runner = createTrivyRunner({
-      trivyPath: FAKE_TRIVY,
-      trivyCacheDir: sandbox.trivyCacheDir,
-      cache: false,
-      retryDelayMs: 1,
-      concurrency: 4,
-      env: sandbox.env(),
-      onEvent: (event) => events.push(event),
-    });
-    const outcomes = await runner.scan([...HOSTILE_REFS, ...VALID]);
-    await runner.close();
+  it(
+    'passes only valid references to Trivy, after `--`, and rejects every hostile one before any process starts',
+    { timeout: 60_000 },
+    async () => {
+      const events: ScanEvent[] = [];
+      const runner = createTrivyRunner({
+        trivyPath: FAKE_TRIVY,
+        trivyCacheDir: sandbox.trivyCacheDir,
+        cache: false,
+        retryDelayMs: 1,
+        concurrency: 4,
+        env: sandbox.env(),
+        onEvent: (event) => events.push(event),
+      });
+      const outcomes = await runner.scan([...HOSTILE_REFS, ...VALID]);
+      await runner.close();
 
-    // One outcome per input, each classified: the hostile ones as invalid references, never tried.
-    expect(outcomes.map((outcome) => outcome.ref).sort()).toEqual([...HOSTILE_REFS, ...VALID].sort());
-    for (const outcome of outcomes) {
-      if (HOSTILE_REFS.includes(outcome.ref)) {
-        expect(outcome.status === 'error' && outcome.error.code, outcome.ref).toBe('invalid-reference');
-        expect(outcome.status === 'error' && outcome.attempts).toBe(0);
-      } else {
-        expect(outcome.status, outcome.ref).toBe('ok');
+      // One outcome per input, each classified: the hostile ones as invalid references, never tried.
+      expect(outcomes.map((outcome) => outcome.ref).sort()).toEqual([...HOSTILE_REFS, ...VALID].sort());
+      for (const outcome of outcomes) {
+        if (HOSTILE_REFS.includes(outcome.ref)) {
+          expect(outcome.status === 'error' && outcome.error.code, outcome.ref).toBe('invalid-reference');
+          expect(outcome.status === 'error' && outcome.attempts).toBe(0);
+        } else {
+          expect(outcome.status, outcome.ref).toBe('ok');
+        }
       }
-    }
-    const scans = await sandbox.scans();
-    expect(scans.map((scan) => scan.image).sort()).toEqual([...VALID].sort());
-    for (const scan of scans) {
-      const separator = scan.argv.indexOf('--');
-      // The image is the one and only word after `--`, and it cannot read as a flag.
-      expect(separator).toBeGreaterThan(0);
-      expect(scan.argv.slice(separator + 1)).toEqual([scan.image]);
-      expect(scan.image!.startsWith('-')).toBe(false);
-    }
-    // No hostile text reached any argument of any invocation, nor any TRIVY_* variable name.
-    for (const entry of await sandbox.log()) {
-      // (`-` and `--` are too short to search for: `--` is the runner's own separator.)
-      for (const ref of HOSTILE_REFS.filter((text) => text.trim().length > 2))
-        expect(entry.argv.some((arg) => arg.includes(ref.trim())), ref).toBe(false);
-      for (const name of entry.trivyEnv) expect(name).toMatch(/^TRIVY_[A-Z_]+$/);
-      expect(entry.trivyEnv).not.toContain('TRIVY_SERVER');
-    }
-    // Events name the hostile refs only in `failed` events with no attempt.
-    for (const event of events) {
-      if (event.type === 'started') expect(VALID).toContain(event.ref);
-    }
-  });
+      const scans = await sandbox.scans();
+      expect(scans.map((scan) => scan.image).sort()).toEqual([...VALID].sort());
+      for (const scan of scans) {
+        const separator = scan.argv.indexOf('--');
+        // The image is the one and only word after `--`, and it cannot read as a flag.
+        expect(separator).toBeGreaterThan(0);
+        expect(scan.argv.slice(separator + 1)).toEqual([scan.image]);
+        expect(scan.image!.startsWith('-')).toBe(false);
+      }
+      // No hostile text reached any argument of any invocation, nor any TRIVY_* variable name.
+      for (const entry of await sandbox.log()) {
+        // (`-` and `--` are too short to search for: `--` is the runner's own separator.)
+        for (const ref of HOSTILE_REFS.filter((text) => text.trim().length > 2))
+          expect(
+            entry.argv.some((arg) => arg.includes(ref.trim())),
+            ref,
+          ).toBe(false);
+        for (const name of entry.trivyEnv) expect(name).toMatch(/^TRIVY_[A-Z_]+$/);
+        expect(entry.trivyEnv).not.toContain('TRIVY_SERVER');
+      }
+      // Events name the hostile refs only in `failed` events with no attempt.
+      for (const event of events) {
+        if (event.type === 'started') expect(VALID).toContain(event.ref);
+      }
+    },
+  );
 });

@@ -19,7 +19,8 @@ beforeAll(async () => {
     'apps/dupes.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n',
     'apps/binary.yaml': Uint8Array.from([0, 1, 2, 3, 0, 255]),
     'apps/outside.yaml': { symlink: '/etc/passwd' },
-    'apps/template.yaml': 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: {{ .Values.image }}\n',
+    'apps/template.yaml':
+      'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: {{ .Values.image }}\n',
   });
 });
 afterAll(async () => {
@@ -33,21 +34,37 @@ interface JsonReport {
 }
 
 describe('sluice scan end to end on a repository of hostile files', () => {
-  it('finishes, scans only the good image (after `--`), and names every bad file with its line', { timeout: 90_000 }, async () => {
-    const run = await runCli(['scan', repo.root, '--format', 'json', '--no-cache', '--quiet'], sandbox.env());
-    expect(run.code === 0 || run.code === 1, run.stderr).toBe(true);
-    const report = JSON.parse(run.stdout) as JsonReport;
-    expect(report.images.map((image) => image.ref)).toEqual([GOOD_IMAGE]);
-    const scans = await sandbox.scans();
-    expect(scans.map((scan) => scan.image)).toEqual([GOOD_IMAGE]);
-    expect(scans[0]?.argv.slice(-2)).toEqual(['--', GOOD_IMAGE]);
-    const named = (file: string): { line?: number; code: string }[] =>
-      report.diagnostics.filter((diagnostic) => diagnostic.file === file);
-    for (const file of ['apps/flag.yaml', 'apps/shell.yaml', 'apps/newline.yaml', 'apps/lookalike.yaml', 'apps/env.yaml']) {
-      expect(named(file).map((diagnostic) => diagnostic.line), file).toContain(10);
-    }
-    expect(named('apps/dupes.yaml').map((diagnostic) => diagnostic.line)).toContain(5);
-    expect(named('apps/binary.yaml')).not.toEqual([]);
-    expect(named('apps/outside.yaml')).not.toEqual([]);
-  });
+  it(
+    'finishes, scans only the good image (after `--`), and names every bad file with its line',
+    { timeout: 90_000 },
+    async () => {
+      const run = await runCli(
+        ['scan', repo.root, '--format', 'json', '--no-cache', '--quiet'],
+        sandbox.env(),
+      );
+      expect(run.code === 0 || run.code === 1, run.stderr).toBe(true);
+      const report = JSON.parse(run.stdout) as JsonReport;
+      expect(report.images.map((image) => image.ref)).toEqual([GOOD_IMAGE]);
+      const scans = await sandbox.scans();
+      expect(scans.map((scan) => scan.image)).toEqual([GOOD_IMAGE]);
+      expect(scans[0]?.argv.slice(-2)).toEqual(['--', GOOD_IMAGE]);
+      const named = (file: string): { line?: number; code: string }[] =>
+        report.diagnostics.filter((diagnostic) => diagnostic.file === file);
+      for (const file of [
+        'apps/flag.yaml',
+        'apps/shell.yaml',
+        'apps/newline.yaml',
+        'apps/lookalike.yaml',
+        'apps/env.yaml',
+      ]) {
+        expect(
+          named(file).map((diagnostic) => diagnostic.line),
+          file,
+        ).toContain(10);
+      }
+      expect(named('apps/dupes.yaml').map((diagnostic) => diagnostic.line)).toContain(5);
+      expect(named('apps/binary.yaml')).not.toEqual([]);
+      expect(named('apps/outside.yaml')).not.toEqual([]);
+    },
+  );
 });

@@ -37,7 +37,9 @@ const credentials = {
 };
 
 /** Scans with the leaky trivy; returns outcomes and events as text, and the reports rendered from them. */
-async function scanLeaky(options: TrivyRunnerOptions): Promise<{ outcomes: ImageScanOutcome[]; events: ScanEvent[]; reports: string[] }> {
+async function scanLeaky(
+  options: TrivyRunnerOptions,
+): Promise<{ outcomes: ImageScanOutcome[]; events: ScanEvent[]; reports: string[] }> {
   const events: ScanEvent[] = [];
   const runner = createTrivyRunner({
     trivyPath: leaky,
@@ -53,11 +55,10 @@ async function scanLeaky(options: TrivyRunnerOptions): Promise<{ outcomes: Image
   await runner.close();
   const report = buildGateReport({
     images: outcomes.map((outcome) => ({ ref: outcome.ref, locations: [] })),
-    outcomes: outcomes.map(
-      (outcome): ImageOutcome =>
-        outcome.status === 'ok'
-          ? { ref: outcome.ref, outcome: 'ok', findings: [...outcome.findings] }
-          : { ref: outcome.ref, outcome: 'error', error: outcome.error },
+    outcomes: outcomes.map((outcome): ImageOutcome =>
+      outcome.status === 'ok'
+        ? { ref: outcome.ref, outcome: 'ok', findings: [...outcome.findings] }
+        : { ref: outcome.ref, outcome: 'error', error: outcome.error },
     ),
     tool: { version: '0.0.0' },
   });
@@ -71,56 +72,95 @@ async function scanLeaky(options: TrivyRunnerOptions): Promise<{ outcomes: Image
 }
 
 describe('credentials never appear in outcomes, events, reports or CLI output', () => {
-  it('standalone mode: registry credentials in the environment, echoed by trivy, are redacted', { timeout: 60_000 }, async () => {
-    const { outcomes, events, reports } = await scanLeaky({});
-    // Every image still ends classified: the echoed error is an authorization failure.
-    expect(outcomes.map((outcome) => outcome.status === 'error' && outcome.error.code)).toEqual(['unauthorized', 'unauthorized']);
-    expectNoSecret(JSON.stringify(outcomes), 'outcomes');
-    expectNoSecret(JSON.stringify(events), 'events');
-    reports.forEach((report, index) => expectNoSecret(report, `report ${index}`));
-  });
+  it(
+    'standalone mode: registry credentials in the environment, echoed by trivy, are redacted',
+    { timeout: 60_000 },
+    async () => {
+      const { outcomes, events, reports } = await scanLeaky({});
+      // Every image still ends classified: the echoed error is an authorization failure.
+      expect(outcomes.map((outcome) => outcome.status === 'error' && outcome.error.code)).toEqual([
+        'unauthorized',
+        'unauthorized',
+      ]);
+      expectNoSecret(JSON.stringify(outcomes), 'outcomes');
+      expectNoSecret(JSON.stringify(events), 'events');
+      reports.forEach((report, index) => expectNoSecret(report, `report ${index}`));
+    },
+  );
 
   // Known bug: redactSecrets (trivy-runner/src/redact.ts) removes only the literal values; an
   // error that echoes a credential URL-encoded (as HTTP clients print URLs) keeps it.
-  it.fails('standalone mode: a password echoed URL-encoded is redacted too (known bug)', { timeout: 60_000 }, async () => {
-    const { outcomes, events, reports } = await scanLeaky({});
-    const encoded = [encodeURIComponent(PASSWORD)];
-    expectNoSecret(JSON.stringify(outcomes), 'outcomes', encoded);
-    expectNoSecret(JSON.stringify(events), 'events', encoded);
-    reports.forEach((report, index) => expectNoSecret(report, `report ${index}`, encoded));
-  });
+  it.fails(
+    'standalone mode: a password echoed URL-encoded is redacted too (known bug)',
+    { timeout: 60_000 },
+    async () => {
+      const { outcomes, events, reports } = await scanLeaky({});
+      const encoded = [encodeURIComponent(PASSWORD)];
+      expectNoSecret(JSON.stringify(outcomes), 'outcomes', encoded);
+      expectNoSecret(JSON.stringify(events), 'events', encoded);
+      reports.forEach((report, index) => expectNoSecret(report, `report ${index}`, encoded));
+    },
+  );
 
-  it('client/server mode: token and custom headers (TRIVY_TOKEN, TRIVY_CUSTOM_HEADERS) are redacted', { timeout: 60_000 }, async () => {
-    const { outcomes, events, reports } = await scanLeaky({
-      server: 'http://trivy.example.com:4954',
-      token: SECRETS.token,
-      customHeaders: { Authorization: SECRETS.header },
-    });
-    expect(outcomes.every((outcome) => outcome.status === 'error' && outcome.error.code === 'unauthorized')).toBe(true);
-    expectNoSecret(JSON.stringify(outcomes), 'outcomes');
-    expectNoSecret(JSON.stringify(events), 'events');
-    reports.forEach((report, index) => expectNoSecret(report, `report ${index}`));
-  });
+  it(
+    'client/server mode: token and custom headers (TRIVY_TOKEN, TRIVY_CUSTOM_HEADERS) are redacted',
+    { timeout: 60_000 },
+    async () => {
+      const { outcomes, events, reports } = await scanLeaky({
+        server: 'http://trivy.example.com:4954',
+        token: SECRETS.token,
+        customHeaders: { Authorization: SECRETS.header },
+      });
+      expect(
+        outcomes.every((outcome) => outcome.status === 'error' && outcome.error.code === 'unauthorized'),
+      ).toBe(true);
+      expectNoSecret(JSON.stringify(outcomes), 'outcomes');
+      expectNoSecret(JSON.stringify(events), 'events');
+      reports.forEach((report, index) => expectNoSecret(report, `report ${index}`));
+    },
+  );
 
-  it('the CLI prints no credential on stdout or stderr and writes none into a report file', { timeout: 90_000 }, async () => {
-    const repo = await createTempRepo({ 'apps/web.yaml': deploymentWithImage('ghcr.io/sluice-test/private:1', 'web') });
-    try {
-      const out = join(sandbox.dir, 'out');
-      const formats = ['json', 'sarif', 'junit', 'markdown'].flatMap((format) => ['--format', `${format}=${join(out, `report.${format}`)}`]);
-      const run = await runCli(
-        ['scan', repo.root, '--trivy-path', leaky, '--no-cache', '--server', 'http://trivy.example.com:4954', '--custom-headers', `Authorization:${SECRETS.header}`, ...formats, '--format', 'table'],
-        { ...sandbox.env(), ...credentials, TRIVY_TOKEN: SECRETS.token },
-      );
-      expect(run.code, run.stderr).toBe(1);
-      expectNoSecret(run.stdout, 'stdout');
-      expectNoSecret(run.stderr, 'stderr');
-      for (const format of ['json', 'sarif', 'junit', 'markdown']) {
-        const text = await readFile(join(out, `report.${format}`), 'utf8');
-        expect(text).toContain('unauthorized');
-        expectNoSecret(text, format);
+  it(
+    'the CLI prints no credential on stdout or stderr and writes none into a report file',
+    { timeout: 90_000 },
+    async () => {
+      const repo = await createTempRepo({
+        'apps/web.yaml': deploymentWithImage('ghcr.io/sluice-test/private:1', 'web'),
+      });
+      try {
+        const out = join(sandbox.dir, 'out');
+        const formats = ['json', 'sarif', 'junit', 'markdown'].flatMap((format) => [
+          '--format',
+          `${format}=${join(out, `report.${format}`)}`,
+        ]);
+        const run = await runCli(
+          [
+            'scan',
+            repo.root,
+            '--trivy-path',
+            leaky,
+            '--no-cache',
+            '--server',
+            'http://trivy.example.com:4954',
+            '--custom-headers',
+            `Authorization:${SECRETS.header}`,
+            ...formats,
+            '--format',
+            'table',
+          ],
+          { ...sandbox.env(), ...credentials, TRIVY_TOKEN: SECRETS.token },
+        );
+        expect(run.code, run.stderr).toBe(1);
+        expectNoSecret(run.stdout, 'stdout');
+        expectNoSecret(run.stderr, 'stderr');
+        for (const format of ['json', 'sarif', 'junit', 'markdown']) {
+          const text = await readFile(join(out, `report.${format}`), 'utf8');
+          expect(text).toContain('unauthorized');
+          expectNoSecret(text, format);
+        }
+      } finally {
+        await repo.cleanup();
       }
-    } finally {
-      await repo.cleanup();
-    }
-  });
+    },
+  );
 });

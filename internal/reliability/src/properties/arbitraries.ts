@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 
 const alnum = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'.split(''));
-const word = (max: number): fc.Arbitrary<string> => fc.array(alnum, { minLength: 1, maxLength: max }).map((chars) => chars.join(''));
+const word = (max: number): fc.Arbitrary<string> =>
+  fc.array(alnum, { minLength: 1, maxLength: max }).map((chars) => chars.join(''));
 const separator = fc.constantFrom('.', '_', '__', '-', '--');
 
 /** A path component of the distribution grammar: `[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*`. */
@@ -23,7 +24,10 @@ export const domain: fc.Arbitrary<string> = fc
 
 /** A tag: `[\w][\w.-]{0,127}`. */
 export const tag: fc.Arbitrary<string> = fc
-  .tuple(fc.constantFrom(...'abcXYZ019_'.split('')), fc.array(fc.constantFrom(...'abcXYZ019_.-'.split('')), { maxLength: 20 }))
+  .tuple(
+    fc.constantFrom(...'abcXYZ019_'.split('')),
+    fc.array(fc.constantFrom(...'abcXYZ019_.-'.split('')), { maxLength: 20 }),
+  )
   .map(([first, rest]) => first + rest.join(''));
 
 /** A sha256 digest. */
@@ -42,7 +46,8 @@ export const imageReference: fc.Arbitrary<string> = fc
   // Without a domain, Docker reads a first component with a dot as a registry: keep those out.
   .filter(
     ([host, path]) =>
-      host !== undefined || (!/^[0-9a-f]{64}$/.test(path.join('/')) && (path.length === 1 || !path[0]!.includes('.'))),
+      host !== undefined ||
+      (!/^[0-9a-f]{64}$/.test(path.join('/')) && (path.length === 1 || !path[0]!.includes('.'))),
   )
   .map(
     ([host, path, tagText, digestText]) =>

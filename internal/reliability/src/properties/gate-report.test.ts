@@ -13,12 +13,23 @@ const POOL = 8;
 const image = (index: number): string => `registry.example.com/pool/img-${index}:1`;
 
 type Result = 'clean' | 'critical' | 'medium' | 'error';
-const CRITICAL: Finding = { id: 'CVE-2099-0001', severity: 'CRITICAL', package: 'libc', installedVersion: '1', fixedVersion: '2' };
+const CRITICAL: Finding = {
+  id: 'CVE-2099-0001',
+  severity: 'CRITICAL',
+  package: 'libc',
+  installedVersion: '1',
+  fixedVersion: '2',
+};
 const MEDIUM: Finding = { id: 'CVE-2099-0002', severity: 'MEDIUM', package: 'zlib', installedVersion: '1' };
 
 function outcomeOf(ref: string, result: Result): ImageOutcome {
-  if (result === 'error') return { ref, outcome: 'error', error: { code: 'network', message: 'connection reset by peer' } };
-  return { ref, outcome: 'ok', findings: result === 'critical' ? [CRITICAL] : result === 'medium' ? [MEDIUM] : [] };
+  if (result === 'error')
+    return { ref, outcome: 'error', error: { code: 'network', message: 'connection reset by peer' } };
+  return {
+    ref,
+    outcome: 'ok',
+    findings: result === 'critical' ? [CRITICAL] : result === 'medium' ? [MEDIUM] : [],
+  };
 }
 
 /** Random Flux graphs: any dependsOn, cycles, self-loops and dangling names included. */
@@ -53,9 +64,16 @@ const workloadsArbitrary = fc
       };
     }),
   );
-const resultsArbitrary = fc.array(fc.constantFrom<Result>('clean', 'critical', 'medium', 'error'), { minLength: POOL, maxLength: POOL });
+const resultsArbitrary = fc.array(fc.constantFrom<Result>('clean', 'critical', 'medium', 'error'), {
+  minLength: POOL,
+  maxLength: POOL,
+});
 
-function report(workloads: readonly FluxWorkload[], results: readonly Result[], onScanError: 'block' | 'warn' = 'block') {
+function report(
+  workloads: readonly FluxWorkload[],
+  results: readonly Result[],
+  onScanError: 'block' | 'warn' = 'block',
+) {
   const refs = Array.from({ length: POOL }, (_, index) => image(index));
   return buildGateReport({
     images: refs.map((ref) => ({ ref, locations: [] })),
@@ -67,7 +85,15 @@ function report(workloads: readonly FluxWorkload[], results: readonly Result[], 
   });
 }
 const blocking = (gate: ReturnType<typeof report>): Set<string> =>
-  new Set(gate.objects.filter((object) => ['blocked', 'blocked-upstream'].includes(object.status) || (object.status === 'unknown' && object.reasons.some((reason) => reason.includes('failing closed')))).map((object) => object.id));
+  new Set(
+    gate.objects
+      .filter(
+        (object) =>
+          ['blocked', 'blocked-upstream'].includes(object.status) ||
+          (object.status === 'unknown' && object.reasons.some((reason) => reason.includes('failing closed'))),
+      )
+      .map((object) => object.id),
+  );
 
 describe('buildGateReport properties', () => {
   it('is monotone: turning any image into a failing one never unblocks anything', () => {
@@ -101,10 +127,15 @@ describe('buildGateReport properties', () => {
   it('blocks nothing when no image has a finding, cycles and dangling dependsOn included', () => {
     fc.assert(
       fc.property(workloadsArbitrary, (workloads) => {
-        const gate = report(workloads, Array.from({ length: POOL }, () => 'clean'));
+        const gate = report(
+          workloads,
+          Array.from({ length: POOL }, () => 'clean'),
+        );
         expect(gate.verdict).toBe('pass');
         expect(gate.images.every((entry) => entry.verdict === 'pass')).toBe(true);
-        expect(gate.objects.filter((object) => object.status !== 'pass' && object.status !== 'suspended')).toEqual([]);
+        expect(
+          gate.objects.filter((object) => object.status !== 'pass' && object.status !== 'suspended'),
+        ).toEqual([]);
       }),
       { numRuns: NUM_RUNS },
     );
@@ -112,11 +143,15 @@ describe('buildGateReport properties', () => {
 
   it('with onScanError: warn, scan errors alone block nothing', () => {
     fc.assert(
-      fc.property(workloadsArbitrary, fc.array(fc.constantFrom<Result>('clean', 'medium', 'error'), { minLength: POOL, maxLength: POOL }), (workloads, results) => {
-        const gate = report(workloads, results, 'warn');
-        expect(gate.verdict).toBe('pass');
-        expect(blocking(gate)).toEqual(new Set());
-      }),
+      fc.property(
+        workloadsArbitrary,
+        fc.array(fc.constantFrom<Result>('clean', 'medium', 'error'), { minLength: POOL, maxLength: POOL }),
+        (workloads, results) => {
+          const gate = report(workloads, results, 'warn');
+          expect(gate.verdict).toBe('pass');
+          expect(blocking(gate)).toEqual(new Set());
+        },
+      ),
       { numRuns: NUM_RUNS },
     );
   });

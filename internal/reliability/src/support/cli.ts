@@ -15,7 +15,11 @@ export interface CliRun {
  * stand-in trivy first, NO_COLOR) in its environment, so nothing of the test's own environment
  * leaks in.
  */
-export function runCli(args: readonly string[], env: Record<string, string> = {}, cwd = repoPath('.')): Promise<CliRun> {
+export function runCli(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  cwd = repoPath('.'),
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,

@@ -44,7 +44,9 @@ export function fallbackImages(
 }
 
 /** Creates a sandbox whose image map is `images` (merged over the stand-in's built-in map). */
-export async function createTrivySandbox(images: Record<string, unknown> = fallbackImages()): Promise<TrivySandbox> {
+export async function createTrivySandbox(
+  images: Record<string, unknown> = fallbackImages(),
+): Promise<TrivySandbox> {
   const dir = await makeTempDir('sluice-reliability-trivy-');
   const trivyCacheDir = join(dir, 'trivy-cache');
   const resultCacheDir = join(dir, 'result-cache');
@@ -77,7 +79,8 @@ export async function createTrivySandbox(images: Record<string, unknown> = fallb
       ...extra,
     }),
     log,
-    scans: async () => (await log()).filter((entry) => entry.command === 'image' && entry.image !== undefined),
+    scans: async () =>
+      (await log()).filter((entry) => entry.command === 'image' && entry.image !== undefined),
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 }
