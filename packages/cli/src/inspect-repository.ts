@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Diagnostic, ImageEntry } from '@sluice/core';
 import { collectUniqueImages, compareDiagnostics, extractImages, loadManifests } from '@sluice/core';
 import type { FluxRepository, FluxWorkload } from '@sluice/flux-adapter';
-import { loadFluxRepository } from '@sluice/flux-adapter';
+import { loadFluxRepository, parseSourceMappings } from '@sluice/flux-adapter';
 import { CliError } from './exit-codes.js';
 import type { CliContext } from './io.js';
 
@@ -68,20 +68,13 @@ export async function inspectRepository(
   };
 }
 
-/** Parses `--source kind/namespace/name=path` values. */
-export function parseSourceMappings(
+/**
+ * The source mappings of a run: the config file's `sources`, then every `--source
+ * KIND/NAMESPACE/NAME=PATH` (which wins), validated by the Flux adapter.
+ */
+export function resolveSourceMappings(
   values: readonly string[],
   fromConfig: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
-  const sources: Record<string, string> = { ...fromConfig };
-  for (const value of values) {
-    const match = /^([A-Za-z]+\/[^/=\s]+\/[^/=\s]+)=(.+)$/.exec(value);
-    if (!match?.[1] || !match[2]) {
-      throw new CliError(
-        `--source ${value}: expected KIND/NAMESPACE/NAME=PATH, such as GitRepository/flux-system/apps=../apps`,
-      );
-    }
-    sources[match[1]] = match[2];
-  }
-  return sources;
+  return parseSourceMappings([...Object.entries(fromConfig).map(([id, path]) => `${id}=${path}`), ...values]);
 }

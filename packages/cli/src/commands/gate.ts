@@ -3,7 +3,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import { generateGate } from '@sluice/flux-adapter';
 import { loadConfig } from '../config.js';
 import { CliError, EXIT_CODES } from '../exit-codes.js';
-import { inspectRepository, parseSourceMappings } from '../inspect-repository.js';
+import { inspectRepository, resolveSourceMappings } from '../inspect-repository.js';
 import type { CliContext } from '../io.js';
 import type { CommandLine } from '../options.js';
 import { booleanOption, listOption, stringOption } from '../options.js';
@@ -19,7 +19,7 @@ export async function runGate(commandLine: CommandLine, context: CliContext): Pr
   const inventory = await inspectRepository(
     dir,
     {
-      sources: parseSourceMappings(listOption(values, 'source'), config.sources),
+      sources: resolveSourceMappings(listOption(values, 'source'), config.sources),
       ignore: [...(config.ignore ?? []), ...listOption(values, 'ignore')],
     },
     context,

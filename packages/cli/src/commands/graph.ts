@@ -5,7 +5,7 @@ import type { FluxDependencyGraph } from '@sluice/flux-adapter';
 
 import { loadConfig } from '../config.js';
 import { EXIT_CODES } from '../exit-codes.js';
-import { inspectRepository, parseSourceMappings } from '../inspect-repository.js';
+import { inspectRepository, resolveSourceMappings } from '../inspect-repository.js';
 import type { CliContext } from '../io.js';
 import type { CommandLine } from '../options.js';
 import { listOption, stringOption } from '../options.js';
@@ -22,7 +22,7 @@ export async function runGraph(commandLine: CommandLine, context: CliContext): P
   const inventory = await inspectRepository(
     commandLine.dir,
     {
-      sources: parseSourceMappings(listOption(commandLine.values, 'source'), config.sources),
+      sources: resolveSourceMappings(listOption(commandLine.values, 'source'), config.sources),
       ignore: [...(config.ignore ?? []), ...listOption(commandLine.values, 'ignore')],
     },
     context,

@@ -3,7 +3,7 @@ import { listOption, stringOption } from '../options.js';
 import type { CommandLine } from '../options.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import type { CliContext } from '../io.js';
-import { inspectRepository, parseSourceMappings } from '../inspect-repository.js';
+import { inspectRepository, resolveSourceMappings } from '../inspect-repository.js';
 import type { RepositoryInventory } from '../inspect-repository.js';
 import { parseFormatTargets, writeOutput } from '../output.js';
 import { loadConfig } from '../config.js';
@@ -16,7 +16,7 @@ export async function runImages(commandLine: CommandLine, context: CliContext): 
   const inventory = await inspectRepository(
     commandLine.dir,
     {
-      sources: parseSourceMappings(listOption(commandLine.values, 'source'), config.sources),
+      sources: resolveSourceMappings(listOption(commandLine.values, 'source'), config.sources),
       ignore: [...(config.ignore ?? []), ...listOption(commandLine.values, 'ignore')],
     },
     context,

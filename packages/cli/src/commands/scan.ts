@@ -5,7 +5,7 @@ import type { ImageScanOutcome, ScanEventHandler, TrivyRunner } from '@sluice/tr
 import { SCANNER_MISSING, createTrivyRunner } from '@sluice/trivy-runner';
 import { loadConfig } from '../config.js';
 import { CliError, EXIT_CODES } from '../exit-codes.js';
-import { inspectRepository, parseSourceMappings } from '../inspect-repository.js';
+import { inspectRepository, resolveSourceMappings } from '../inspect-repository.js';
 import type { CliContext } from '../io.js';
 import type { CommandLine } from '../options.js';
 import { booleanOption, listOption, stringOption } from '../options.js';
@@ -42,7 +42,7 @@ export async function runScan(commandLine: CommandLine, context: CliContext): Pr
   const inventory = await inspectRepository(
     dir,
     {
-      sources: parseSourceMappings(listOption(values, 'source'), config.sources),
+      sources: resolveSourceMappings(listOption(values, 'source'), config.sources),
       ignore: [...(config.ignore ?? []), ...listOption(values, 'ignore')],
     },
     context,
