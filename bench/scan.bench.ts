@@ -197,7 +197,7 @@ export async function run(): Promise<BenchSection> {
       `| runner, cold: scan pool only | ${ms(poolMs)} | ${(poolMs / ideal).toFixed(2)}× | ${coldScans.length} | — | — |`,
       `| runner, warm rerun (result cache) | ${ms(warmMs)} | — | ${warmScans.length} | ${aux(warmInvocations)} | ${warmCached} from cache |`,
       '',
-      `- Parallel efficiency of the pool: ideal / pool time = ${pct(efficiency)} (target ≥ 90 %: ${mark(targets.efficiency)}); over the whole cold batch, including the DB update and two \`trivy version\` calls: ${pct(ideal / coldMs)}.`,
+      `- Parallel efficiency of the pool: ideal / pool time = ${pct(efficiency)} (target ≥ 90 %: ${mark(targets.efficiency)}); over the whole cold batch, including ${aux(coldInvocations)}: ${pct(ideal / coldMs)}.`,
       `- This machine's floor: the same pool with a stand-in that takes 0 ms needs ${ms(machineFloor)} for 100 scans (${availableParallelism()} CPUs, load average ${startLoad} at the start): every call is a Node process start, and 8 of them per 200 ms do not fit on ${availableParallelism()} cores. The CPUs were ${pct(busyShare)} busy during the cold batch (this process, the stand-ins and whatever else ran on the machine). Against max(ideal, floor) = ${ms(achievable)} the pool reaches ${pct(achievable / poolMs)}.`,
       `- Speed-up over the naive loop: ${(naiveMs / coldMs).toFixed(1)}× cold, ${(naiveMs / warmMs).toFixed(0)}× warm.`,
       `- Scans: exactly ${UNIQUE} cold (${mark(targets.coldScans)}), 0 warm (${mark(targets.warmScans)}).`,
