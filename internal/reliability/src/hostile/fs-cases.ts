@@ -72,6 +72,8 @@ export const FS_CASES: readonly HostileCase[] = [
     diagnostic: { file: 'apps/bad/loop', code: 'symlink-loop' },
     images: ['docker.io/library/inner:1'],
     flux: 'none',
+    fluxBug:
+      'since a92d3e0 loadFluxRepository throws ELOOP: the raw scan (load/raw-scan.ts walk → RepoFiles.#computeList readdirSync) follows the loop until the OS refuses',
   },
   {
     id: 'symlink-self',

@@ -32,7 +32,7 @@ describe.each(TEXT_CASES)('hostile input $id: $input', (hostile) => {
       const repo = await createCaseRepo(hostile);
       repos.push(repo);
       const result = hostile.isolate
-        ? await runIsolated('flux', repo.root, 20_000)
+        ? await runIsolated('flux', repo.root, 10_000)
         : await runFlux(repo.root);
       assertCase(hostile, result, hostile.flux ?? hostile.diagnostic);
     },
