@@ -135,6 +135,31 @@ export const FS_CASES: readonly HostileCase[] = [
     images: ['docker.io/library/dash-name:1'],
   },
   {
+    id: 'json-file',
+    category: 'JSON manifests',
+    input: 'a Deployment in apps/bad.json (Flux builds only .yaml/.yml files of a folder)',
+    files: {
+      'apps/bad.json': JSON.stringify({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'j' },
+        spec: { template: { spec: { containers: [{ name: 'x', image: EVIL }] } } },
+      }),
+    },
+    diagnostic: 'none',
+    absentImages: [EVIL],
+  },
+  {
+    id: 'sourceignore-unignore-git',
+    category: '.sourceignore tricks',
+    input: 'apps/.sourceignore re-includes `.git/` with `!.git/` (Flux default excludes come first)',
+    files: {
+      'apps/.sourceignore': '!.git/\n!**/.git/\n',
+      'apps/.git/bad.yaml': deploymentWithImage('docker.io/library/git-dir:1'),
+    },
+    diagnostic: 'none',
+  },
+  {
     id: 'git-folder',
     category: '.sourceignore tricks',
     input: 'a manifest inside apps/.git/ (Flux excludes VCS folders)',
