@@ -69,14 +69,15 @@ export function buildDependencyGraph(
           (workload) => workload.cluster === undefined || workload.cluster === options.cluster,
         );
   const byId = collectNodes(selected, diagnostics);
+  const index = indexNodes(byId);
   // The default sort orders strings by UTF-16 code units, exactly like compareStrings, without a
   // callback per comparison.
   const ids = [...byId.keys()].sort();
 
   for (const id of ids) {
     const node = byId.get(id)!;
-    resolveDependsOn(id, node, node.workload, byId, diagnostics);
-    for (const definition of node.more ?? []) resolveDependsOn(id, node, definition, byId, diagnostics);
+    resolveDependsOn(id, node, node.workload, index, diagnostics);
+    for (const definition of node.more ?? []) resolveDependsOn(id, node, definition, index, diagnostics);
     const parent = node.workload.parent;
     if (parent === undefined) continue;
     const parentNode = byId.get(parent);
@@ -100,28 +101,46 @@ export function buildDependencyGraph(
   return { nodes, waves, cycles, unscheduled, diagnostics: dedupe(diagnostics.sort(compareDiagnostics)) };
 }
 
+// Nodes by kind, namespace and name: looking a dependency up by its parts reuses the strings
+// already read from YAML, where building `kind/namespace/name` first would allocate (and hash) a
+// new string per entry.
+type NodeIndex = ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, MutableNode>>>;
+
+function indexNodes(byId: ReadonlyMap<string, MutableNode>): NodeIndex {
+  const index = new Map<string, Map<string, Map<string, MutableNode>>>();
+  for (const node of byId.values()) {
+    const { kind, namespace, name } = node.workload;
+    let namespaces = index.get(kind);
+    if (!namespaces) index.set(kind, (namespaces = new Map()));
+    let names = namespaces.get(namespace);
+    if (!names) namespaces.set(namespace, (names = new Map()));
+    names.set(name, node);
+  }
+  return index;
+}
+
 function resolveDependsOn(
   id: string,
   node: MutableNode,
   workload: FluxWorkload,
-  byId: ReadonlyMap<string, MutableNode>,
+  index: NodeIndex,
   diagnostics: Diagnostic[],
 ): void {
   for (const entry of workload.dependsOn) {
     const namespace = entry.namespace || workload.namespace;
-    const target = workloadId(workload.kind, namespace, entry.name);
-    const found = byId.get(target);
+    const found = index.get(workload.kind)?.get(namespace)?.get(entry.name);
     if (found) {
-      // Keep the dependency's own id string: the one just built is garbage at once.
       const dependencyId = found.workload.id;
       if (!node.dependsOn.includes(dependencyId)) node.dependsOn.push(dependencyId);
       continue;
     }
-    const other = workloadId(OTHER_KIND[workload.kind], namespace, entry.name);
+    const target = workloadId(workload.kind, namespace, entry.name);
+    const otherKind = OTHER_KIND[workload.kind];
+    const other = workloadId(otherKind, namespace, entry.name);
     const file = entry.file ?? workload.file;
     const line = entry.line ?? workload.line;
     diagnostics.push(
-      byId.has(other)
+      index.get(otherKind)?.get(namespace)?.has(entry.name)
         ? {
             file,
             line,
