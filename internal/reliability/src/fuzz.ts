@@ -12,7 +12,7 @@ import { extractImages, loadManifests, tryParseImageReference } from '@sluice/co
 import { loadFluxRepository } from '@sluice/flux-adapter';
 import { repoPath } from '@sluice/test-utils';
 import { createRandom, mutate } from './fuzz/mutate.js';
-import { imageReference } from './properties/arbitraries.js';
+import { imageReference, pathComponent } from './properties/arbitraries.js';
 import { makeTempDir } from './support/temp-repo.js';
 
 const CORPORA = [
@@ -38,6 +38,8 @@ const anyText = fc.oneof(
   fc.string({ unit: 'binary' }),
   imageReference,
   fc.tuple(imageReference, fc.string({ maxLength: 4 })).map(([ref, noise]) => ref + noise),
+  // First components that look like a registry (a dot) built from path characters.
+  fc.tuple(pathComponent, pathComponent, imageReference).map(([host, tld, ref]) => `${host}.${tld}/${ref}`),
 );
 const propertyResult = fc.check(
   fc.property(anyText, (text) => {
