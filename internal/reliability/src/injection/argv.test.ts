@@ -104,4 +104,33 @@ describe('no manifest content becomes a Trivy flag, a shell word, a variable or 
       }
     },
   );
+
+  it(
+    'never puts a credential on a command line: the token and headers travel in the environment',
+    { timeout: 60_000 },
+    async () => {
+      const token = 'server-token-0123456789';
+      const header = 'Bearer header-value-9876543210';
+      const runner = createTrivyRunner({
+        trivyPath: FAKE_TRIVY,
+        cache: false,
+        server: 'http://trivy.example.com:4954',
+        token,
+        customHeaders: { Authorization: header },
+        env: sandbox.env({ FAKE_TRIVY_SERVER_TOKEN: token }),
+      });
+      const outcomes = await runner.scan(VALID);
+      await runner.close();
+      expect(outcomes.every((outcome) => outcome.status === 'ok')).toBe(true);
+      const log = await sandbox.log();
+      expect(log.length).toBeGreaterThan(0);
+      for (const entry of log) {
+        expect(entry.argv.join(' ')).not.toContain(token);
+        expect(entry.argv.join(' ')).not.toContain(header);
+        expect(entry.argv).not.toContain('--token');
+      }
+      for (const scan of await sandbox.scans())
+        expect(scan.trivyEnv).toEqual(expect.arrayContaining(['TRIVY_CUSTOM_HEADERS', 'TRIVY_TOKEN']));
+    },
+  );
 });
