@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { PolicyConfig, parseYaml } from '@sluice/core';
 import { z } from 'zod';
 import { CliError } from './exit-codes.js';
@@ -56,7 +56,9 @@ export async function loadConfig(
   cwd: string,
 ): Promise<SluiceConfig> {
   const path =
-    explicitPath ?? CONFIG_FILE_NAMES.map((name) => join(dir, name)).find((file) => existsSync(file));
+    explicitPath !== undefined
+      ? resolve(cwd, explicitPath)
+      : CONFIG_FILE_NAMES.map((name) => resolve(cwd, dir, name)).find((file) => existsSync(file));
   if (path === undefined) return {};
   let text: string;
   try {

@@ -102,6 +102,21 @@ export const OPTIONS = {
     help: 'namespace of the generated gate (default flux-system)',
   },
   write: { type: 'boolean', help: 'write the generated files into DIR instead of printing them' },
+  cluster: {
+    type: 'string',
+    value: 'PATH',
+    help: 'the cluster (entry folder, e.g. clusters/production) to gate (default: every cluster)',
+  },
+  revision: {
+    type: 'string',
+    value: 'TEXT',
+    help: 'forces a new scan Job for the same images (a commit SHA)',
+  },
+  'registry-secret': {
+    type: 'string',
+    value: 'NAME',
+    help: 'dockerconfigjson Secret with registry credentials for the scan Job',
+  },
   'trivy-image': { type: 'string', value: 'IMAGE', help: 'the Trivy image the gate Job runs' },
   quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
   help: { type: 'boolean', short: 'h', help: 'show help' },

@@ -5,7 +5,7 @@ import { loadConfig } from '../config.js';
 import { CliError, EXIT_CODES } from '../exit-codes.js';
 import { inspectRepository, resolveSourceMappings } from '../inspect-repository.js';
 import type { CliContext } from '../io.js';
-import type { CommandLine } from '../options.js';
+import type { CommandLine, OptionName } from '../options.js';
 import { booleanOption, listOption, stringOption } from '../options.js';
 import { resolvePolicy } from '../scan-settings.js';
 
@@ -30,15 +30,19 @@ export async function runGate(commandLine: CommandLine, context: CliContext): Pr
     );
   }
   const { policy } = await resolvePolicy(values, config, dir, context);
-  const namespace = stringOption(values, 'namespace');
-  const trivyImage = stringOption(values, 'trivy-image');
-  const timeout = stringOption(values, 'timeout');
+  const optional = (name: OptionName, key: string): Record<string, string> => {
+    const value = stringOption(values, name);
+    return value === undefined ? {} : { [key]: value };
+  };
   const gate = generateGate({
     workloads: inventory.workloads,
     policy,
-    ...(namespace ? { namespace } : {}),
-    ...(trivyImage ? { trivyImage } : {}),
-    ...(timeout ? { timeout } : {}),
+    ...optional('cluster', 'cluster'),
+    ...optional('namespace', 'namespace'),
+    ...optional('trivy-image', 'trivyImage'),
+    ...optional('timeout', 'timeout'),
+    ...optional('revision', 'revision'),
+    ...optional('registry-secret', 'registrySecret'),
   });
   if (booleanOption(values, 'write')) {
     for (const file of gate.files) {

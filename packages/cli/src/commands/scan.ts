@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { GateReport, ScannerInfo } from '@sluice/core';
 import { isSluiceError } from '@sluice/core';
 import { buildGateReport } from '@sluice/flux-adapter';
@@ -36,7 +38,13 @@ export async function runScan(commandLine: CommandLine, context: CliContext): Pr
   const failOn = stringOption(values, 'fail-on') ?? config.failOn ?? 'blocked';
   if (failOn !== 'blocked' && failOn !== 'never')
     throw new CliError(`--fail-on ${failOn}: expected blocked or never`);
-  const reports = stringOption(values, 'trivy-reports') ?? config.trivyReports;
+  const reportsOption = stringOption(values, 'trivy-reports') ?? config.trivyReports;
+  const reports = reportsOption === undefined ? undefined : resolve(context.cwd, reportsOption);
+  if (reports !== undefined && !(await stat(reports).catch(() => undefined))?.isDirectory()) {
+    throw new CliError(
+      `--trivy-reports ${reportsOption}: not a folder (expected trivy image --format json reports)`,
+    );
+  }
   const progress = createProgress(context.stderr, { quiet: booleanOption(values, 'quiet') === true });
 
   const inventory = await inspectRepository(
@@ -59,10 +67,12 @@ export async function runScan(commandLine: CommandLine, context: CliContext): Pr
   let scanner: ScannerInfo | undefined;
   try {
     if (reports === undefined) scanner = await scannerInfo(runner);
-    else
+    else {
+      scanner = { name: 'trivy (existing reports)' };
       progress.note(
-        `sluice: using the Trivy reports in ${reports}; images without a report count as not scanned`,
+        `sluice: using the Trivy reports in ${reportsOption}; images without a report count as not scanned`,
       );
+    }
     outcomes = await runner.scan(
       inventory.images.map((image) => image.ref),
       reports === undefined ? {} : { reports, scanUnmatched: false },

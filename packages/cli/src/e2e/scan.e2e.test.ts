@@ -9,7 +9,7 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
   it('blocks the apps Kustomization and what depends on it, and exits 1', async () => {
     const env = await fakeTrivyEnv();
     const run = await runCli(['scan', EXAMPLE, '--format', 'json'], { env });
-    expect(run.stderr).toContain('sluice: 3 unique images in 6 Flux objects');
+    expect(run.stderr).toContain('sluice: 4 unique images in 7 Flux objects');
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as {
       verdict: string;
@@ -25,6 +25,8 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
       'Kustomization/flux-system/infra-configs': 'pass',
       'Kustomization/flux-system/infra-controllers': 'pass',
       'Kustomization/flux-system/monitoring': 'blocked-upstream',
+      // The gate's scanner image is unknown to the stand-in; the example's config only warns.
+      'Kustomization/flux-system/sluice-gate': 'unknown',
     });
     const monitoring = report.objects.find((object) => object.id === 'Kustomization/flux-system/monitoring');
     expect(monitoring?.chain).toEqual([
@@ -35,6 +37,7 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
       ['ghcr.io/aquasecurity/trivy-test-images:alpine-39', 'fail', 'scan'],
       ['ghcr.io/aquasecurity/trivy-test-images:sle-micro-rancher-5.4_ndb', 'pass', 'scan'],
       ['ghcr.io/aquasecurity/trivy-test-images:ubuntu-1804', 'pass', 'scan'],
+      ['ghcr.io/aquasecurity/trivy:0.74.0', 'unknown', undefined],
     ]);
     const log = (await readFile(env.FAKE_TRIVY_LOG!, 'utf8'))
       .trim()
@@ -77,7 +80,8 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
     const sources = (JSON.parse(second.stdout) as { images: { source: string }[] }).images.map(
       (image) => image.source,
     );
-    expect(sources).toEqual(['cache', 'cache', 'cache']);
+    // Failures are never cached: the unknown scanner image is tried again.
+    expect(sources).toEqual(['cache', 'cache', 'cache', undefined]);
   });
 
   it('gives byte-identical SARIF, JSON and JUnit for the same repository', async () => {
@@ -121,6 +125,7 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
       ['report', 'fail'],
       ['report', 'pass'],
       ['report', 'pass'],
+      [undefined, 'unknown'],
     ]);
   });
 
@@ -144,7 +149,7 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
       objects: { id: string; status: string }[];
     };
     const unscanned = report.images.filter((image) => image.verdict === 'unknown');
-    expect(unscanned.map((image) => image.error?.code)).toEqual(['not-found', 'not-found']);
+    expect(unscanned.map((image) => image.error?.code)).toEqual(['not-found', 'not-found', 'not-found']);
     expect(
       report.objects.find((object) => object.id === 'Kustomization/flux-system/infra-controllers')?.status,
     ).toBe('unknown');

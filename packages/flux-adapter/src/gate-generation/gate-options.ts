@@ -17,7 +17,6 @@ export interface ResolvedGateOptions {
   readonly timeout: string;
   readonly activeDeadlineSeconds: number;
   readonly backoffLimit: number;
-  readonly kustomizationFile: string;
   readonly policy: NonNullable<GenerateGateOptions['policy']>;
   readonly now: Date;
 }
@@ -64,7 +63,6 @@ export function resolveGateOptions(options: GenerateGateOptions): ResolvedGateOp
     timeout,
     activeDeadlineSeconds,
     backoffLimit,
-    kustomizationFile: options.kustomizationFile ?? 'sluice-gate.yaml',
     policy: options.policy ?? {},
     now: options.now ?? new Date(),
   };

@@ -11,6 +11,8 @@ import {
 import { buildDependencyGraph } from '../graph/build-dependency-graph.js';
 import type { FluxGraphNode } from '../graph/types.js';
 import type { FluxWorkload } from '../model.js';
+import { workloadId } from '../model.js';
+import { normalizeRelative } from '../source/repo-files.js';
 import { checkGate } from './check-gate.js';
 import { resolveGateOptions } from './gate-options.js';
 import { gatePatch } from './gate-patch.js';
@@ -82,8 +84,10 @@ export function generateGate(options: GenerateGateOptions): GeneratedGate {
     for (const image of images) set.add(image);
     gatedImages.set(id, set);
   };
+  // Once committed, the gate is itself a Kustomization in the repository: it never gates itself.
+  const gateId = workloadId('Kustomization', settings.namespace, settings.name);
   for (const node of graph.nodes) {
-    if (node.images.length === 0 || !wanted(node.id)) continue;
+    if (node.images.length === 0 || !wanted(node.id) || node.id === gateId) continue;
     if (node.kind === 'Kustomization') {
       if (excluded.has(node.id)) {
         notes.push(
@@ -205,9 +209,10 @@ export function generateGate(options: GenerateGateOptions): GeneratedGate {
     gatePatch(nodes.get(id)!, workloads.get(id), settings.name, settings.namespace, nodes),
   );
   const sourceRef = chosenSource.sourceRef;
+  const kustomizationFile = options.kustomizationFile ?? defaultKustomizationFile(placement, workloads);
   notes.push(
     `Commit ${settings.path}/ at that path of the ${sourceRef.kind} ${sourceRef.namespace ?? settings.namespace}/${sourceRef.name} (the gate's spec.path), outside every other Kustomization's path so that only the gate applies the Job.`,
-    `Put ${settings.kustomizationFile} where ${placement ?? 'your root Kustomization'} builds it (its spec.path, listed in its kustomization.yaml if it has one).`,
+    `${kustomizationFile} holds the gate Kustomization: ${placement ?? 'your root Kustomization'} must build it (it is in its spec.path; list it in the kustomization.yaml there, if there is one).`,
     `Keep the gate on the same source as the gated Kustomizations: Flux's dependsOn then also waits until the gate has applied the same source revision.`,
     `One gate for ${gated.length} Kustomization${gated.length === 1 ? '' : 's'}: a failing image holds back all of them until it is fixed or ignored.`,
     'HelmReleases already in the cluster can still change images without a Kustomization apply (floating chart versions, mutable tags): pin chart versions and image digests.',
@@ -232,7 +237,7 @@ export function generateGate(options: GenerateGateOptions): GeneratedGate {
       ]),
     },
     { path: `${settings.path}/scan-job.yaml`, content: serializeManifests(resources) },
-    { path: settings.kustomizationFile, content: serializeManifests([kustomization]) },
+    { path: kustomizationFile, content: serializeManifests([kustomization]) },
   ];
   return {
     kustomization,
@@ -250,4 +255,19 @@ function defaultPlacement(nodes: readonly FluxGraphNode[]): string | undefined {
   const roots = nodes.filter((node) => node.kind === 'Kustomization' && node.parent === undefined);
   return (roots.find((node) => node.name === 'flux-system') ?? (roots.length === 1 ? roots[0] : undefined))
     ?.id;
+}
+
+/** The file name of the gate Kustomization. */
+const DEFAULT_KUSTOMIZATION_FILE = 'sluice-gate.yaml';
+
+/**
+ * Where the gate Kustomization goes by default: beside the objects the placement Kustomization
+ * builds (its `spec.path`), so that its own build creates the gate; else the repository root.
+ */
+function defaultKustomizationFile(
+  placement: string | undefined,
+  workloads: ReadonlyMap<string, FluxWorkload>,
+): string {
+  const folder = normalizeRelative(workloads.get(placement ?? '')?.path ?? '');
+  return folder ? `${folder}/${DEFAULT_KUSTOMIZATION_FILE}` : DEFAULT_KUSTOMIZATION_FILE;
 }

@@ -74,7 +74,10 @@ export interface GenerateGateOptions {
   readonly registrySecret?: string;
   /** ServiceAccount the Job runs as. @default none (the namespace default, token not mounted) */
   readonly serviceAccountName?: string;
-  /** The file name the gate Kustomization is written to in `files`. @default 'sluice-gate.yaml' */
+  /**
+   * The file the gate Kustomization is written to in `files`, relative to the repository root.
+   * @default `sluice-gate.yaml` in the placement Kustomization's `spec.path` (else the root)
+   */
   readonly kustomizationFile?: string;
   /** The current time: ignores already expired are left out of the Job. @default new Date() */
   readonly now?: Date;
