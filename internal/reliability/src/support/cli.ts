@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { delimiter, dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { repoPath } from '@sluice/test-utils';
 import { FAKE_TRIVY } from './fake-trivy.js';
 
@@ -23,7 +24,14 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--conditions=source', repoPath('packages/cli/src/bin.ts'), ...args],
+      // tsx by absolute URL: the working directory may be a repository outside the checkout.
+      [
+        '--import',
+        pathToFileURL(repoPath('node_modules/tsx/dist/loader.mjs')).href,
+        '--conditions=source',
+        repoPath('packages/cli/src/bin.ts'),
+        ...args,
+      ],
       {
         cwd,
         env: {
