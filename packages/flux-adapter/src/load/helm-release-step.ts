@@ -1,18 +1,12 @@
 import { parseYaml } from '@sluice/core';
 import { applyImageOverride, imageMatches } from '../kustomize/images-transformer.js';
 import { isMap, metaString, type YamlMap } from '../kustomize/resource.js';
-import { workloadId } from '../model.js';
 import { readFluxObject } from '../schemas/flux-object.js';
 import { findValuesImages, type ValuesImage } from '../helm/values-images.js';
 import { findPodImages } from '../images/find-pod-images.js';
 import { ImageSet } from '../images/image-set.js';
-import {
-  readDependsOn,
-  type ClusterState,
-  type LoadContext,
-  type PendingObject,
-  type WorkloadDraft,
-} from './context.js';
+import { type ClusterState, type LoadContext, type PendingObject } from './context.js';
+import { registerWorkload } from './register-workload.js';
 import { dataEntries } from './variables.js';
 import type { RawFluxObject } from './raw-scan.js';
 import { lookupConfig } from './kustomization-step.js';
@@ -29,39 +23,10 @@ export async function processHelmRelease(
 ): Promise<void> {
   const { resource } = pending;
   const object = resource.object;
-  const name = metaString(object, 'name') ?? '';
-  const namespace = metaString(object, 'namespace') ?? pending.defaultNamespace;
-  const id = workloadId('HelmRelease', namespace, name);
-  const existing = state.workloads.get(id);
-  if (existing) {
-    if (existing.file !== resource.file || existing.line !== resource.line) {
-      context.diagnostics.push({
-        file: resource.file,
-        line: resource.line,
-        severity: 'warning',
-        code: 'duplicate-flux-object',
-        message: `${id} is defined again (first at ${existing.file}:${existing.line}); the first definition is used`,
-        object: id,
-      });
-    }
-    return;
-  }
+  const workload = registerWorkload('HelmRelease', pending, state, context);
+  if (!workload) return;
+  const { id, namespace, name } = workload;
   const spec = isMap(object.spec) ? object.spec : {};
-  const workload: WorkloadDraft = {
-    id,
-    kind: 'HelmRelease',
-    namespace,
-    name,
-    file: resource.file,
-    line: resource.line,
-    dependsOn: readDependsOn(spec, context.provenance),
-    ...(pending.parent ? { parent: pending.parent } : {}),
-    suspended: spec.suspend === true,
-    images: [],
-    method: 'unresolved',
-    cluster: state.cluster,
-  };
-  state.workloads.set(id, workload);
   const read = readFluxObject(object);
   if (read.status !== 'flux' || read.object.kind !== 'HelmRelease') {
     const reason = read.status === 'invalid' ? read.reason : 'not a Flux HelmRelease';

@@ -1,19 +1,13 @@
 import type { KustomizeOverlay } from '../kustomize/build.js';
 import type { KResource, YamlMap } from '../kustomize/resource.js';
 import { isMap, kindOf, metaString } from '../kustomize/resource.js';
-import { workloadId } from '../model.js';
 import { readFluxObject } from '../schemas/flux-object.js';
 import { normalizeRelative } from '../source/repo-files.js';
 import { findObjectImages } from '../images/find-object-images.js';
 import { ImageSet } from '../images/image-set.js';
 import { isSubstitutionDisabled, substituteObject } from '../substitute/post-build.js';
-import {
-  readDependsOn,
-  type ClusterState,
-  type LoadContext,
-  type PendingObject,
-  type WorkloadDraft,
-} from './context.js';
+import { type ClusterState, type LoadContext, type PendingObject } from './context.js';
+import { registerWorkload } from './register-workload.js';
 import { collectVariables, type ConfigLookup } from './variables.js';
 
 /**
@@ -28,39 +22,10 @@ export async function processKustomization(
 ): Promise<void> {
   const { resource } = pending;
   const object = resource.object;
-  const name = metaString(object, 'name') ?? '';
-  const namespace = metaString(object, 'namespace') ?? pending.defaultNamespace;
-  const id = workloadId('Kustomization', namespace, name);
-  if (state.workloads.has(id)) {
-    const existing = state.workloads.get(id);
-    if (existing && (existing.file !== resource.file || existing.line !== resource.line)) {
-      context.diagnostics.push({
-        file: resource.file,
-        line: resource.line,
-        severity: 'warning',
-        code: 'duplicate-flux-object',
-        message: `${id} is defined again (first at ${existing.file}:${existing.line}); the first definition is used`,
-        object: id,
-      });
-    }
-    return;
-  }
+  const workload = registerWorkload('Kustomization', pending, state, context);
+  if (!workload) return;
+  const { id, namespace } = workload;
   const spec = isMap(object.spec) ? object.spec : {};
-  const workload: WorkloadDraft = {
-    id,
-    kind: 'Kustomization',
-    namespace,
-    name,
-    file: resource.file,
-    line: resource.line,
-    dependsOn: readDependsOn(spec, context.provenance),
-    ...(pending.parent ? { parent: pending.parent } : {}),
-    suspended: spec.suspend === true,
-    images: [],
-    method: 'unresolved',
-    cluster: state.cluster,
-  };
-  state.workloads.set(id, workload);
   const unresolved = (reason: string): void => {
     workload.method = 'unresolved';
     workload.unresolvedReason = reason;

@@ -1,0 +1,54 @@
+import { isMap, metaString } from '../kustomize/resource.js';
+import type { WorkloadKind } from '../model.js';
+import { workloadId } from '../model.js';
+import type { ClusterState, LoadContext, PendingObject, WorkloadDraft } from './context.js';
+import { readDependsOn } from './context.js';
+
+/**
+ * Registers a Kustomization or HelmRelease found in a build as a workload of its cluster, with
+ * no images yet. A second definition of the same id is a `duplicate-flux-object` warning (the
+ * first definition is used) and returns undefined.
+ */
+export function registerWorkload(
+  kind: WorkloadKind,
+  pending: PendingObject,
+  state: ClusterState,
+  context: LoadContext,
+): WorkloadDraft | undefined {
+  const { resource } = pending;
+  const object = resource.object;
+  const name = metaString(object, 'name') ?? '';
+  const namespace = metaString(object, 'namespace') ?? pending.defaultNamespace;
+  const id = workloadId(kind, namespace, name);
+  const existing = state.workloads.get(id);
+  if (existing) {
+    if (existing.file !== resource.file || existing.line !== resource.line) {
+      context.diagnostics.push({
+        file: resource.file,
+        line: resource.line,
+        severity: 'warning',
+        code: 'duplicate-flux-object',
+        message: `${id} is defined again (first at ${existing.file}:${existing.line}); the first definition is used`,
+        object: id,
+      });
+    }
+    return undefined;
+  }
+  const spec = isMap(object.spec) ? object.spec : {};
+  const workload: WorkloadDraft = {
+    id,
+    kind,
+    namespace,
+    name,
+    file: resource.file,
+    line: resource.line,
+    dependsOn: readDependsOn(spec, context.provenance),
+    ...(pending.parent ? { parent: pending.parent } : {}),
+    suspended: spec.suspend === true,
+    images: [],
+    method: 'unresolved',
+    cluster: state.cluster,
+  };
+  state.workloads.set(id, workload);
+  return workload;
+}
