@@ -78,6 +78,7 @@ export type {
 } from './extract-images.js';
 export { extractImages, extractImagesFromObject, toImageLocation } from './extract-images.js';
 export { collectUniqueImages, compareLocations } from './unique-images.js';
+export { compareFindings } from './compare-findings.js';
 export type {
   IgnoreRule,
   IgnoreSource,

@@ -1,34 +1,9 @@
-import { SEVERITIES, compareStrings } from '@sluice/core';
+import { SEVERITIES, compareFindings, compareLocations, compareStrings } from '@sluice/core';
 import type { Finding, GateReport, ImageLocation, ImageResult, PolicySummary, Severity } from '@sluice/core';
 
 /** Rank of a severity: 0 for CRITICAL up to 4 for UNKNOWN. */
 export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
-}
-
-/** Orders findings most severe first, then by ID, package, version and target. */
-export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    severityRank(a.severity) - severityRank(b.severity) ||
-    compareStrings(a.id, b.id) ||
-    compareStrings(a.package, b.package) ||
-    compareStrings(a.installedVersion, b.installedVersion) ||
-    compareStrings(a.target ?? '', b.target ?? '') ||
-    compareStrings(a.fixedVersion ?? '', b.fixedVersion ?? '')
-  );
-}
-
-/** Orders locations by file, line, column, then object. */
-export function compareLocations(a: ImageLocation, b: ImageLocation): number {
-  return (
-    compareStrings(a.file, b.file) ||
-    a.line - b.line ||
-    a.column - b.column ||
-    compareStrings(a.kind, b.kind) ||
-    compareStrings(a.namespace ?? '', b.namespace ?? '') ||
-    compareStrings(a.name, b.name) ||
-    compareStrings(a.container ?? '', b.container ?? '')
-  );
 }
 
 /** The images sorted by reference, each with its findings and locations sorted. */

@@ -1,7 +1,7 @@
+import { compareFindings } from '@sluice/core';
 import type { Finding, Severity } from '@sluice/core';
 import { compareStrings } from '@sluice/core';
 import { escapeMarkdown } from './escape-markdown.js';
-import { compareFindings } from './report-helpers.js';
 import { toOneLine, truncateText } from './sanitize-text.js';
 import type { SarifLevel, SarifRule } from './sarif-types.js';
 

@@ -1,4 +1,4 @@
-import { compareStrings, Severity } from '@sluice/core';
+import { compareFindings, Severity } from '@sluice/core';
 import type { Finding } from '@sluice/core';
 import type { TrivyReport, TrivyVulnerability } from './trivy-report.js';
 
@@ -32,20 +32,10 @@ export function toFinding(vulnerability: TrivyVulnerability, target?: string, pa
   return finding;
 }
 
-/** Orders findings by target, package, installed version and ID, so output is deterministic. */
-export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    compareStrings(a.target ?? '', b.target ?? '') ||
-    compareStrings(a.package, b.package) ||
-    compareStrings(a.installedVersion, b.installedVersion) ||
-    compareStrings(a.id, b.id)
-  );
-}
-
 /**
  * Every vulnerability of a Trivy report as core findings: the highest CVSS v3 score of any
  * source (else v2) becomes `cvssScore`, the result's `Target` and `Type` become `target` and
- * `packageType`. Sorted with {@link compareFindings}.
+ * `packageType`. Sorted with core's `compareFindings`.
  */
 export function extractFindings(report: TrivyReport): Finding[] {
   const findings: Finding[] = [];

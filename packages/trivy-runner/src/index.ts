@@ -25,7 +25,7 @@ export {
   TrivyVersionInfo,
   TrivyDbMetadata,
 } from './trivy-report.js';
-export { extractFindings, toFinding, compareFindings } from './findings.js';
+export { extractFindings, toFinding } from './findings.js';
 export {
   getScannerInfo,
   formatDbVersion,

@@ -1,6 +1,6 @@
 import { compareStrings } from '../diagnostic.js';
-import type { Finding, ImageVerdict, ScanError, Severity } from '../report.js';
-import { SEVERITIES } from '../report.js';
+import { compareFindings } from '../compare-findings.js';
+import type { Finding, ImageVerdict, ScanError } from '../report.js';
 import { matchGlob } from './glob.js';
 import { matchPurl, parsePurl } from './purl.js';
 import { isIgnoreExpired, matchImage, resolvePolicy } from './resolve-policy.js';
@@ -200,18 +200,7 @@ function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-const RANK: Readonly<Record<Severity, number>> = Object.fromEntries(
-  SEVERITIES.map((severity, index) => [severity, index]),
-) as Record<Severity, number>;
-
 /** Sorts findings most severe first, then by id, package, installed version and target. */
 export function sortFindings<T extends Finding>(findings: T[]): T[] {
-  return findings.sort(
-    (a, b) =>
-      RANK[a.severity] - RANK[b.severity] ||
-      compareStrings(a.id, b.id) ||
-      compareStrings(a.package, b.package) ||
-      compareStrings(a.installedVersion, b.installedVersion) ||
-      compareStrings(a.target ?? '', b.target ?? ''),
-  );
+  return findings.sort(compareFindings);
 }
