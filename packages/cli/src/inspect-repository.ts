@@ -4,7 +4,10 @@ import type { Diagnostic, ImageEntry } from '@sluice/core';
 import { collectUniqueImages, compareDiagnostics, extractImages, loadManifests } from '@sluice/core';
 import type { FluxRepository, FluxWorkload } from '@sluice/flux-adapter';
 import { loadFluxRepository, parseSourceMappings } from '@sluice/flux-adapter';
+import type { SluiceConfig } from './config.js';
 import { CliError } from './exit-codes.js';
+import type { CommandLine } from './options.js';
+import { listOption } from './options.js';
 import type { CliContext } from './io.js';
 
 /** What a repository deploys: in Flux mode per Kustomization and HelmRelease, else from plain manifests. */
@@ -19,23 +22,21 @@ export interface RepositoryInventory {
   readonly flux?: FluxRepository;
 }
 
-/** Options shared by every command that reads a repository. */
-export interface InspectOptions {
-  /** `kind/namespace/name` → folder, from `--source`. */
-  readonly sources: Readonly<Record<string, string>>;
-  /** Extra gitignore patterns, from `--ignore`. */
-  readonly ignore: readonly string[];
-}
-
 /**
- * Reads the folder as Flux would when it holds Flux objects (Flux mode), else as plain
- * manifests, and returns every image with its locations.
+ * Reads the command's folder as Flux would when it holds Flux objects (Flux mode), else as plain
+ * manifests, and returns every image with its locations. `--source` and `--ignore` add to the
+ * config file's `sources` and `ignore`.
  */
 export async function inspectRepository(
-  dir: string,
-  options: InspectOptions,
+  commandLine: CommandLine,
+  config: SluiceConfig,
   context: CliContext,
 ): Promise<RepositoryInventory> {
+  const { dir, values } = commandLine;
+  const options = {
+    sources: resolveSourceMappings(listOption(values, 'source'), config.sources),
+    ignore: [...(config.ignore ?? []), ...listOption(values, 'ignore')],
+  };
   const root = resolve(context.cwd, dir);
   const info = await stat(root).catch(() => undefined);
   if (!info?.isDirectory()) throw new CliError(`${dir}: not a folder (expected the root of a repository)`);
@@ -72,7 +73,7 @@ export async function inspectRepository(
  * The source mappings of a run: the config file's `sources`, then every `--source
  * KIND/NAMESPACE/NAME=PATH` (which wins), validated by the Flux adapter.
  */
-export function resolveSourceMappings(
+function resolveSourceMappings(
   values: readonly string[],
   fromConfig: Readonly<Record<string, string>> = {},
 ): Record<string, string> {

@@ -3,10 +3,10 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import { generateGate } from '@sluice/flux-adapter';
 import { loadConfig } from '../config.js';
 import { CliError, EXIT_CODES } from '../exit-codes.js';
-import { inspectRepository, resolveSourceMappings } from '../inspect-repository.js';
+import { inspectRepository } from '../inspect-repository.js';
 import type { CliContext } from '../io.js';
 import type { CommandLine, OptionName } from '../options.js';
-import { booleanOption, listOption, stringOption } from '../options.js';
+import { booleanOption, stringOption } from '../options.js';
 import { resolvePolicy } from '../scan-settings.js';
 
 /**
@@ -16,14 +16,7 @@ import { resolvePolicy } from '../scan-settings.js';
 export async function runGate(commandLine: CommandLine, context: CliContext): Promise<number> {
   const { values, dir } = commandLine;
   const config = await loadConfig(stringOption(values, 'config'), dir, context.cwd);
-  const inventory = await inspectRepository(
-    dir,
-    {
-      sources: resolveSourceMappings(listOption(values, 'source'), config.sources),
-      ignore: [...(config.ignore ?? []), ...listOption(values, 'ignore')],
-    },
-    context,
-  );
+  const inventory = await inspectRepository(commandLine, config, context);
   if (inventory.mode !== 'flux') {
     throw new CliError(
       `${dir}: no Flux Kustomization or HelmRelease found; the in-cluster gate gates Flux objects`,

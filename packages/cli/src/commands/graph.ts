@@ -5,7 +5,7 @@ import type { FluxDependencyGraph } from '@sluice/flux-adapter';
 
 import { loadConfig } from '../config.js';
 import { EXIT_CODES } from '../exit-codes.js';
-import { inspectRepository, resolveSourceMappings } from '../inspect-repository.js';
+import { inspectRepository } from '../inspect-repository.js';
 import type { CliContext } from '../io.js';
 import type { CommandLine } from '../options.js';
 import { listOption, stringOption } from '../options.js';
@@ -19,14 +19,7 @@ export async function runGraph(commandLine: CommandLine, context: CliContext): P
     'json',
   );
   const config = await loadConfig(stringOption(commandLine.values, 'config'), commandLine.dir, context.cwd);
-  const inventory = await inspectRepository(
-    commandLine.dir,
-    {
-      sources: resolveSourceMappings(listOption(commandLine.values, 'source'), config.sources),
-      ignore: [...(config.ignore ?? []), ...listOption(commandLine.values, 'ignore')],
-    },
-    context,
-  );
+  const inventory = await inspectRepository(commandLine, config, context);
   const graph = buildDependencyGraph(inventory.workloads);
   const text =
     target?.name === 'json' || target === undefined

@@ -3,7 +3,7 @@ import { listOption, stringOption } from '../options.js';
 import type { CommandLine } from '../options.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import type { CliContext } from '../io.js';
-import { inspectRepository, resolveSourceMappings } from '../inspect-repository.js';
+import { inspectRepository } from '../inspect-repository.js';
 import type { RepositoryInventory } from '../inspect-repository.js';
 import { parseFormatTargets, writeOutput } from '../output.js';
 import { loadConfig } from '../config.js';
@@ -13,14 +13,7 @@ import { renderImagesTable } from './images-table.js';
 export async function runImages(commandLine: CommandLine, context: CliContext): Promise<number> {
   const [target] = parseFormatTargets(listOption(commandLine.values, 'format'), ['table', 'json'], 'table');
   const config = await loadConfig(stringOption(commandLine.values, 'config'), commandLine.dir, context.cwd);
-  const inventory = await inspectRepository(
-    commandLine.dir,
-    {
-      sources: resolveSourceMappings(listOption(commandLine.values, 'source'), config.sources),
-      ignore: [...(config.ignore ?? []), ...listOption(commandLine.values, 'ignore')],
-    },
-    context,
-  );
+  const inventory = await inspectRepository(commandLine, config, context);
   const text =
     target?.name === 'json'
       ? `${JSON.stringify(toImagesJson(inventory), null, 2)}\n`

@@ -7,7 +7,7 @@ import type { ImageScanOutcome, ScanEventHandler, TrivyRunner } from '@sluice/tr
 import { SCANNER_MISSING, createTrivyRunner } from '@sluice/trivy-runner';
 import { loadConfig } from '../config.js';
 import { CliError, EXIT_CODES } from '../exit-codes.js';
-import { inspectRepository, resolveSourceMappings } from '../inspect-repository.js';
+import { inspectRepository } from '../inspect-repository.js';
 import type { CliContext } from '../io.js';
 import type { CommandLine } from '../options.js';
 import { booleanOption, listOption, stringOption } from '../options.js';
@@ -47,14 +47,7 @@ export async function runScan(commandLine: CommandLine, context: CliContext): Pr
   }
   const progress = createProgress(context.stderr, { quiet: booleanOption(values, 'quiet') === true });
 
-  const inventory = await inspectRepository(
-    dir,
-    {
-      sources: resolveSourceMappings(listOption(values, 'source'), config.sources),
-      ignore: [...(config.ignore ?? []), ...listOption(values, 'ignore')],
-    },
-    context,
-  );
+  const inventory = await inspectRepository(commandLine, config, context);
   progress.note(
     `sluice: ${inventory.images.length} unique images in ${inventory.mode === 'flux' ? `${inventory.workloads.length} Flux objects` : 'plain manifests'}`,
   );
