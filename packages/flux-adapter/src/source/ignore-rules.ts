@@ -3,34 +3,10 @@
  * the default exclusions, every `.sourceignore` file (each relative to its own folder) and the
  * source's `spec.ignore` (which replaces the defaults).
  */
+import { FLUX_DEFAULT_EXCLUDES } from '@sluice/core';
 
-/** The exclusions source-controller applies when a GitRepository has no `spec.ignore`. */
-export const DEFAULT_SOURCE_IGNORE: readonly string[] = [
-  '.git/',
-  '.gitignore',
-  '.gitmodules',
-  '.gitattributes',
-  '*.jpg',
-  '*.jpeg',
-  '*.gif',
-  '*.png',
-  '*.wmv',
-  '*.flv',
-  '*.tar.gz',
-  '*.zip',
-  '.github/',
-  '.circleci/',
-  '.travis.yml',
-  '.gitlab-ci.yml',
-  'appveyor.yml',
-  '.drone.yml',
-  'cloudbuild.yaml',
-  'codeship-services.yml',
-  'codeship-steps.yml',
-  '**/.goreleaser.yml',
-  '**/.sops.yaml',
-  '**/.flux.yaml',
-];
+/** The exclusions source-controller applies when a GitRepository has no `spec.ignore` (core's list). */
+export const DEFAULT_SOURCE_IGNORE: readonly string[] = FLUX_DEFAULT_EXCLUDES;
 
 interface IgnoreRule {
   /** Folder the rule is relative to ('' for the root). */
