@@ -43,4 +43,20 @@ describe('loadConfig', () => {
       /sluice\.config\.yaml:\d+:\d+: /,
     );
   });
+
+  it('refuses anything but the policy in a config file found in the scanned repository', async () => {
+    const dir = await folderWith('sluice.config.yaml', 'severity: HIGH\ntrivyPath: ./evil.sh\n');
+    await expect(loadConfig(undefined, dir, dir)).rejects.toThrowError(
+      /^sluice\.config\.yaml:2: trivyPath: a config file in the scanned repository may only hold the policy/,
+    );
+  });
+
+  it('accepts every setting from a file named by --config', async () => {
+    const dir = await folderWith('ci.yaml', 'severity: HIGH\ntrivyPath: /opt/trivy/trivy\nfailOn: never\n');
+    await expect(loadConfig(join(dir, 'ci.yaml'), '.', dir)).resolves.toEqual({
+      severity: 'HIGH',
+      trivyPath: '/opt/trivy/trivy',
+      failOn: 'never',
+    });
+  });
 });

@@ -46,9 +46,25 @@ export const SluiceConfig = z.strictObject({
 export type SluiceConfig = z.infer<typeof SluiceConfig>;
 
 /**
- * Reads and validates the config file: the one named, else the first of
- * {@link CONFIG_FILE_NAMES} in `dir`, else an empty config. An invalid file is a usage error
- * naming the file, the line and the path of the bad key.
+ * The keys a config file found in the scanned folder may set: the policy, and nothing else. That
+ * file belongs to the repository being gated, so it cannot choose what runs (the trivy
+ * executable, reporter modules), what is read (report folders, ignore patterns, source
+ * mappings, caches, servers), where files are written, or whether a blocked gate fails the job.
+ * Those settings come from the command line or a file named by `--config`.
+ */
+export const REPOSITORY_CONFIG_KEYS = [
+  'severity',
+  'ignoreUnfixed',
+  'onScanError',
+  'ignores',
+  'overrides',
+] as const;
+
+/**
+ * Reads and validates the config file: the one named by `--config`, else the first of
+ * {@link CONFIG_FILE_NAMES} in `dir`, else an empty config. An invalid file, or a file found in
+ * `dir` that sets anything but the {@link REPOSITORY_CONFIG_KEYS}, is a usage error naming the file, the line
+ * and the path of the bad key.
  */
 export async function loadConfig(
   explicitPath: string | undefined,
@@ -74,7 +90,19 @@ export async function loadConfig(
   if (syntax) throw new CliError(`${display}:${syntax.line}:${syntax.column}: ${syntax.message}`);
   const document = documents[0];
   const result = SluiceConfig.safeParse(document?.value ?? {});
-  if (result.success) return result.data;
+  if (result.success) {
+    const allowed: readonly string[] = REPOSITORY_CONFIG_KEYS;
+    const forbidden =
+      explicitPath === undefined ? Object.keys(result.data).find((key) => !allowed.includes(key)) : undefined;
+    if (forbidden === undefined) return result.data;
+    const line = document
+      ? lineOfPath(document.value, document.positions.positionOf.bind(document.positions), [forbidden])
+      : undefined;
+    throw new CliError(
+      `${line ? `${display}:${line}` : display}: ${forbidden}: a config file in the scanned repository may only ` +
+        `hold the policy (${REPOSITORY_CONFIG_KEYS.join(', ')}); pass other settings on the command line or with --config`,
+    );
+  }
   const issue = result.error.issues[0];
   // An unknown key is reported on its parent: point at the key itself.
   const keys = [

@@ -39,9 +39,9 @@ export async function resolveReportTargets(
   reporters: readonly (string | readonly [string, Record<string, unknown>])[],
   context: CliContext,
 ): Promise<ReportTarget[]> {
-  const builtins = parseFormatTargets(formats, SCAN_FORMATS, reporters.length > 0 ? '' : 'table').filter(
-    (target) => target.name !== '',
-  );
+  // Without --format, the table goes to stdout, unless custom reporters were asked for.
+  const builtins =
+    formats.length === 0 && reporters.length > 0 ? [] : parseFormatTargets(formats, SCAN_FORMATS, 'table');
   const targets: ReportTarget[] = [];
   for (const target of builtins) {
     targets.push({

@@ -8,9 +8,9 @@ import { createTempRepo, deploymentWithImage } from '../support/temp-repo.js';
 import type { TempRepo } from '../support/temp-repo.js';
 
 // The repository under review ships its own sluice.config.yaml. `sluice scan DIR` reads
-// DIR/sluice.config.* by default (packages/cli/src/config.ts, loadConfig), so the content being
-// gated can reconfigure the gate. Each test states the secure behaviour; they are marked
-// `it.fails` until the lead decides (see docs/reliability.md, S1).
+// DIR/sluice.config.* by default, so the content being gated must not be able to reconfigure
+// the gate (docs/reliability.md, S1): such a file may only hold the policy
+// (packages/cli/src/config.ts, REPOSITORY_CONFIG_KEYS); anything else is a usage error (exit 2).
 
 let sandbox: TrivySandbox;
 let repo: TempRepo;
@@ -36,13 +36,16 @@ describe('a sluice.config.yaml inside the scanned repository', () => {
     expect(run.code, run.stderr).toBe(1);
   });
 
-  it.fails('cannot turn the gate off (failOn: never, severity: [UNKNOWN])', { timeout: 90_000 }, async () => {
-    await writeFile(join(repo.root, 'sluice.config.yaml'), 'failOn: never\nseverity: [UNKNOWN]\n');
+  it('cannot make a blocked gate pass the job (failOn: never)', { timeout: 90_000 }, async () => {
+    await writeFile(join(repo.root, 'sluice.config.yaml'), 'severity: [HIGH]\nfailOn: never\n');
     const run = await runCli(['scan', '.', '--no-cache', '--quiet'], sandbox.env(), repo.root);
-    expect(run.code, run.stderr).toBe(1);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(
+      'sluice.config.yaml:2: failOn: a config file in the scanned repository may only hold the policy',
+    );
   });
 
-  it.fails(
+  it(
     'cannot choose the executable that runs as "trivy" (trivyPath: ./evil)',
     { timeout: 90_000 },
     async () => {
@@ -55,23 +58,19 @@ describe('a sluice.config.yaml inside the scanned repository', () => {
     },
   );
 
-  it.fails(
-    'cannot load code as a reporter (reporters: [./evil-reporter.mjs])',
-    { timeout: 90_000 },
-    async () => {
-      await writeFile(
-        join(repo.root, 'evil-reporter.mjs'),
-        `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker())}, 'x');\nexport default { name: 'evil', render: () => '' };\n`,
-      );
-      await writeFile(join(repo.root, 'sluice.config.yaml'), 'reporters: [./evil-reporter.mjs]\n');
-      // (--format: without it the CLI stops before loading reporters, see B13.)
-      const report = `json=${join(sandbox.dir, 'r.json')}`;
-      await runCli(['scan', '.', '--no-cache', '--quiet', '--format', report], sandbox.env(), repo.root);
-      expect(await exists(marker())).toBe(false);
-    },
-  );
+  it('cannot load code as a reporter (reporters: [./evil-reporter.mjs])', { timeout: 90_000 }, async () => {
+    await writeFile(
+      join(repo.root, 'evil-reporter.mjs'),
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker())}, 'x');\nexport default { name: 'evil', render: () => '' };\n`,
+    );
+    await writeFile(join(repo.root, 'sluice.config.yaml'), 'reporters: [./evil-reporter.mjs]\n');
+    // (--format: without it the CLI stops before loading reporters, see B13.)
+    const report = `json=${join(sandbox.dir, 'r.json')}`;
+    await runCli(['scan', '.', '--no-cache', '--quiet', '--format', report], sandbox.env(), repo.root);
+    expect(await exists(marker())).toBe(false);
+  });
 
-  it.fails(
+  it(
     'cannot answer its own scans with forged Trivy reports (trivyReports: ./reports)',
     { timeout: 90_000 },
     async () => {
@@ -87,30 +86,29 @@ describe('a sluice.config.yaml inside the scanned repository', () => {
       );
       await writeFile(join(repo.root, 'sluice.config.yaml'), 'trivyReports: .\n');
       const run = await runCli(['scan', '.', '--no-cache', '--quiet'], sandbox.env(), repo.root);
-      expect(run.code, run.stderr).toBe(1);
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toContain(
+        'trivyReports: a config file in the scanned repository may only hold the policy',
+      );
     },
   );
 });
 
 describe('a custom reporter given on the command line', () => {
-  // Known bug B13 (packages/cli/src/reporting.ts): with reporters and no --format, the default
-  // format list is [''], which fails as `unknown format ""` (exit 2) before anything is scanned.
-  it.fails(
-    'works without --format (known bug: exits 2 with `unknown format ""`)',
-    { timeout: 90_000 },
-    async () => {
-      const reporter = join(sandbox.dir, 'count-reporter.mjs');
-      await writeFile(
-        reporter,
-        "export default { name: 'count', render: (report) => `images: ${report.images.length}\\n` };\n",
-      );
-      const run = await runCli(
-        ['scan', repo.root, '--no-cache', '--quiet', '--reporter', reporter],
-        sandbox.env(),
-      );
-      expect(run.stderr).toBe('');
-      expect(run.stdout).toBe('images: 1\n');
-      expect(run.code).toBe(1);
-    },
-  );
+  // B13 (fixed): with reporters and no --format, no built-in table is added and the custom
+  // reporter writes to stdout.
+  it('works without --format', { timeout: 90_000 }, async () => {
+    const reporter = join(sandbox.dir, 'count-reporter.mjs');
+    await writeFile(
+      reporter,
+      "export default { name: 'count', render: (report) => `images: ${report.images.length}\\n` };\n",
+    );
+    const run = await runCli(
+      ['scan', repo.root, '--no-cache', '--quiet', '--reporter', reporter],
+      sandbox.env(),
+    );
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('images: 1\n');
+    expect(run.code).toBe(1);
+  });
 });
