@@ -56,3 +56,39 @@ describe('parseYaml', () => {
     expect(positions.positionOf(value, 'missing')).toBeUndefined();
   });
 });
+
+describe('parseYaml with many documents', () => {
+  it('reads 100,000 documents of one file with their own index and line', () => {
+    let text = '';
+    for (let index = 0; index < 100_000; index += 1)
+      text += `---\n{kind: ConfigMap, metadata: {name: c${index}}}\n`;
+    const { documents, diagnostics } = parseYaml(text, 'many.yaml');
+    expect(diagnostics).toEqual([]);
+    expect(documents).toHaveLength(100_000);
+    for (const [position, document] of documents.entries()) {
+      expect(document.index).toBe(position);
+      expect(document.line).toBe(2 * position + 2);
+      expect(document.value).toEqual({ kind: 'ConfigMap', metadata: { name: `c${position}` } });
+    }
+  });
+
+  it('keeps the indexes and lines when a broken document makes the file be read one document at a time', () => {
+    let text = '';
+    for (let index = 0; index < 20_000; index += 1) text += `---\n{name: c${index}}\n`;
+    text += '---\n{broken: [\n';
+    const { documents, diagnostics } = parseYaml(text, 'many.yaml');
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ code: 'yaml-syntax', file: 'many.yaml' });
+    expect(documents).toHaveLength(20_000);
+    expect(documents[19_999]).toMatchObject({ index: 19_999, line: 40_000, value: { name: 'c19999' } });
+  });
+
+  it('gives equal scalar documents each their own line (an empty document keeps the line of its chunk)', () => {
+    const { documents } = parseYaml('same\n---\nsame\n---\n~\n', 'scalars.yaml');
+    expect(documents.map((document) => [document.index, document.line, document.value])).toEqual([
+      [0, 1, 'same'],
+      [1, 3, 'same'],
+      [2, 1, null],
+    ]);
+  });
+});

@@ -71,7 +71,7 @@ function parseDocumentByDocument(text: string, file: string, positions: YamlPosi
     if (position === 0 && start === 0 && end !== text.length && isBlank(chunk)) continue;
     try {
       const loaded = loadDocuments(chunk, file, positions, start, index);
-      documents.push(...loaded);
+      for (const document of loaded) documents.push(document);
       index += Math.max(loaded.length, 1);
     } catch (error) {
       diagnostics.push(syntaxDiagnostic(error, file, lines, start));
@@ -136,8 +136,21 @@ function loadDocuments(
       }
     },
   });
+  // js-yaml closes exactly one root node per document, in document order, so the root of
+  // document `position` is `roots[position]`. Should that ever not hold, a map of each value's
+  // first root (built once) still keeps the lookup linear.
+  let firstRoot: Map<unknown, number> | undefined;
+  const rootOf = (value: unknown, position: number): number => {
+    if (Object.is(roots[position], value)) return position;
+    if (firstRoot === undefined) {
+      firstRoot = new Map();
+      for (const [root, rootValue] of roots.entries())
+        if (!firstRoot.has(rootValue)) firstRoot.set(rootValue, root);
+    }
+    return firstRoot.get(value) ?? -1;
+  };
   return values.map((value, position) => {
-    const root = value === null ? -1 : roots.indexOf(value);
+    const root = value === null ? -1 : rootOf(value, position);
     const offset = root === -1 ? baseOffset : (rootOffsets[root] ?? baseOffset);
     return {
       file,
