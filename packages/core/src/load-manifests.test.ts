@@ -194,3 +194,23 @@ describe('safe paths', () => {
     });
   });
 });
+
+describe('loadManifests with one file of very many documents', () => {
+  it(
+    'reads 160,000 documents of one file without overflowing the call stack',
+    { timeout: 30_000 },
+    async () => {
+      const many = join(base, 'many-documents');
+      await mkdir(many, { recursive: true });
+      let text = '';
+      for (let index = 0; index < 160_000; index += 1)
+        text += `---\n{apiVersion: v1, kind: ConfigMap, metadata: {name: c${index}}}\n`;
+      await writeFile(join(many, 'many.yaml'), text);
+      const { documents, diagnostics, stats } = await loadManifests(many);
+      expect(diagnostics).toEqual([]);
+      expect(documents).toHaveLength(160_000);
+      expect(stats.documents).toBe(160_000);
+      expect(documents[159_999]).toMatchObject({ file: 'many.yaml', index: 159_999, line: 320_000 });
+    },
+  );
+});

@@ -61,7 +61,7 @@ export async function loadManifests(
         ...signalOf(options),
       });
       for (const file of walked.files) byPath.set(file.path, file);
-      diagnostics.push(...walked.diagnostics);
+      for (const diagnostic of walked.diagnostics) diagnostics.push(diagnostic);
     } catch (error) {
       if (!isSluiceError(error) || under === undefined) throw error;
       const code = error.code === PATH_OUTSIDE_ROOT ? 'path-outside-root' : 'path-not-found';
@@ -78,8 +78,10 @@ export async function loadManifests(
   const documents: ManifestDocument[] = [];
   const stats = emptyStats();
   for (const result of results) {
-    documents.push(...result.documents);
-    diagnostics.push(...result.diagnostics);
+    // Appended one by one: spreading a file's documents into push() passes each as an
+    // argument and overflows the call stack for a file of ~100,000 documents.
+    for (const document of result.documents) documents.push(document);
+    for (const diagnostic of result.diagnostics) diagnostics.push(diagnostic);
     addStats(stats, result.stats);
   }
   diagnostics.sort(compareDiagnostics);
