@@ -183,11 +183,27 @@ describe('computeGate', () => {
     );
     expect(gate.objects[0]?.reasons).toEqual([
       'bad:1 fails the policy: 1 finding at CRITICAL/HIGH: CVE-1 (HIGH, openssl).',
-      'Its images could not all be found (chart defaults); the gate covers only those found.',
+      'Its images could not all be found (chart defaults); failing closed, it blocks (onScanError: block).',
     ]);
     expect(gate.objects[1]?.reasons).toContain(
       'It is in or behind a dependsOn cycle: Flux never applies it.',
     );
+  });
+
+  it('fails closed on an object whose images could not be found, and only warns with onScanError warn', () => {
+    const graph = buildDependencyGraph([
+      { ...k('chart'), method: 'unresolved', unresolvedReason: 'images only in chart defaults' },
+      k('app', { dependsOn: ['chart'], images: ['ok:1'] }),
+    ]);
+    const closed = computeGate(graph, verdicts({ 'ok:1': 'pass' }));
+    expect(statusOf(closed)).toEqual({ app: 'blocked-upstream', chart: 'unknown' });
+    expect(closed.verdict).toBe('blocked');
+    expect(closed.objects[1]?.reasons).toEqual([
+      'Its images could not all be found (images only in chart defaults); failing closed, it blocks (onScanError: block).',
+    ]);
+    const warned = computeGate(graph, verdicts({ 'ok:1': 'pass' }), { onScanError: 'warn' });
+    expect(statusOf(warned)).toEqual({ app: 'pass', chart: 'unknown' });
+    expect(warned.verdict).toBe('pass');
   });
 
   it('gates a 10,000-deep chain without recursion', () => {

@@ -1,4 +1,4 @@
-import type { ImageVerdict, ObjectResult, Policy } from '@sluice/core';
+import type { ImageVerdict, ObjectResult, OnScanError, Policy } from '@sluice/core';
 import { compareStrings, resolvePolicy } from '@sluice/core';
 import { buildDependencyGraph } from '../graph/build-dependency-graph.js';
 import type { FluxGraphNode } from '../graph/types.js';
@@ -47,15 +47,19 @@ interface Own {
   readonly failing: string[];
   readonly unknownBlocking: string[];
   readonly unknownWarning: string[];
+  /** Its images could not (all) be found: whether that blocks, by the policy's onScanError. */
+  unresolved?: OnScanError;
 }
 
 /**
  * Decides, for every Flux object of the graph, whether it may be applied.
  *
  * - `blocked`: one of its own images fails the policy (the images are listed).
- * - `unknown`: one of its own images could not be scanned. With `onScanError: 'block'` (the
- *   default, failing closed) the object blocks like a failing one, and so does everything that
- *   depends on it; with `'warn'` it blocks nothing.
+ * - `unknown`: one of its own images could not be scanned, or Sluice could not find its images
+ *   at all (an unmapped source, a missing path, images only in chart defaults: the node's
+ *   `unresolvedReason`). With `onScanError: 'block'` (the default, failing closed) the object
+ *   blocks like a failing one, and so does everything that depends on it; with `'warn'` it
+ *   blocks nothing.
  * - `blocked-upstream`: it depends, directly or through other objects, on a `blocked` or blocking
  *   `unknown` object; `chain` is a shortest `dependsOn` path from it to that object (ties broken
  *   deterministically: breadth-first from the blocking objects in id order).
@@ -99,7 +103,7 @@ export function computeGate(
   nodes.forEach((node, index) => {
     const result = classifyImages(node, verdictOf, policy);
     own[index] = result;
-    if (result && !node.suspended && (result.failing.length > 0 || result.unknownBlocking.length > 0)) {
+    if (result && !node.suspended && (result.failing.length > 0 || blocksAsUnknown(result))) {
       isRoot[index] = 1;
     }
   });
@@ -151,7 +155,7 @@ export function computeGate(
       for (const ref of mine.unknownBlocking) {
         reasons.push(describe(ref, 'could not be scanned (failing closed)', imageReasons));
       }
-    } else if (mine.unknownBlocking.length > 0) {
+    } else if (blocksAsUnknown(mine)) {
       status = 'unknown';
       for (const ref of mine.unknownBlocking) {
         reasons.push(
@@ -161,7 +165,7 @@ export function computeGate(
     } else if (chain) {
       status = 'blocked-upstream';
       reasons.push(upstreamReason(chain));
-    } else if (mine.unknownWarning.length > 0) {
+    } else if (mine.unknownWarning.length > 0 || mine.unresolved === 'warn') {
       status = 'unknown';
     } else {
       status = 'pass';
@@ -173,15 +177,17 @@ export function computeGate(
       );
     }
     if (node.unresolvedReason !== undefined) {
-      reasons.push(
-        `Its images could not all be found (${node.unresolvedReason}); the gate covers only those found.`,
-      );
+      const consequence =
+        mine.unresolved === 'block'
+          ? 'failing closed, it blocks (onScanError: block)'
+          : 'it blocks nothing (onScanError: warn)';
+      reasons.push(`Its images could not all be found (${node.unresolvedReason}); ${consequence}.`);
     }
     if (unscheduled?.has(node.id)) reasons.push(CYCLE_REASON);
     if (
       status === 'blocked' ||
       status === 'blocked-upstream' ||
-      (status === 'unknown' && mine.unknownBlocking.length > 0)
+      (status === 'unknown' && blocksAsUnknown(mine))
     ) {
       blocking.push(node.id);
     }
@@ -204,13 +210,21 @@ const SUSPENDED_REASON =
   'spec.suspend is true: Flux applies nothing of it, so its own images block nothing downstream.';
 const CYCLE_REASON = 'It is in or behind a dependsOn cycle: Flux never applies it.';
 
-// Undefined when every image passes (the common case allocates nothing).
+function blocksAsUnknown(own: Own): boolean {
+  return own.unknownBlocking.length > 0 || own.unresolved === 'block';
+}
+
+// Undefined when every image passes and all were found (the common case allocates nothing).
 function classifyImages(
   node: GateNode,
   verdictOf: (ref: string, objectId: string) => ImageVerdict | undefined,
   policy: Policy,
 ): Own | undefined {
   let result: Own | undefined;
+  if (node.unresolvedReason !== undefined) {
+    result = { failing: [], unknownBlocking: [], unknownWarning: [] };
+    result.unresolved = resolvePolicy(policy, { object: node.id }).onScanError;
+  }
   for (const ref of isSorted(node.images) ? node.images : [...node.images].sort(compareStrings)) {
     const verdict = verdictOf(ref, node.id) ?? 'unknown';
     if (verdict === 'pass') continue;

@@ -5,7 +5,7 @@ import { runGenerators } from './generators.js';
 import { findKustomizationFile, generateResourceList, loadResourceFile } from './load-resources.js';
 import type { PatchContext } from './patches.js';
 import { applyTransformers, mergeOverlay } from './apply-transformers.js';
-import type { Provenance } from './provenance.js';
+import type { Provenance, ValueOrigin } from './provenance.js';
 import { isMap, type KResource, type YamlMap } from './resource.js';
 
 /**
@@ -37,6 +37,16 @@ export interface BuildContext {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * One kustomization being built, outermost first: its file, its folder (a tree path), and
+ * where the entry that included it was written (undefined for the root).
+ */
+export interface BuildFrame {
+  readonly file: string;
+  readonly dir: string;
+  readonly via?: ValueOrigin;
+}
+
 const UNSUPPORTED_FIELDS = ['transformers', 'generators', 'vars', 'replicas'] as const;
 
 /**
@@ -49,7 +59,8 @@ export async function buildKustomizeFolder(
   dir: string,
   context: BuildContext,
   overlay?: KustomizeOverlay,
-  stack: readonly string[] = [],
+  stack: readonly BuildFrame[] = [],
+  via?: ValueOrigin,
 ): Promise<KResource[]> {
   context.signal?.throwIfAborted();
   const kustomizationPath = await findKustomizationFile(context.tree, dir);
@@ -77,7 +88,7 @@ export async function buildKustomizeFolder(
     file = context.tree.toRepoPath(dir) ?? dir;
     if (stack.length > 0) {
       context.diagnostics.push({
-        file: stack[stack.length - 1] ?? file,
+        file: stack[stack.length - 1]?.file ?? file,
         line: 1,
         severity: 'error',
         code: 'kustomization-missing',
@@ -90,7 +101,8 @@ export async function buildKustomizeFolder(
   }
   if (overlay)
     mergeOverlay(kustomization, await withoutMissingComponents(overlay, dir, context), context.provenance);
-  return buildKustomization(kustomization, dir, file, context, [...stack, file], []);
+  const frame: BuildFrame = via ? { file, dir, via } : { file, dir };
+  return buildKustomization(kustomization, dir, file, context, [...stack, frame], []);
 }
 
 async function buildKustomization(
@@ -98,7 +110,7 @@ async function buildKustomization(
   dir: string,
   file: string,
   context: BuildContext,
-  stack: readonly string[],
+  stack: readonly BuildFrame[],
   inherited: KResource[],
 ): Promise<KResource[]> {
   const resources: KResource[] = [...inherited];
@@ -150,12 +162,13 @@ async function buildKustomization(
         );
         context.consumed.add(context.tree.toRepoPath(path) ?? path);
       } else if (type === 'dir') {
-        const repoDir = context.tree.toRepoPath(path) ?? path;
-        if (stack.includes(repoDir)) {
-          report('kustomization-cycle', `Resource ${entry} includes itself`, list, index);
+        const via = context.provenance.originOf(list, index);
+        const start = stack.findIndex((frame) => frame.dir === path);
+        if (start !== -1) {
+          reportCycle(stack.slice(start), entry, via, file, context.diagnostics);
           continue;
         }
-        resources.push(...(await buildKustomizeFolder(path, context, undefined, stack)));
+        resources.push(...(await buildKustomizeFolder(path, context, undefined, stack, via)));
       } else {
         report('resource-missing', `Resource ${entry} not found`, list, index);
       }
@@ -173,6 +186,17 @@ async function buildKustomization(
         continue;
       }
       const repoFile = context.tree.toRepoPath(componentFile) ?? componentFile;
+      const start = stack.findIndex((frame) => frame.dir === path);
+      if (start !== -1) {
+        reportCycle(
+          stack.slice(start),
+          entry,
+          context.provenance.originOf(components, index),
+          file,
+          context.diagnostics,
+        );
+        continue;
+      }
       context.consumed.add(repoFile);
       const parsed = await context.tree.parse(componentFile);
       const document = parsed?.documents[0];
@@ -187,7 +211,7 @@ async function buildKustomization(
         path,
         repoFile,
         context,
-        [...stack, repoFile],
+        [...stack, { file: repoFile, dir: path, ...viaOf(components, index, context) }],
         accumulated,
       );
     }
@@ -226,6 +250,36 @@ async function buildKustomization(
   }
   await applyTransformers(kustomization, accumulated, { ...generatorContext } satisfies PatchContext);
   return accumulated;
+}
+
+function viaOf(list: unknown[], index: number, context: BuildContext): { via?: ValueOrigin } {
+  const via = context.provenance.originOf(list, index);
+  return via ? { via } : {};
+}
+
+/**
+ * Reports a `resources` cycle once, at the entry of the cycle's first kustomization that leads
+ * into it (the kustomization that ends up including itself), naming every file of the cycle.
+ */
+function reportCycle(
+  cycle: readonly BuildFrame[],
+  closingEntry: string,
+  closingOrigin: ValueOrigin | undefined,
+  closingFile: string,
+  diagnostics: Diagnostic[],
+): void {
+  const first = cycle[0];
+  const origin = cycle[1]?.via ?? closingOrigin;
+  const file = origin?.file ?? first?.file ?? closingFile;
+  const chain = [...cycle.map((frame) => frame.file), first?.file ?? closingFile].join(' -> ');
+  diagnostics.push({
+    file,
+    line: origin?.line ?? 1,
+    ...(origin ? { column: origin.column } : {}),
+    severity: 'error',
+    code: 'kustomization-cycle',
+    message: `Kustomization ${first?.file ?? closingFile} includes itself (${chain}, closed by resource ${closingEntry} of ${closingFile}); the cycle is not followed`,
+  });
 }
 
 /** With `ignoreMissingComponents`, Flux drops the spec's components that do not exist. */
