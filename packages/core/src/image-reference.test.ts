@@ -260,3 +260,40 @@ describe('parseImageReference', () => {
     expect(tryParseImageReference(`${'a.'.repeat(1000)}/${'b_'.repeat(1000)}`).ok).toBe(false);
   });
 });
+
+describe('a first component that looks like a registry but is not a valid host', () => {
+  it.each(['my_registry.com/app:1', 'a.a__a/a', 'a.b_c:5000/x', 'foo_bar.com:8080/app', 'dock_.er/docker'])(
+    'rejects %s as Docker does',
+    (text) => {
+      const result = tryParseImageReference(text);
+      expect(result).toMatchObject({
+        ok: false,
+        reason: 'invalid-format',
+        message: 'invalid reference format',
+      });
+      expect(() => parseImageReference(text)).toThrow('invalid reference format');
+    },
+  );
+
+  it('still accepts underscores in the repository path and in a Docker Hub namespace', () => {
+    expect(parseImageReference('example.com/some_separator__underscore/app:1').normalized).toBe(
+      'example.com/some_separator__underscore/app:1',
+    );
+    expect(parseImageReference('test_com/foo').normalized).toBe('docker.io/test_com/foo:latest');
+  });
+
+  it('normalizes idempotently: every accepted normalized form parses to itself', () => {
+    for (const text of [
+      'nginx',
+      'a.b/c_d:1',
+      'localhost:5000/x__y',
+      'test_com/foo',
+      'registry.io/a/b@sha256:' + 'a'.repeat(64),
+    ]) {
+      const { normalized, familiar } = parseImageReference(text);
+      expect(normalized.startsWith('/')).toBe(false);
+      expect(parseImageReference(normalized).normalized).toBe(normalized);
+      expect(parseImageReference(familiar).normalized).toBe(normalized);
+    }
+  });
+});

@@ -161,6 +161,12 @@ function parseUncached(text: string): ImageReferenceResult {
   }
   const split = splitReference(`${domain}/${remainder}`);
   if (!split.ok) return checkCharacters(text) ?? split;
+  // The first component was taken for a registry (it has a `.` or `:`), but the grammar only
+  // parsed the text as a path (`my_registry.com/app`: `_` is not allowed in a host). Docker
+  // refuses such a name; accepting it would give an empty registry and a normalized form that
+  // starts with `/` and does not parse again.
+  if (split.value.domain !== domain)
+    return checkCharacters(text) ?? fail('invalid-format', 'invalid reference format');
   const { domain: registry, path: repository, tag, digest } = split.value;
   const name = `${registry}/${repository}`;
   const effectiveTag = tag ?? (digest === undefined ? DEFAULT_TAG : undefined);
