@@ -21,3 +21,55 @@ describe('redactSecrets', () => {
     ).toEqual(['ghp_x123', 'pw-value', 'tok-value']);
   });
 });
+
+describe('redactSecrets, echoed forms', () => {
+  const password = 'hunter2/Pa55:w@rd-7f3a';
+
+  it('removes a secret echoed URL-encoded, in either hex case and as Go query-escapes it', () => {
+    const encoded = encodeURIComponent(password);
+    expect(encoded).toBe('hunter2%2FPa55%3Aw%40rd-7f3a');
+    const text = `GET https://registry.example.com/token?password=${encoded} failed; lower ${encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())}`;
+    expect(redactSecrets(text, [password])).toBe(
+      'GET https://registry.example.com/token?password=*** failed; lower ***',
+    );
+    expect(redactSecrets('q=pa+ss%21%28x%29', ['pa ss!(x)'])).toBe('q=***');
+  });
+
+  it('removes a secret echoed inside a JSON string', () => {
+    const secret = 'quo"te\\back/slash<&>';
+    const json = JSON.stringify({ error: `denied for ${secret}` });
+    expect(redactSecrets(json, [secret])).toBe('{"error":"denied for ***"}');
+    const go = '{"error":"denied for quo\\"te\\\\back/slash\\u003c\\u0026\\u003e"}';
+    expect(redactSecrets(go, [secret])).toBe('{"error":"denied for ***"}');
+    expect(redactSecrets('{"p":"hunter2\\/Pa55:w@rd-7f3a"}', [password])).toBe('{"p":"***"}');
+  });
+
+  it('removes the JSON-escaped form of the URL-encoded secret and of a header value', () => {
+    const header = 'Bearer tok"en-4b2d8a';
+    const text = JSON.stringify({
+      headers: `Authorization: ${header}`,
+      url: `x?h=${encodeURIComponent(header)}`,
+    });
+    const redacted = redactSecrets(text, [header]);
+    expect(redacted).not.toContain('4b2d8a');
+    expect(JSON.parse(redacted)).toEqual({ headers: 'Authorization: ***', url: 'x?h=***' });
+  });
+
+  it('ignores empty, short and blank secrets instead of redacting everything', () => {
+    const text = 'scan of nginx:1.25 failed: 401 Unauthorized    ';
+    expect(redactSecrets(text, ['', 'a', 'ng', '1.2', '    ', '\t\t\t\t'])).toBe(text);
+  });
+
+  it('does not take settings of credential-named variables for secrets', () => {
+    expect(
+      secretValues({
+        TRIVY_PASSWORD: 'pw-value',
+        GITHUB_TOKEN: '',
+        NPM_TOKEN: 'abc',
+        TRIVY_AUTH_ENABLED: 'true',
+        SKIP_AUTH: 'False',
+        OAUTH_TOKEN: '     ',
+      }),
+    ).toEqual(['pw-value']);
+  });
+});
