@@ -24,7 +24,14 @@ for (const file of files) {
   const section = await module.run();
   if (!section.targetsMet) missed += 1;
   console.error(`bench: ${section.title}: ${section.targetsMet ? 'targets met' : 'TARGET MISSED'}`);
-  const body = [`## ${section.title}`, '', `Measured ${date} on ${machine}.`, '', section.markdown.trim(), ''];
+  const body = [
+    `## ${section.title}`,
+    '',
+    `Measured ${date} on ${machine}.`,
+    '',
+    section.markdown.trim(),
+    '',
+  ];
   await writeFile(new URL(file.replace(/\.bench\.ts$/, '.md'), resultsDir), body.join('\n'));
 }
 
