@@ -41,6 +41,7 @@ export class RepoFiles {
   readonly #listings = new Map<string, Promise<FolderEntry[]>>();
   readonly #texts = new Map<string, Promise<string | undefined>>();
   readonly #parsed = new Map<string, Promise<ParsedYaml | undefined>>();
+  readonly #realPaths = new Map<string, string>();
 
   private constructor(
     /** Absolute path of the root. */
@@ -98,10 +99,46 @@ export class RepoFiles {
         return undefined;
       }
       const followed = statSync(target);
+      if (followed.isDirectory() && this.#leadsToAncestor(path, target)) {
+        this.diagnostics.push({
+          file: path,
+          line: 1,
+          severity: 'info',
+          code: 'symlink-loop',
+          message: `${path} leads to a folder it is inside of; not entered again`,
+        });
+        return undefined;
+      }
       return followed.isDirectory() ? 'dir' : followed.isFile() ? 'file' : undefined;
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * Whether a folder link at `path` leads to the real folder of one of its own parents: entering
+   * it would read the same folders again, without end. Every real folder is entered once per path.
+   */
+  #leadsToAncestor(path: string, target: string): boolean {
+    for (let slash = path.lastIndexOf('/'); ; slash = path.lastIndexOf('/', slash - 1)) {
+      const ancestor = slash <= 0 ? '' : path.slice(0, slash);
+      if (this.#realPathOf(ancestor) === target) return true;
+      if (slash <= 0) return false;
+    }
+  }
+
+  #realPathOf(path: string): string | undefined {
+    if (path === '') return this.realRoot;
+    let real = this.#realPaths.get(path);
+    if (real === undefined) {
+      try {
+        real = realpathSync(this.#absolute(path));
+      } catch {
+        return undefined;
+      }
+      this.#realPaths.set(path, real);
+    }
+    return real;
   }
 
   /** The entries of a folder, sorted by name (links leaving the root are left out). */
