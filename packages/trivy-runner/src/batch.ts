@@ -1,3 +1,4 @@
+import { defaultMaxListeners, setMaxListeners } from 'node:events';
 import type { ScanError } from '@sluice/core';
 import type { ScanEvent, ScanEventHandler } from './events.js';
 import type { ResolvedRunnerOptions } from './options.js';
@@ -29,6 +30,11 @@ export function createBatchState(
     options.batchTimeoutMs !== undefined ? AbortSignal.timeout(options.batchTimeoutMs) : undefined;
   const all = timeoutSignal ? [...callerSignals, timeoutSignal] : callerSignals;
   const signal = all.length > 0 ? AbortSignal.any(all) : new AbortController().signal;
+  // Every running scan listens to this signal (execa's cancelSignal, or the sleep before a
+  // retry), beside the batch's own listener that clears the queue. Node warns from 11
+  // listeners on (MaxListenersExceededWarning) although nothing leaks: the limit follows
+  // the concurrency instead, with room for execa's own bookkeeping.
+  setMaxListeners(Math.max(defaultMaxListeners, 2 * options.concurrency + 10), signal);
   const handlers = [options.onEvent, batch.onEvent].filter((handler) => handler !== undefined);
   return {
     signal,
