@@ -24,12 +24,16 @@ const IMAGE_KEY = /image$/i;
  */
 export function findValuesImages(values: unknown, basePath: string, provenance: Provenance): ValuesImage[] {
   const found: ValuesImage[] = [];
+  // A node shared through YAML aliases is visited once: an alias bomb stays linear.
+  const visited = new Set<object>();
   const visit = (
     node: unknown,
     path: string,
     parentKey: string | undefined,
     grandKey: string | undefined,
   ): void => {
+    if (typeof node !== 'object' || node === null || visited.has(node)) return;
+    visited.add(node);
     if (Array.isArray(node)) {
       node.forEach((item, index) => visit(item, `${path}[${index}]`, parentKey, grandKey));
       return;

@@ -18,11 +18,15 @@ const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralConta
 /**
  * Every `image` of every item of a `containers`, `initContainers` or `ephemeralContainers` list
  * at any depth: the PodSpecs of every workload kind (Deployment, CronJob, …) and of custom
- * resources that embed one.
+ * resources that embed one. A container shared through YAML aliases is listed once.
  */
 export function findPodImages(object: YamlMap): ImageField[] {
   const found: ImageField[] = [];
+  // A node shared through YAML aliases is visited once: an alias bomb stays linear.
+  const visited = new Set<object>();
   const visit = (node: unknown, path: string): void => {
+    if (typeof node !== 'object' || node === null || visited.has(node)) return;
+    visited.add(node);
     if (Array.isArray(node)) {
       node.forEach((item, index) => visit(item, `${path}[${index}]`));
       return;

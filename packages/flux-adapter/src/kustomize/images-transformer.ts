@@ -76,23 +76,26 @@ export function transformImages(
   provenance: Provenance,
 ): void {
   if (entries.length === 0) return;
+  // A node shared through YAML aliases is visited (and rewritten) once.
+  const visited = new Set<object>();
+  const visit = (node: unknown): void => {
+    if (typeof node !== 'object' || node === null || visited.has(node)) return;
+    visited.add(node);
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (!isMap(node)) return;
+    for (const [key, value] of Object.entries(node)) {
+      if ((key === 'containers' || key === 'initContainers') && Array.isArray(value)) {
+        for (const container of value) if (isMap(container)) rewrite(container, entries, provenance);
+      }
+      visit(value);
+    }
+  };
   for (const object of objects) {
     if (kindOf(object) === 'CustomResourceDefinition') continue;
-    visit(object, entries, provenance);
-  }
-}
-
-function visit(node: unknown, entries: readonly ImageOverrideEntry[], provenance: Provenance): void {
-  if (Array.isArray(node)) {
-    for (const item of node) visit(item, entries, provenance);
-    return;
-  }
-  if (!isMap(node)) return;
-  for (const [key, value] of Object.entries(node)) {
-    if ((key === 'containers' || key === 'initContainers') && Array.isArray(value)) {
-      for (const container of value) if (isMap(container)) rewrite(container, entries, provenance);
-    }
-    if (typeof value === 'object' && value !== null) visit(value, entries, provenance);
+    visit(object);
   }
 }
 

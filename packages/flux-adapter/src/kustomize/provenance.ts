@@ -84,13 +84,34 @@ export class Provenance {
     this.setOverride(to, toKey, this.originOf(from, fromKey));
   }
 
-  /** A deep copy of plain YAML data whose containers keep their origins. */
+  /**
+   * A deep copy of plain YAML data whose containers keep their origins. A container shared
+   * within `value` (a YAML alias) is copied once and stays shared in the copy, so an alias bomb
+   * costs one copy per written node, not one per path.
+   */
   clone<T>(value: T): T {
+    return this.#clone(value, new Map());
+  }
+
+  #clone<T>(value: T, copies: Map<object, object>): T {
     if (typeof value !== 'object' || value === null) return value;
     const source = value as unknown as object;
-    const copy: object = Array.isArray(value)
-      ? value.map((item: unknown) => this.clone(item))
-      : Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.clone(item)]));
+    const done = copies.get(source);
+    if (done) return done as T;
+    const copy: Record<string, unknown> | unknown[] = Array.isArray(value) ? [] : {};
+    copies.set(source, copy);
+    if (Array.isArray(copy)) {
+      for (const item of value as unknown[]) copy.push(this.#clone(item, copies));
+    } else {
+      // defineProperty, not assignment: a `__proto__` key stays a plain key.
+      for (const [key, item] of Object.entries(value))
+        Object.defineProperty(copy, key, {
+          value: this.#clone(item, copies),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+    }
     const locator = this.#locators.get(source);
     if (locator) {
       this.#locators.set(copy, locator);

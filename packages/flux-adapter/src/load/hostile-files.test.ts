@@ -37,3 +37,28 @@ describe('loadFluxRepository on hostile files', () => {
     expect(inner?.locations.map((location) => location.file)).toEqual(['apps/bad/inner.yaml']);
   });
 });
+
+describe('loadFluxRepository on YAML alias bombs', () => {
+  it('copies each shared node once: a 9×9 alias bomb loads quickly', { timeout: 20_000 }, async () => {
+    const levels = 'bcdefghi'.split('').map((name, index) => {
+      const previous = 'abcdefghi'[index] ?? 'a';
+      return `  ${name}: &${name} [${Array.from({ length: 9 }, () => `*${previous}`).join(',')}]`;
+    });
+    const bomb = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: bomb}',
+      'spec:',
+      '  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+      ...levels,
+      '  template: {spec: {containers: [{name: x, image: "docker.io/library/bomb:1"}]}}',
+      '',
+    ].join('\n');
+    const started = Date.now();
+    const result = await load({ 'apps/bomb.yaml': bomb });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(refs(result)).toContain(GOOD_IMAGE);
+    expect(refs(result)).toContain('docker.io/library/bomb:1');
+    expect(result.diagnostics.filter((diagnostic) => diagnostic.severity !== 'info')).toEqual([]);
+  });
+});

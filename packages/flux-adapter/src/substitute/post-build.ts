@@ -39,7 +39,11 @@ export function substituteObject(
 ): UnresolvedReference[] {
   const unresolved: UnresolvedReference[] = [];
   const lookup = (name: string): string | undefined => variables.get(name)?.value;
+  // A container shared through YAML aliases is substituted once: an alias bomb stays linear.
+  const visited = new Set<object>();
   const visit = (container: YamlMap | unknown[]): void => {
+    if (visited.has(container)) return;
+    visited.add(container);
     const entries: [string | number, unknown][] = Array.isArray(container)
       ? [...container.entries()]
       : Object.entries(container);
