@@ -131,7 +131,8 @@ export class SourceIgnore {
     if (directory === '' && this.#options.defaultExcludes !== false) patterns.push(...FLUX_DEFAULT_EXCLUDES);
     if (this.#options.sourceIgnoreFiles !== false) {
       const text = await readIgnoreFile(join(this.#root, directory, SOURCE_IGNORE_FILE));
-      if (text !== undefined) patterns.push(...text.split(/\r?\n/));
+      // A loop, not a spread: an ignore file may have more lines than the stack has room for.
+      if (text !== undefined) for (const line of text.split(/\r?\n/)) patterns.push(line);
     }
     return patterns.length > 0 ? ignore().add(patterns) : undefined;
   }

@@ -88,19 +88,15 @@ describe('credentials never appear in outcomes, events, reports or CLI output', 
     },
   );
 
-  // Known bug: redactSecrets (trivy-runner/src/redact.ts) removes only the literal values; an
-  // error that echoes a credential URL-encoded (as HTTP clients print URLs) keeps it.
-  it.fails(
-    'standalone mode: a password echoed URL-encoded is redacted too (known bug)',
-    { timeout: 60_000 },
-    async () => {
-      const { outcomes, events, reports } = await scanLeaky({});
-      const encoded = [encodeURIComponent(PASSWORD)];
-      expectNoSecret(JSON.stringify(outcomes), 'outcomes', encoded);
-      expectNoSecret(JSON.stringify(events), 'events', encoded);
-      reports.forEach((report, index) => expectNoSecret(report, `report ${index}`, encoded));
-    },
-  );
+  // B10 (fixed): an error that echoes a credential URL-encoded (as HTTP clients print URLs) is
+  // redacted too.
+  it('standalone mode: a password echoed URL-encoded is redacted too', { timeout: 60_000 }, async () => {
+    const { outcomes, events, reports } = await scanLeaky({});
+    const encoded = [encodeURIComponent(PASSWORD)];
+    expectNoSecret(JSON.stringify(outcomes), 'outcomes', encoded);
+    expectNoSecret(JSON.stringify(events), 'events', encoded);
+    reports.forEach((report, index) => expectNoSecret(report, `report ${index}`, encoded));
+  });
 
   it(
     'client/server mode: token and custom headers (TRIVY_TOKEN, TRIVY_CUSTOM_HEADERS) are redacted',
