@@ -62,3 +62,30 @@ describe('loadFluxRepository on YAML alias bombs', () => {
     expect(result.diagnostics.filter((diagnostic) => diagnostic.severity !== 'info')).toEqual([]);
   });
 });
+
+describe('loadFluxRepository on files it must not read', () => {
+  it('does not read a file over 10 MiB (file-too-large)', { timeout: 30_000 }, async () => {
+    const big = `${deployment('docker.io/library/big:1', 'big')}${'# padding\n'.repeat(1_100_000)}`;
+    const result = await load({ 'apps/big.yaml': big });
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'file-too-large', file: 'apps/big.yaml' }),
+    );
+    expect(refs(result)).toContain(GOOD_IMAGE);
+    expect(refs(result)).not.toContain('docker.io/library/big:1');
+  });
+
+  it('reports invalid UTF-8 (invalid-encoding) instead of decoding it', { timeout: 20_000 }, async () => {
+    const latin1 = Buffer.from(`${deployment('docker.io/library/latin:1', 'caf\u00e9')}`, 'latin1');
+    const result = await load({ 'apps/latin.yaml': latin1 });
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'invalid-encoding', file: 'apps/latin.yaml' }),
+    );
+    expect(refs(result)).toContain(GOOD_IMAGE);
+  });
+
+  it('reads a binary .sourceignore as absent, without a diagnostic', { timeout: 20_000 }, async () => {
+    const result = await load({ 'apps/.sourceignore': Buffer.from([0, 1, 2, 0xff, 0xfe, 0]) });
+    expect(result.diagnostics.filter((diagnostic) => diagnostic.file.startsWith('apps/'))).toEqual([]);
+    expect(refs(result)).toContain(GOOD_IMAGE);
+  });
+});

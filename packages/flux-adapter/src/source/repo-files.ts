@@ -1,7 +1,15 @@
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { posix, resolve, sep } from 'node:path';
-import { SluiceError, parseYaml, type Diagnostic, type ParsedYaml } from '@sluice/core';
+import {
+  DEFAULT_MAX_FILE_SIZE,
+  SluiceError,
+  parseYaml,
+  readTextFile,
+  type Diagnostic,
+  type ParsedYaml,
+  type ReadTextResult,
+} from '@sluice/core';
 
 /** What a path in the repository is. */
 export type EntryType = 'file' | 'dir';
@@ -39,7 +47,9 @@ export class RepoFiles {
   readonly diagnostics: Diagnostic[] = [];
   readonly #types = new Map<string, Promise<EntryType | undefined>>();
   readonly #listings = new Map<string, Promise<FolderEntry[]>>();
-  readonly #texts = new Map<string, Promise<string | undefined>>();
+  readonly #texts = new Map<string, Promise<ReadTextResult | undefined>>();
+  /** Files whose read failure was already reported. */
+  readonly #reported = new Set<string>();
   readonly #parsed = new Map<string, Promise<ParsedYaml | undefined>>();
   readonly #realPaths = new Map<string, string>();
 
@@ -163,8 +173,34 @@ export class RepoFiles {
     return entries;
   }
 
-  /** The text of a file, or undefined when it is not a readable file inside the root. */
-  read(path: string): Promise<string | undefined> {
+  /**
+   * The text of a file, or undefined when it is not a readable file inside the root. A file
+   * larger than {@link DEFAULT_MAX_FILE_SIZE} is not read (`file-too-large`, checked on the open
+   * handle before reading); a binary or non-UTF-8 file is not decoded (`binary-file`,
+   * `invalid-encoding`). Each failure is reported once.
+   */
+  async read(path: string): Promise<string | undefined> {
+    const result = await this.#readResult(path);
+    if (!result) return undefined;
+    if (result.ok) return result.text;
+    this.#report(path, result.diagnostic);
+    return undefined;
+  }
+
+  /**
+   * Like {@link RepoFiles.read}, for files that are not manifests (`.sourceignore`): a binary
+   * or non-UTF-8 file reads as missing without a diagnostic; a file too large is still reported.
+   */
+  async readQuietly(path: string): Promise<string | undefined> {
+    const result = await this.#readResult(path);
+    if (!result) return undefined;
+    if (result.ok) return result.text;
+    if (result.diagnostic.code !== 'binary-file' && result.diagnostic.code !== 'invalid-encoding')
+      this.#report(path, result.diagnostic);
+    return undefined;
+  }
+
+  #readResult(path: string): Promise<ReadTextResult | undefined> {
     let pending = this.#texts.get(path);
     if (!pending) {
       pending = this.#computeRead(path);
@@ -173,13 +209,15 @@ export class RepoFiles {
     return pending;
   }
 
-  async #computeRead(path: string): Promise<string | undefined> {
+  async #computeRead(path: string): Promise<ReadTextResult | undefined> {
     if ((await this.typeOf(path)) !== 'file') return undefined;
-    try {
-      return readFileSync(this.#absolute(path), 'utf8');
-    } catch {
-      return undefined;
-    }
+    return readTextFile(this.realRoot, path, { maxFileSize: DEFAULT_MAX_FILE_SIZE });
+  }
+
+  #report(path: string, diagnostic: Diagnostic): void {
+    if (this.#reported.has(path)) return;
+    this.#reported.add(path);
+    this.diagnostics.push(diagnostic);
   }
 
   /** The YAML documents of a file, parsed once and cached (callers must not mutate them). */

@@ -132,9 +132,11 @@ export class SourceTree {
   #loadIgnoreFile(folder: string): Promise<void> {
     let pending = this.#loadedIgnoreFiles.get(folder);
     if (!pending) {
-      pending = this.files.read(folder === '' ? '.sourceignore' : `${folder}/.sourceignore`).then((text) => {
-        if (text !== undefined) this.#rules.add(text, folder);
-      });
+      pending = this.files
+        .readQuietly(folder === '' ? '.sourceignore' : `${folder}/.sourceignore`)
+        .then((text) => {
+          if (text !== undefined) this.#rules.add(text, folder);
+        });
       this.#loadedIgnoreFiles.set(folder, pending);
     }
     return pending;
