@@ -3,7 +3,12 @@ import { resolve } from 'node:path';
 import type { GateReport, ScannerInfo } from '@sluice/core';
 import { isSluiceError } from '@sluice/core';
 import { buildGateReport } from '@sluice/flux-adapter';
-import type { ImageScanOutcome, ScanEventHandler, TrivyRunner } from '@sluice/trivy-runner';
+import type {
+  ImageScanOutcome,
+  ScanEventHandler,
+  TrivyRunner,
+  TrivyRunnerOptions,
+} from '@sluice/trivy-runner';
 import { SCANNER_MISSING, createTrivyRunner } from '@sluice/trivy-runner';
 import { loadConfig } from '../config.js';
 import { CliError, EXIT_CODES } from '../exit-codes.js';
@@ -52,38 +57,14 @@ export async function runScan(commandLine: CommandLine, context: CliContext): Pr
     `sluice: ${inventory.images.length} unique images in ${inventory.mode === 'flux' ? `${inventory.workloads.length} Flux objects` : 'plain manifests'}`,
   );
 
-  const runner = createTrivyRunner({
-    ...resolveRunnerOptions(values, config, context),
-    onEvent: progressHandler(progress, inventory.images.length),
-  });
-  let outcomes: ImageScanOutcome[];
-  let scanner: ScannerInfo | undefined;
-  try {
-    if (reports === undefined) scanner = await scannerInfo(runner);
-    else {
-      scanner = { name: 'trivy (existing reports)' };
-      progress.note(
-        `sluice: using the Trivy reports in ${reportsOption}; images without a report count as not scanned`,
-      );
-    }
-    outcomes = await runner.scan(
-      inventory.images.map((image) => image.ref),
-      reports === undefined ? {} : { reports, scanUnmatched: false },
-    );
-  } finally {
-    progress.done();
-    await runner.close();
-  }
-  if (
-    outcomes.length > 0 &&
-    outcomes.every((outcome) => outcome.status === 'error' && SCANNER_LEVEL_ERRORS.has(outcome.error.code))
-  ) {
-    const first = outcomes[0];
-    throw new CliError(
-      `the scanner could not run: ${first?.status === 'error' ? first.error.message : ''}\n${INSTALL_HELP}`,
-      EXIT_CODES.SCANNER,
-    );
-  }
+  const { outcomes, scanner } = await scanImages(
+    inventory.images.map((image) => image.ref),
+    {
+      runnerOptions: resolveRunnerOptions(values, config, context),
+      progress,
+      ...(reports !== undefined && reportsOption !== undefined ? { reports, reportsOption } : {}),
+    },
+  );
 
   const report: GateReport = buildGateReport({
     images: inventory.images,
@@ -107,6 +88,52 @@ export async function runScan(commandLine: CommandLine, context: CliContext): Pr
   await writeReports(report, targets, inventory.root, context);
   progress.note(summaryLine(report));
   return report.verdict === 'blocked' && failOn === 'blocked' ? EXIT_CODES.BLOCKED : EXIT_CODES.PASS;
+}
+
+/**
+ * Scans the images (or answers them from existing reports) with progress on stderr. Exit 3 when
+ * the scanner could not run at all.
+ */
+async function scanImages(
+  refs: readonly string[],
+  options: {
+    runnerOptions: TrivyRunnerOptions;
+    progress: Progress;
+    reports?: string;
+    reportsOption?: string;
+  },
+): Promise<{ outcomes: ImageScanOutcome[]; scanner: ScannerInfo | undefined }> {
+  const { progress, reports } = options;
+  const runner = createTrivyRunner({
+    ...options.runnerOptions,
+    onEvent: progressHandler(progress, refs.length),
+  });
+  let outcomes: ImageScanOutcome[];
+  let scanner: ScannerInfo | undefined;
+  try {
+    if (reports === undefined) scanner = await scannerInfo(runner);
+    else {
+      scanner = { name: 'trivy (existing reports)' };
+      progress.note(
+        `sluice: using the Trivy reports in ${options.reportsOption}; images without a report count as not scanned`,
+      );
+    }
+    outcomes = await runner.scan(refs, reports === undefined ? {} : { reports, scanUnmatched: false });
+  } finally {
+    progress.done();
+    await runner.close();
+  }
+  if (
+    outcomes.length > 0 &&
+    outcomes.every((outcome) => outcome.status === 'error' && SCANNER_LEVEL_ERRORS.has(outcome.error.code))
+  ) {
+    const first = outcomes[0];
+    throw new CliError(
+      `the scanner could not run: ${first?.status === 'error' ? first.error.message : ''}\n${INSTALL_HELP}`,
+      EXIT_CODES.SCANNER,
+    );
+  }
+  return { outcomes, scanner };
 }
 
 async function scannerInfo(runner: TrivyRunner): Promise<ScannerInfo> {
