@@ -1,16 +1,17 @@
 import { extractImagesFromObject } from '@sluice/core';
 import { isMap, type YamlMap } from '../kustomize/resource.js';
-import { findPodImages, type ImageField } from './find-pod-images.js';
+import { findPodImages, type ImageField, type InvalidImageField } from './find-pod-images.js';
 
 /**
  * Every image field of a rendered object: container images (including those still holding a
  * variable, so they can be reported), plus what core's extractors find beyond containers
  * (CloudNativePG `imageName`, prometheus-operator images, image volumes, custom resources with
  * `spec.image`). Each field is returned with the mapping holding it, so that its origin can be
- * looked up after kustomize and substitution moved things around.
+ * looked up after kustomize and substitution moved things around. Containers whose `image` is
+ * not a non-empty string are added to `invalid`, when given.
  */
-export function findObjectImages(object: YamlMap): ImageField[] {
-  const fields = findPodImages(object);
+export function findObjectImages(object: YamlMap, invalid?: InvalidImageField[]): ImageField[] {
+  const fields = findPodImages(object, invalid);
   const seen = new Set(fields.map((field) => field.fieldPath));
   for (const reference of extractImagesFromObject(object, undefined, { file: '' }).references) {
     if (seen.has(reference.fieldPath)) continue;

@@ -13,14 +13,26 @@ export interface ImageField {
   readonly containerName?: string;
 }
 
+/** A container whose `image` is written but is not a non-empty string (a mapping, a number, ""). */
+export interface InvalidImageField {
+  /** The container mapping. */
+  readonly container: YamlMap;
+  readonly key: 'image';
+  /** What the value is, for messages: `a mapping`, `an empty string`, … */
+  readonly description: string;
+  readonly fieldPath: string;
+  readonly containerName?: string;
+}
+
 const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
 
 /**
  * Every `image` of every item of a `containers`, `initContainers` or `ephemeralContainers` list
  * at any depth: the PodSpecs of every workload kind (Deployment, CronJob, …) and of custom
- * resources that embed one. A container shared through YAML aliases is listed once.
+ * resources that embed one. A container shared through YAML aliases is listed once. Containers
+ * whose `image` is written but is not a non-empty string are added to `invalid`, when given.
  */
-export function findPodImages(object: YamlMap): ImageField[] {
+export function findPodImages(object: YamlMap, invalid?: InvalidImageField[]): ImageField[] {
   const found: ImageField[] = [];
   // A node shared through YAML aliases is visited once: an alias bomb stays linear.
   const visited = new Set<object>();
@@ -44,6 +56,14 @@ export function findPodImages(object: YamlMap): ImageField[] {
               fieldPath: `${childPath}[${index}].image`,
               ...(typeof item.name === 'string' ? { containerName: item.name } : {}),
             });
+          } else if (invalid && isMap(item) && item.image !== undefined) {
+            invalid.push({
+              container: item,
+              key: 'image',
+              description: describe(item.image),
+              fieldPath: `${childPath}[${index}].image`,
+              ...(typeof item.name === 'string' ? { containerName: item.name } : {}),
+            });
           }
         });
       }
@@ -52,4 +72,13 @@ export function findPodImages(object: YamlMap): ImageField[] {
   };
   visit(object, '');
   return found;
+}
+
+function describe(value: unknown): string {
+  if (value === '') return 'an empty string';
+  if (value === null) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object')
+    return 'a mapping (an unrendered Helm template such as {{ .Values.image }} reads as one)';
+  return `a ${typeof value} (${String(value)})`;
 }

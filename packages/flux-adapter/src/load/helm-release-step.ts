@@ -3,7 +3,8 @@ import { applyImageOverride, imageMatches } from '../kustomize/images-transforme
 import { isMap, metaString, type YamlMap } from '../kustomize/resource.js';
 import { readFluxObject } from '../schemas/flux-object.js';
 import { findValuesImages, type ValuesImage } from '../helm/values-images.js';
-import { findPodImages } from '../images/find-pod-images.js';
+import { findPodImages, type InvalidImageField } from '../images/find-pod-images.js';
+import { invalidImageDiagnostic } from '../images/invalid-image.js';
 import { ImageSet } from '../images/image-set.js';
 import { type ClusterState, type LoadContext, type PendingObject } from './context.js';
 import { registerWorkload } from './register-workload.js';
@@ -168,7 +169,8 @@ export async function processHelmRelease(
     });
     if ('manifests' in rendered) {
       for (const manifest of rendered.manifests) {
-        for (const field of findPodImages(manifest)) {
+        const invalid: InvalidImageField[] = [];
+        for (const field of findPodImages(manifest, invalid)) {
           images.add(
             {
               image: field.image,
@@ -180,6 +182,11 @@ export async function processHelmRelease(
             },
             id,
           );
+        }
+        for (const field of invalid) {
+          const object = { kind: String(manifest.kind ?? ''), name: metaString(manifest, 'name') ?? '' };
+          const fallback = { file: resource.file, line: resource.line };
+          context.diagnostics.push(invalidImageDiagnostic(field, undefined, fallback, object, id));
         }
       }
       workload.method = 'helm-template';

@@ -89,3 +89,37 @@ describe('loadFluxRepository on files it must not read', () => {
     expect(refs(result)).toContain(GOOD_IMAGE);
   });
 });
+
+describe('loadFluxRepository on container images that are not strings', () => {
+  it('reports a mapping, an empty string and a Helm template (invalid-image-reference)', async () => {
+    const pod = (name: string, image: string): string =>
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\nspec:\n  containers:\n    - name: x\n      image: ${image}\n`;
+    const result = await load({
+      'apps/map.yaml': pod('map', '{repository: nginx}'),
+      'apps/empty.yaml': pod('empty', '""'),
+      'apps/template.yaml': pod('template', '{{ .Values.image }}'),
+      // HelmRelease values legitimately hold `image: {repository, tag}`.
+      'apps/release.yaml': [
+        'apiVersion: helm.toolkit.fluxcd.io/v2',
+        'kind: HelmRelease',
+        'metadata: {name: web, namespace: default}',
+        'spec:',
+        '  chart: {spec: {chart: web, sourceRef: {kind: HelmRepository, name: charts}}}',
+        '  values:',
+        '    image: {repository: docker.io/library/web, tag: "1"}',
+        '',
+      ].join('\n'),
+    });
+    const invalid = result.diagnostics.filter((diagnostic) => diagnostic.code === 'invalid-image-reference');
+    expect(invalid.map((diagnostic) => [diagnostic.file, diagnostic.line])).toEqual(
+      expect.arrayContaining([
+        ['apps/map.yaml', 7],
+        ['apps/empty.yaml', 7],
+        ['apps/template.yaml', 7],
+      ]),
+    );
+    expect(invalid.filter((diagnostic) => diagnostic.file === 'apps/release.yaml')).toEqual([]);
+    expect(refs(result)).toContain(GOOD_IMAGE);
+    expect(refs(result)).toContain('docker.io/library/web:1');
+  });
+});

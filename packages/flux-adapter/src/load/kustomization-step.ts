@@ -4,6 +4,8 @@ import { isMap, kindOf, metaString } from '../kustomize/resource.js';
 import { readFluxObject } from '../schemas/flux-object.js';
 import { normalizeRelative } from '../source/repo-files.js';
 import { findObjectImages } from '../images/find-object-images.js';
+import type { InvalidImageField } from '../images/find-pod-images.js';
+import { invalidImageDiagnostic } from '../images/invalid-image.js';
 import { ImageSet } from '../images/image-set.js';
 import { isSubstitutionDisabled, substituteObject } from '../substitute/post-build.js';
 import { type ClusterState, type LoadContext, type PendingObject } from './context.js';
@@ -167,7 +169,8 @@ export function collectOutput(
     return;
   }
   if (!images || !parent) return;
-  for (const field of findObjectImages(object)) {
+  const invalid: InvalidImageField[] = [];
+  for (const field of findObjectImages(object, invalid)) {
     const namespace = metaString(object, 'namespace');
     const diagnostic = images.add(
       {
@@ -183,6 +186,17 @@ export function collectOutput(
       parent,
     );
     if (diagnostic) context.diagnostics.push(diagnostic);
+  }
+  for (const field of invalid) {
+    context.diagnostics.push(
+      invalidImageDiagnostic(
+        field,
+        context.provenance.originOf(field.container, field.key),
+        { file: child.file, line: child.line },
+        { kind, name: metaString(object, 'name') ?? '' },
+        parent,
+      ),
+    );
   }
 }
 
