@@ -123,3 +123,30 @@ describe('loadFluxRepository on container images that are not strings', () => {
     expect(refs(result)).toContain('docker.io/library/web:1');
   });
 });
+
+describe('loadFluxRepository on broken symbolic links', () => {
+  it('reports links to nothing, to themselves and to each other (broken-symlink)', async () => {
+    const result = await load({
+      'apps/missing.yaml': { symlink: 'nothing-here.yaml' },
+      'apps/self.yaml': { symlink: 'self.yaml' },
+      'apps/pair-a.yaml': { symlink: 'pair-b.yaml' },
+      'apps/pair-b.yaml': { symlink: 'pair-a.yaml' },
+      'apps/alias.yaml': { symlink: 'inner/real.yaml' },
+      'apps/inner/real.yaml': deployment('docker.io/library/real:1', 'real'),
+    });
+    const broken = result.diagnostics
+      .filter((diagnostic) => diagnostic.code === 'broken-symlink')
+      .map((diagnostic) => [diagnostic.file, diagnostic.severity]);
+    expect(broken).toEqual(
+      expect.arrayContaining([
+        ['apps/missing.yaml', 'warning'],
+        ['apps/self.yaml', 'warning'],
+        ['apps/pair-a.yaml', 'warning'],
+        ['apps/pair-b.yaml', 'warning'],
+      ]),
+    );
+    expect(broken).toHaveLength(4);
+    expect(refs(result)).toContain(GOOD_IMAGE);
+    expect(refs(result)).toContain('docker.io/library/real:1');
+  });
+});

@@ -94,9 +94,11 @@ export class RepoFiles {
       if ((await this.typeOf(slash === -1 ? '' : path.slice(0, slash))) !== 'dir') return undefined;
     }
     const absolute = this.#absolute(path);
+    let isLink = false;
     try {
       const info = lstatSync(absolute);
       if (!info.isSymbolicLink()) return info.isDirectory() ? 'dir' : info.isFile() ? 'file' : undefined;
+      isLink = true;
       const target = realpathSync(absolute);
       if (target !== this.realRoot && !target.startsWith(this.realRoot + sep)) {
         this.diagnostics.push({
@@ -121,6 +123,17 @@ export class RepoFiles {
       }
       return followed.isDirectory() ? 'dir' : followed.isFile() ? 'file' : undefined;
     } catch {
+      // A link to nothing, to itself, or through a chain of links that never ends. Reported for
+      // the files a build would read (YAML), as core's loadManifests does.
+      if (isLink && /\.ya?ml$/.test(path)) {
+        this.diagnostics.push({
+          file: path,
+          line: 1,
+          severity: 'warning',
+          code: 'broken-symlink',
+          message: `${path} is a symbolic link to nothing (missing target, or a link loop); it is not read`,
+        });
+      }
       return undefined;
     }
   }
