@@ -61,6 +61,29 @@ describe('loadFluxRepository on YAML alias bombs', () => {
     expect(refs(result)).toContain('docker.io/library/bomb:1');
     expect(result.diagnostics.filter((diagnostic) => diagnostic.severity !== 'info')).toEqual([]);
   });
+
+  it('reads a HelmRelease whose values hold a 9×9 alias bomb quickly', { timeout: 20_000 }, async () => {
+    const levels = 'bcdefghi'.split('').map((name, index) => {
+      const previous = 'abcdefghi'[index] ?? 'a';
+      return `    ${name}: &${name} [${Array.from({ length: 9 }, () => `*${previous}`).join(',')}]`;
+    });
+    const release = [
+      'apiVersion: helm.toolkit.fluxcd.io/v2',
+      'kind: HelmRelease',
+      'metadata: {name: web, namespace: default}',
+      'spec:',
+      '  chart: {spec: {chart: web, sourceRef: {kind: HelmRepository, name: charts}}}',
+      '  values:',
+      '    a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+      ...levels,
+      '    image: {repository: docker.io/library/web, tag: "1"}',
+      '',
+    ].join('\n');
+    const started = Date.now();
+    const result = await load({ 'apps/release.yaml': release });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(refs(result)).toEqual(expect.arrayContaining([GOOD_IMAGE, 'docker.io/library/web:1']));
+  });
 });
 
 describe('loadFluxRepository on files it must not read', () => {

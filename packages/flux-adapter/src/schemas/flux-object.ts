@@ -151,12 +151,18 @@ function describeIssues(prefix: string, error: z.ZodError): string {
     .join('; ');
 }
 
-function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
+/** A copy without null fields; a node shared through YAML aliases is copied once (an alias bomb stays linear). */
+function withoutNulls(value: unknown, copies = new Map<object, unknown>()): unknown {
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, item]) => item !== null)
-      .map(([key, item]) => [key, withoutNulls(item)]),
-  );
+  const done = copies.get(value);
+  if (done !== undefined) return done;
+  const copy = Array.isArray(value)
+    ? value.map((item: unknown) => withoutNulls(item, copies))
+    : Object.fromEntries(
+        Object.entries(value)
+          .filter(([, item]) => item !== null)
+          .map(([key, item]) => [key, withoutNulls(item, copies)]),
+      );
+  copies.set(value, copy);
+  return copy;
 }
