@@ -139,8 +139,6 @@ export const TEXT_CASES: readonly HostileCase[] = [
       category: 'alias bombs',
       isolate: true,
       images: ['docker.io/library/bomb:1'],
-      fluxBug:
-        'loadFluxRepository expands the aliases: Provenance.clone (flux-adapter/src/kustomize/provenance.ts) deep-copies shared nodes without memo, 9^9 copies',
     },
   ),
   yamlCase(
@@ -222,8 +220,6 @@ export const TEXT_CASES: readonly HostileCase[] = [
     {
       category: 'Helm templates',
       flux: { file: 'apps/bad.yaml', code: ['helm-template', 'invalid-image-reference'], line: 12 },
-      fluxBug:
-        'loadFluxRepository reads `image: {{ .Values.image }}` as a YAML mapping and drops it without any diagnostic',
     },
   ),
   yamlCase(
@@ -295,8 +291,6 @@ export const TEXT_CASES: readonly HostileCase[] = [
     { file: 'apps/bad.yaml', code: 'invalid-encoding' },
     {
       category: 'encodings',
-      fluxBug:
-        'loadFluxRepository decodes invalid UTF-8 with replacement characters (RepoFiles.read, readFile utf8) and says nothing',
     },
   ),
   yamlCase(
@@ -346,7 +340,6 @@ export const TEXT_CASES: readonly HostileCase[] = [
   ]),
   {
     ...badImage('image-empty', 'image: ""', ''),
-    fluxBug: 'loadFluxRepository drops an empty image string without any diagnostic',
   },
   badImage('image-space', 'image: "nginx latest"', 'nginx latest'),
   badImage('image-nul', 'image with an escaped NUL', 'nginx\u0000:1'),
@@ -359,6 +352,5 @@ export const TEXT_CASES: readonly HostileCase[] = [
         'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: x\n      image: {repository: nginx}\n',
     },
     diagnostic: { file: 'apps/bad.yaml', code: 'invalid-image-reference', line: 7 },
-    fluxBug: 'loadFluxRepository drops a non-string image without any diagnostic',
   },
 ];

@@ -118,7 +118,6 @@ export const FLUX_PATH_CASES: readonly PathCase[] = [
         'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../loop-a\n',
     }),
     file: 'loop-a/kustomization.yaml',
-    bug: 'the built-in kustomize renderer recurses without end and runs out of memory (worker killed by OOM)',
   },
   {
     id: 'components-outside',

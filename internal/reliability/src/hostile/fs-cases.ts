@@ -27,7 +27,6 @@ export const FS_CASES: readonly HostileCase[] = [
     input: 'a 100 MB YAML file',
     setup: (root) => writeLargeFile(join(root, 'apps/bad.yaml'), 100 * 1024 * 1024),
     diagnostic: { file: 'apps/bad.yaml', code: 'file-too-large' },
-    fluxBug: 'loadFluxRepository reads the whole file (RepoFiles.read has no size cap)',
   },
   {
     id: 'file-just-over-cap',
@@ -35,7 +34,6 @@ export const FS_CASES: readonly HostileCase[] = [
     input: 'an 11 MB YAML file (just over the 10 MiB cap)',
     setup: (root) => writeLargeFile(join(root, 'apps/bad.yaml'), 11 * 1024 * 1024),
     diagnostic: { file: 'apps/bad.yaml', code: 'file-too-large' },
-    fluxBug: 'loadFluxRepository reads the whole file (RepoFiles.read has no size cap)',
   },
   {
     id: 'symlink-out-of-repo',
@@ -72,8 +70,6 @@ export const FS_CASES: readonly HostileCase[] = [
     diagnostic: { file: 'apps/bad/loop', code: 'symlink-loop' },
     images: ['docker.io/library/inner:1'],
     flux: 'none',
-    fluxBug:
-      'since a92d3e0 loadFluxRepository throws ELOOP: the raw scan (load/raw-scan.ts walk → RepoFiles.#computeList readdirSync) follows the loop until the OS refuses',
   },
   {
     id: 'symlink-self',
@@ -82,7 +78,6 @@ export const FS_CASES: readonly HostileCase[] = [
     files: { 'apps/bad.yaml': { symlink: 'bad.yaml' } },
     diagnostic: { file: 'apps/bad.yaml', code: 'broken-symlink' },
     flux: { file: 'apps/bad.yaml', code: ['broken-symlink', 'symlink-loop'] },
-    fluxBug: 'loadFluxRepository skips a symlink that leads nowhere without any diagnostic',
   },
   {
     id: 'symlink-mutual',
@@ -91,7 +86,6 @@ export const FS_CASES: readonly HostileCase[] = [
     files: { 'apps/bad-a.yaml': { symlink: 'bad-b.yaml' }, 'apps/bad-b.yaml': { symlink: 'bad-a.yaml' } },
     diagnostic: { file: 'apps/bad-a.yaml', code: 'broken-symlink' },
     flux: { file: 'apps/bad-a.yaml', code: ['broken-symlink', 'symlink-loop'] },
-    fluxBug: 'loadFluxRepository skips a symlink that leads nowhere without any diagnostic',
   },
   {
     id: 'symlink-broken',
@@ -99,7 +93,6 @@ export const FS_CASES: readonly HostileCase[] = [
     input: 'apps/bad.yaml -> a file that does not exist',
     files: { 'apps/bad.yaml': { symlink: 'missing.yaml' } },
     diagnostic: { file: 'apps/bad.yaml', code: 'broken-symlink' },
-    fluxBug: 'loadFluxRepository skips a symlink that leads nowhere without any diagnostic',
   },
   {
     id: 'fifo',
