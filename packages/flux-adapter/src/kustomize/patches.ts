@@ -44,18 +44,7 @@ export async function applyPatchEntry(
         report(context, container, index, 'patch-without-target', 'A JSON 6902 patch needs a target');
         continue;
       }
-      for (const resource of resources) {
-        if (!matchesSelector(resource.object, target)) continue;
-        const error = applyJsonPatch(resource.object, document.value, context.provenance);
-        if (error)
-          report(
-            context,
-            container,
-            index,
-            'patch-failed',
-            `JSON 6902 patch on ${describe(resource.object)}: ${error}`,
-          );
-      }
+      applyJsonPatchToTargets(resources, target, document.value, context, container, index);
       continue;
     }
     const matches = target
@@ -125,18 +114,7 @@ export async function applyLegacyJson6902(
     : await readPatch(entry, context);
   for (const document of documents) {
     if (document.type !== 'json6902') continue;
-    for (const resource of resources) {
-      if (!matchesSelector(resource.object, target)) continue;
-      const error = applyJsonPatch(resource.object, document.value, context.provenance);
-      if (error)
-        report(
-          context,
-          container,
-          index,
-          'patch-failed',
-          `JSON 6902 patch on ${describe(resource.object)}: ${error}`,
-        );
-    }
+    applyJsonPatchToTargets(resources, target, document.value, context, container, index);
   }
 }
 
@@ -205,6 +183,30 @@ function sameObject(object: YamlMap, patch: YamlMap): boolean {
   const patchNamespace = metaString(patch, 'namespace');
   if (patchNamespace !== undefined && patchNamespace !== metaString(object, 'namespace')) return false;
   return groupVersionOf(object).group === groupVersionOf(patch).group;
+}
+
+/** Applies one JSON 6902 patch to every resource the target selects; a failure is a diagnostic. */
+function applyJsonPatchToTargets(
+  resources: readonly KResource[],
+  target: PatchSelector,
+  operations: readonly unknown[],
+  context: PatchContext,
+  container: object,
+  index: number,
+): void {
+  for (const resource of resources) {
+    if (!matchesSelector(resource.object, target)) continue;
+    const error = applyJsonPatch(resource.object, operations, context.provenance);
+    if (error) {
+      report(
+        context,
+        container,
+        index,
+        'patch-failed',
+        `JSON 6902 patch on ${describe(resource.object)}: ${error}`,
+      );
+    }
+  }
 }
 
 function describe(object: YamlMap): string {
