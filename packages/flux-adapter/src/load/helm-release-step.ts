@@ -7,7 +7,7 @@ import { findPodImages, type InvalidImageField } from '../images/find-pod-images
 import { invalidImageDiagnostic } from '../images/invalid-image.js';
 import { ImageSet } from '../images/image-set.js';
 import { type ClusterState, type LoadContext, type PendingObject } from './context.js';
-import { registerWorkload } from './register-workload.js';
+import { registerWorkload, reportInvalidFluxObject } from './register-workload.js';
 import { dataEntries } from './variables.js';
 import type { RawFluxObject } from './raw-scan.js';
 import { lookupConfig } from './kustomization-step.js';
@@ -31,15 +31,7 @@ export async function processHelmRelease(
   const read = readFluxObject(object);
   if (read.status !== 'flux' || read.object.kind !== 'HelmRelease') {
     const reason = read.status === 'invalid' ? read.reason : 'not a Flux HelmRelease';
-    context.diagnostics.push({
-      file: resource.file,
-      line: resource.line,
-      severity: 'error',
-      code: 'invalid-flux-object',
-      message: `${id}: ${reason}`,
-      object: id,
-    });
-    workload.unresolvedReason = `invalid HelmRelease: ${reason}`;
+    workload.unresolvedReason = reportInvalidFluxObject(workload, reason, context);
     return;
   }
   const hr = read.object.spec;

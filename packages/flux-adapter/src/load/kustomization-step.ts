@@ -9,7 +9,7 @@ import { invalidImageDiagnostic } from '../images/invalid-image.js';
 import { ImageSet } from '../images/image-set.js';
 import { isSubstitutionDisabled, substituteObject } from '../substitute/post-build.js';
 import { type ClusterState, type LoadContext, type PendingObject } from './context.js';
-import { registerWorkload } from './register-workload.js';
+import { registerWorkload, reportInvalidFluxObject } from './register-workload.js';
 import { collectVariables, type ConfigLookup } from './variables.js';
 
 /**
@@ -36,15 +36,7 @@ export async function processKustomization(
   const read = readFluxObject(object);
   if (read.status !== 'flux' || read.object.kind !== 'Kustomization') {
     const reason = read.status === 'invalid' ? read.reason : 'not a Flux Kustomization';
-    context.diagnostics.push({
-      file: resource.file,
-      line: resource.line,
-      severity: 'error',
-      code: 'invalid-flux-object',
-      message: `${id}: ${reason}`,
-      object: id,
-    });
-    unresolved(`invalid Kustomization: ${reason}`);
+    unresolved(reportInvalidFluxObject(workload, reason, context));
     return;
   }
   const flux = read.object;

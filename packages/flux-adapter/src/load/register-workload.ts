@@ -52,3 +52,23 @@ export function registerWorkload(
   state.workloads.set(id, workload);
   return workload;
 }
+
+/**
+ * Reports a Kustomization or HelmRelease that does not read as the Flux object it claims to be
+ * (an `invalid-flux-object` error at its file and line) and returns the unresolved reason.
+ */
+export function reportInvalidFluxObject(
+  workload: WorkloadDraft,
+  reason: string,
+  context: LoadContext,
+): string {
+  context.diagnostics.push({
+    file: workload.file,
+    line: workload.line,
+    severity: 'error',
+    code: 'invalid-flux-object',
+    message: `${workload.id}: ${reason}`,
+    object: workload.id,
+  });
+  return `invalid ${workload.kind}: ${reason}`;
+}
