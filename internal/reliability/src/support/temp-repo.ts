@@ -1,9 +1,11 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import type { TreeEntry } from '@sluice/test-utils';
+import { writeTree } from '@sluice/test-utils';
 
 /** One entry of a repository tree: file content, or a symlink to `target`. */
-export type TreeEntry = string | Uint8Array | { readonly symlink: string };
+export type { TreeEntry } from '@sluice/test-utils';
 
 /** A repository written to a temporary folder. */
 export interface TempRepo {
@@ -17,15 +19,7 @@ export function makeTempDir(prefix = 'sluice-reliability-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }
 
-/** Writes `tree` (relative path → content or symlink) below `root`, creating folders. */
-export async function writeTree(root: string, tree: Readonly<Record<string, TreeEntry>>): Promise<void> {
-  for (const [path, entry] of Object.entries(tree)) {
-    const target = join(root, path);
-    await mkdir(dirname(target), { recursive: true });
-    if (typeof entry === 'object' && 'symlink' in entry) await symlink(entry.symlink, target);
-    else await writeFile(target, entry);
-  }
-}
+export { writeTree };
 
 /** A temporary repository holding `tree`. */
 export async function createTempRepo(tree: Readonly<Record<string, TreeEntry>> = {}): Promise<TempRepo> {

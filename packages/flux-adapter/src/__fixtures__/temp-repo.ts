@@ -1,6 +1,8 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import type { TreeEntry } from '@sluice/test-utils';
+import { writeTree } from '@sluice/test-utils';
 
 /** The image of {@link GOOD_DEPLOYMENT}, written at `apps/good.yaml` line 15. */
 export const GOOD_IMAGE = 'ghcr.io/sluice-test/good:1.0.0';
@@ -47,7 +49,7 @@ export function fluxKustomization(name: string, path: string): string {
 }
 
 /** A file's content, or a symbolic link to create. */
-export type TempFile = string | Buffer | { readonly symlink: string };
+export type TempFile = TreeEntry;
 
 /**
  * Writes a temporary Flux repository: `clusters/dev/sync.yaml` (Kustomizations syncing
@@ -63,11 +65,6 @@ export async function tempFluxRepo(
     'apps/good.yaml': deployment(GOOD_IMAGE),
     ...files,
   };
-  for (const [path, content] of Object.entries(all)) {
-    const absolute = join(root, path);
-    await mkdir(dirname(absolute), { recursive: true });
-    if (typeof content === 'object' && 'symlink' in content) await symlink(content.symlink, absolute);
-    else await writeFile(absolute, content);
-  }
+  await writeTree(root, all);
   return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
 }
