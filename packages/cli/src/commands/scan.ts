@@ -1,15 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { GateReport, ScannerInfo } from '@sluice/core';
-import { isSluiceError } from '@sluice/core';
 import { buildGateReport } from '@sluice/flux-adapter';
-import type {
-  ImageScanOutcome,
-  ScanEventHandler,
-  TrivyRunner,
-  TrivyRunnerOptions,
-} from '@sluice/trivy-runner';
-import { SCANNER_MISSING, createTrivyRunner } from '@sluice/trivy-runner';
+import type { ImageScanOutcome, ScanEventHandler, TrivyRunnerOptions } from '@sluice/trivy-runner';
+import { createTrivyRunner } from '@sluice/trivy-runner';
 import { loadConfig } from '../config.js';
 import { CliError, EXIT_CODES } from '../exit-codes.js';
 import { inspectRepository } from '../inspect-repository.js';
@@ -92,7 +86,7 @@ export async function runScan(commandLine: CommandLine, context: CliContext): Pr
 
 /**
  * Scans the images (or answers them from existing reports) with progress on stderr. Exit 3 when
- * the scanner could not run at all.
+ * the scanner could not run at all (every image failed because trivy is missing or has no DB).
  */
 async function scanImages(
   refs: readonly string[],
@@ -109,11 +103,8 @@ async function scanImages(
     onEvent: progressHandler(progress, refs.length),
   });
   let outcomes: ImageScanOutcome[];
-  let scanner: ScannerInfo | undefined;
   try {
-    if (reports === undefined) scanner = await scannerInfo(runner);
-    else {
-      scanner = { name: 'trivy (existing reports)' };
+    if (reports !== undefined) {
       progress.note(
         `sluice: using the Trivy reports in ${options.reportsOption}; images without a report count as not scanned`,
       );
@@ -123,32 +114,23 @@ async function scanImages(
     progress.done();
     await runner.close();
   }
+  const first = outcomes[0];
   if (
-    outcomes.length > 0 &&
+    first?.status === 'error' &&
     outcomes.every((outcome) => outcome.status === 'error' && SCANNER_LEVEL_ERRORS.has(outcome.error.code))
   ) {
-    const first = outcomes[0];
-    throw new CliError(
-      `the scanner could not run: ${first?.status === 'error' ? first.error.message : ''}\n${INSTALL_HELP}`,
-      EXIT_CODES.SCANNER,
-    );
+    const what = first.error.code === 'scanner-missing' ? 'trivy was not found' : 'the scanner could not run';
+    throw new CliError(`${what}: ${first.error.message}\n${INSTALL_HELP}`, EXIT_CODES.SCANNER);
   }
+  // The scanner and DB that produced the findings, as the batch saw them (after its DB update).
+  const scanned = outcomes.find((outcome) => outcome.status === 'ok' && outcome.scanner !== undefined);
+  const scanner =
+    reports !== undefined
+      ? { name: 'trivy (existing reports)' }
+      : scanned?.status === 'ok'
+        ? scanned.scanner
+        : undefined;
   return { outcomes, scanner };
-}
-
-async function scannerInfo(runner: TrivyRunner): Promise<ScannerInfo> {
-  try {
-    return await runner.getScannerInfo();
-  } catch (error) {
-    if (isSluiceError(error, SCANNER_MISSING)) {
-      throw new CliError(`trivy was not found (${error.message})\n${INSTALL_HELP}`, EXIT_CODES.SCANNER, {
-        cause: error,
-      });
-    }
-    if (isSluiceError(error))
-      throw new CliError(`trivy could not run: ${error.message}`, EXIT_CODES.SCANNER, { cause: error });
-    throw error;
-  }
 }
 
 function progressHandler(progress: Progress, total: number): ScanEventHandler {
