@@ -114,8 +114,11 @@ export {
   PolicyOverrideConfig,
   PolicyConfig,
   parsePolicyConfig,
+  describeScanError,
   evaluateImage,
   isFixed,
   matchRule,
   sortFindings,
 } from './policy/index.js';
+export { GateSummary, isBlockingObject, summarizeGateReport } from './report-summary.js';
+export { endSentence, joinSentences } from './sentence.js';

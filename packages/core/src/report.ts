@@ -134,6 +134,12 @@ export const ObjectResult = z.object({
   reasons: z.array(z.string()),
   /** The images this object deploys (normalized references). */
   images: z.array(z.string()).optional(),
+  /**
+   * Whether the object must not be applied: `true` for `blocked`, `blocked-upstream`, and an
+   * `unknown` that fails closed (`onScanError: block`); `false` otherwise. Absent in reports
+   * built by hand: {@link summarizeGateReport} then derives it from the status and the policy.
+   */
+  blocking: z.boolean().optional(),
   /** For `blocked-upstream`: the `dependsOn` chain from this object to the failing one. */
   chain: z.array(z.string()).optional(),
   /** Where the object is defined, when known. */

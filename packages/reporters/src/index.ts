@@ -44,3 +44,5 @@ export { escapeXmlAttribute, escapeXmlText } from './escape-xml.js';
 export type { TableReporterOptions } from './table-reporter.js';
 export { renderTable, tableReporter } from './table-reporter.js';
 export { stripControlCharacters, toOneLine } from './sanitize-text.js';
+export type { SummaryText } from './summary-text.js';
+export { formatSummary } from './summary-text.js';

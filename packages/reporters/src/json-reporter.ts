@@ -1,4 +1,4 @@
-import { GateReport, SluiceError } from '@sluice/core';
+import { GateReport, SluiceError, summarizeGateReport } from '@sluice/core';
 import type { z } from 'zod';
 import { REPORTER_ERROR_CODES } from './error-codes.js';
 import type { Reporter } from './reporter.js';
@@ -36,11 +36,18 @@ export function validateGateReport(report: unknown): GateReport {
 }
 
 /**
- * Serializes a gate report as JSON: validated, keys in schema order, ending with a newline.
- * `parseJsonReport(serializeGateReport(x))` deep-equals `x` for every valid report.
+ * Serializes a gate report as JSON: validated, keys in schema order, with core's summary counts
+ * (`summary`, after `verdict`), ending with a newline. `parseJsonReport(serializeGateReport(x))`
+ * deep-equals `x` for every valid report: the summary is derived, so reading drops it.
  */
 export function serializeGateReport(report: GateReport, options: JsonReporterOptions = {}): string {
-  return `${JSON.stringify(validateGateReport(report), null, options.indent ?? 2)}\n`;
+  const validated = validateGateReport(report);
+  const output: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(validated)) {
+    output[key] = value;
+    if (key === 'verdict') output.summary = summarizeGateReport(validated);
+  }
+  return `${JSON.stringify(output, null, options.indent ?? 2)}\n`;
 }
 
 /**
@@ -65,8 +72,8 @@ export function parseJsonReport(text: string): GateReport {
 }
 
 /**
- * The complete gate report as JSON, with `schemaVersion`; its JSON Schema ships with this
- * package as `@sluice/reporters/gate-report.schema.json`.
+ * The complete gate report as JSON, with `schemaVersion` and the `summary` counts; its JSON
+ * Schema ships with this package as `@sluice/reporters/gate-report.schema.json`.
  */
 export function jsonReporter(options: JsonReporterOptions = {}): Reporter {
   return {

@@ -1,7 +1,8 @@
 import type { Finding, GateReport, ImageResult, ObjectResult } from '@sluice/core';
-import { SEVERITIES, compareDiagnostics, compareStrings } from '@sluice/core';
+import { SEVERITIES, compareDiagnostics, compareStrings, summarizeGateReport } from '@sluice/core';
 import { escapeHtml, escapeMarkdown } from './escape-markdown.js';
 import { renderMermaidGraph } from './mermaid.js';
+import { formatSummary } from './summary-text.js';
 import { safeUrl } from './sarif-rules.js';
 import {
   countSeverities,
@@ -39,19 +40,11 @@ const VERDICT_ORDER: Record<ImageResult['verdict'], number> = { fail: 0, unknown
 
 /** The heading and one-paragraph summary: the verdict comes first. */
 export function renderVerdict(report: GateReport, title: string): string[] {
-  const blocked = report.objects.filter((o) => o.status === 'blocked' || o.status === 'blocked-upstream');
-  const undecided = report.objects.filter((o) => o.status === 'unknown');
-  const failing = report.images.filter((image) => image.verdict === 'fail').length;
-  const unscanned = report.images.filter((image) => image.outcome === 'error').length;
+  const summary = formatSummary(summarizeGateReport(report));
   const heading =
     report.verdict === 'blocked'
       ? `## ⛔ ${escapeMarkdown(title)}: blocked`
       : `## ✅ ${escapeMarkdown(title)}: pass`;
-  const objects =
-    report.objects.length > 0
-      ? `${plural(blocked.length, 'Flux object')} of ${report.objects.length} must not be applied` +
-        `${undecided.length > 0 ? `, ${undecided.length} could not be decided` : ''}. `
-      : '';
   const scanner = report.scanner
     ? ` Scanner: ${escapeMarkdown(report.scanner.name)}${report.scanner.version ? ` ${escapeMarkdown(report.scanner.version)}` : ''}${
         report.scanner.dbVersion ? ` (DB ${escapeMarkdown(report.scanner.dbVersion)})` : ''
@@ -60,7 +53,7 @@ export function renderVerdict(report: GateReport, title: string): string[] {
   return [
     heading,
     '',
-    `**${objects}${plural(report.images.length, 'image')}: ${failing} failing, ${unscanned} not scanned.**`,
+    `**${[summary.objects, summary.images].filter((part) => part !== undefined).join('. ')}.**`,
     '',
     `Policy: fail on ${report.policy.severities.join(', ') || 'nothing'}` +
       `${report.policy.ignoreUnfixed ? ' (unfixed ignored)' : ''}; scan errors ${report.policy.onScanError === 'block' ? 'block' : 'only warn'}.${scanner}`,

@@ -29,7 +29,9 @@ describe('tableReporter', () => {
   it('puts the verdict first and lists objects, images, failing findings and diagnostics', () => {
     const text = renderTable(buildSampleReport());
     const lines = text.split('\n');
-    expect(lines[0]).toBe('Sluice BLOCKED: 6 images (3 failing, 1 not scanned), 7 Flux objects (3 blocked)');
+    expect(lines[0]).toBe(
+      'Sluice BLOCKED: 5 of 7 Flux objects must not be applied (2 blocked, 1 blocked upstream, 2 unknown), 1 suspended, 1 pass; 6 images: 3 failing, 1 not scanned, 2 pass',
+    );
     expect(text).toMatch(/Kustomization\/flux-system\/apps-extra +blocked-upstream +Depends on/);
     expect(text).toMatch(
       /ghcr\.io\/aquasecurity\/trivy-test-images:alpine-39 +fail +1 +0 +4 +0 +0 +apps\/base\/podinfo\/deployment\.yaml:24:18 \(\+1\)/,
@@ -39,7 +41,7 @@ describe('tableReporter', () => {
     expect(text).not.toContain('musl-utils');
     expect(text).toContain('registry.example.com/private/redis:7.2: scan failed');
     expect(text).toContain('clusters/production/apps.yaml:27:5: dependsOn names');
-    expect(renderTable(buildPassingReport()).split('\n')[0]).toMatch(/^Sluice PASS: 1 images \(0 failing/);
+    expect(renderTable(buildPassingReport()).split('\n')[0]).toMatch(/^Sluice PASS: .*; 1 image: 0 failing/);
   });
 
   it('aligns columns whatever the colour', () => {

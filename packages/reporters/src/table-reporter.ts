@@ -1,5 +1,5 @@
 import type { GateReport, ObjectStatus } from '@sluice/core';
-import { SEVERITIES, compareDiagnostics, compareStrings } from '@sluice/core';
+import { SEVERITIES, compareDiagnostics, compareStrings, summarizeGateReport } from '@sluice/core';
 import { paint } from './ansi.js';
 import type { AnsiStyle } from './ansi.js';
 import {
@@ -10,6 +10,7 @@ import {
   sortedImages,
 } from './report-helpers.js';
 import type { Reporter } from './reporter.js';
+import { formatSummary } from './summary-text.js';
 import { cellText, formatTextTable } from './text-table.js';
 import type { TextCell } from './text-table.js';
 
@@ -62,17 +63,10 @@ export function renderTable(report: GateReport, options: TableReporterOptions = 
   const images = sortedImages(report);
   const out: string[] = [];
 
-  const blockedCount = report.objects.filter(
-    (o) => o.status === 'blocked' || o.status === 'blocked-upstream',
-  ).length;
-  const failing = images.filter((image) => image.verdict === 'fail').length;
-  const unknown = images.filter((image) => image.verdict === 'unknown').length;
+  const summary = formatSummary(summarizeGateReport(report));
   const verdict =
     report.verdict === 'blocked' ? paint(color, 'red', 'BLOCKED') : paint(color, 'green', 'PASS');
-  out.push(
-    `${bold('Sluice')} ${verdict}: ${images.length} images (${failing} failing, ${unknown} not scanned), ` +
-      `${report.objects.length} Flux objects (${blockedCount} blocked)`,
-  );
+  out.push(`${bold('Sluice')} ${verdict}: ${summary.objects ? `${summary.objects}; ` : ''}${summary.images}`);
   const scanner = report.scanner
     ? `${cellText(report.scanner.name)}${report.scanner.version ? ` ${cellText(report.scanner.version)}` : ''}`
     : 'unknown scanner';

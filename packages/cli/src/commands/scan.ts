@@ -1,7 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { GateReport, ScannerInfo } from '@sluice/core';
-import { buildGateReport } from '@sluice/flux-adapter';
+import { summarizeGateReport } from '@sluice/core';
+import { buildDependencyGraph, buildGateReport } from '@sluice/flux-adapter';
+import { formatSummary } from '@sluice/reporters';
 import type { ImageScanOutcome, ScanEventHandler, TrivyRunnerOptions } from '@sluice/trivy-runner';
 import { createTrivyRunner } from '@sluice/trivy-runner';
 import { loadConfig } from '../config.js';
@@ -47,8 +49,10 @@ export async function runScan(commandLine: CommandLine, context: CliContext): Pr
   const progress = createProgress(context.stderr, { quiet: booleanOption(values, 'quiet') === true });
 
   const inventory = await inspectRepository(commandLine, config, context);
+  // One graph for the note and the report, so that both count the same objects.
+  const graph = inventory.mode === 'flux' ? buildDependencyGraph(inventory.workloads) : undefined;
   progress.note(
-    `sluice: ${inventory.images.length} unique images in ${inventory.mode === 'flux' ? `${inventory.workloads.length} Flux objects` : 'plain manifests'}`,
+    `sluice: ${inventory.images.length} unique images in ${graph ? `${graph.nodes.length} Flux objects` : 'plain manifests'}`,
   );
 
   const { outcomes, scanner } = await scanImages(
@@ -74,6 +78,7 @@ export async function runScan(commandLine: CommandLine, context: CliContext): Pr
         : { ref: outcome.ref, outcome: 'error', error: outcome.error },
     ),
     workloads: inventory.workloads,
+    ...(graph ? { graph } : {}),
     policy,
     diagnostics: [...inventory.diagnostics, ...policyDiagnostics],
     tool: { version: SLUICE_VERSION },
@@ -167,11 +172,8 @@ function progressHandler(progress: Progress, total: number): ScanEventHandler {
   };
 }
 
+/** The closing line on stderr: the same counts, in the same words, as the report's headline. */
 function summaryLine(report: GateReport): string {
-  const blocked = report.objects.filter(
-    (object) => object.status !== 'pass' && object.status !== 'suspended',
-  );
-  const failing = report.images.filter((image) => image.verdict !== 'pass');
-  if (report.verdict === 'pass') return `sluice: pass: ${report.images.length} images, nothing blocked`;
-  return `sluice: blocked: ${blocked.length} Flux objects held back, ${failing.length} of ${report.images.length} images failing or unknown`;
+  const summary = formatSummary(summarizeGateReport(report));
+  return `sluice: ${report.verdict}: ${summary.objects ? `${summary.objects}; ` : ''}${summary.images}`;
 }

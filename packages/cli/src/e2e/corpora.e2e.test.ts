@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeTrivyEnv, runCli, temporaryFolder } from './run-cli.js';
+import { expectOneSummary } from './summary-check.js';
 
 const HOME_OPS = 'fixtures/corpora/joryirving-home-ops';
 
@@ -11,13 +12,34 @@ describe('sluice on the real corpora, with the stand-in trivy', () => {
     const env = await fakeTrivyEnv({ '*': 'debian-buster.json.golden' });
     const out = await temporaryFolder();
     const sarifFile = join(out, 'home-ops.sarif');
+    const markdownFile = join(out, 'home-ops.md');
+    const tableFile = join(out, 'home-ops.txt');
     const run = await runCli(
-      ['scan', HOME_OPS, '--format', 'json', '--format', `sarif=${sarifFile}`, '-j', '4'],
-      {
-        env,
-      },
+      [
+        'scan',
+        HOME_OPS,
+        '--format',
+        'json',
+        '--format',
+        `sarif=${sarifFile}`,
+        '--format',
+        `markdown=${markdownFile}`,
+        '--format',
+        `table=${tableFile}`,
+        '-j',
+        '4',
+      ],
+      { env },
     );
     expect(run.code).toBe(1);
+    // The headline, the stderr line, the table, the JSON summary and the Markdown agree.
+    const summary = expectOneSummary({
+      json: run.stdout,
+      markdown: await readFile(markdownFile, 'utf8'),
+      table: await readFile(tableFile, 'utf8'),
+      stderr: run.stderr,
+    });
+    expect(summary.objects.unknownBlocking).toBeGreaterThan(0);
     const report = JSON.parse(run.stdout) as {
       images: { ref: string; verdict: string }[];
       objects: { id: string; status: string }[];

@@ -166,6 +166,17 @@ describe('evaluateImage', () => {
     );
   });
 
+  it('joins a scanner message that ends with a period without doubling it', () => {
+    const input = {
+      ref: REF,
+      outcome: 'error' as const,
+      error: { code: 'not-found' as const, message: 'No report matches (by RepoDigests).' },
+    };
+    expect(evaluateImage(input, { onScanError: 'warn' }, { now: NOW }).reasons).toEqual([
+      'The scan failed (not-found): No report matches (by RepoDigests). It blocks nothing (onScanError: warn).',
+    ]);
+  });
+
   it('applies overrides by image or object, later ones winning, ignores adding up', () => {
     const policy = {
       severity: 'CRITICAL' as const,

@@ -1,5 +1,6 @@
 import { compareStrings } from '../diagnostic.js';
 import { compareFindings } from '../compare-findings.js';
+import { joinSentences } from '../sentence.js';
 import type { Finding, ImageVerdict, ScanError } from '../report.js';
 import { matchGlob } from './glob.js';
 import { matchPurl, parsePurl } from './purl.js';
@@ -41,6 +42,11 @@ export interface ImageEvaluation {
 }
 
 const MAX_LISTED = 5;
+
+/** One sentence saying why a scan failed: `The scan failed (not-found): manifest unknown.` */
+export function describeScanError(error: ScanError): string {
+  return joinSentences(`The scan failed (${error.code}): ${error.message}`);
+}
 
 /**
  * Applies a policy to one image's scan: marks ignored findings (`suppressed`, with the reason),
@@ -85,7 +91,7 @@ export function evaluateImage(
       verdict: 'unknown',
       findings: sortFindings((input.findings ?? []).map((finding) => ({ ...finding }))),
       failing: [],
-      reasons: [`The scan failed (${error.code}): ${error.message}. ${consequence}`],
+      reasons: [joinSentences(describeScanError(error), consequence)],
       policy: effective,
     };
   }

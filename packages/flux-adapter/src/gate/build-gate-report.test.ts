@@ -125,6 +125,29 @@ describe('buildGateReport', () => {
     expect(warned.verdict).toBe('pass');
   });
 
+  it('states once, per object, what an image that could not be scanned does', () => {
+    const report = buildGateReport({
+      images,
+      outcomes: [
+        { ref: 'docker.io/library/redis:7', outcome: 'ok', findings: [] },
+        {
+          ref: 'docker.io/library/nginx:1',
+          outcome: 'error',
+          error: { code: 'not-found', message: 'No report matches (by RepoDigests).' },
+        },
+      ],
+      workloads,
+      policy: { onScanError: 'warn' },
+      tool: { version: '0' },
+      now: NOW,
+    });
+    const apps = report.objects.find((object) => object.id === 'Kustomization/flux-system/apps');
+    expect(apps).toMatchObject({ status: 'unknown', blocking: false });
+    expect(apps?.reasons).toEqual([
+      'docker.io/library/nginx:1 could not be scanned; it blocks nothing (onScanError: warn): The scan failed (not-found): No report matches (by RepoDigests).',
+    ]);
+  });
+
   it('blocks on a failing image deployed outside every Flux object', () => {
     const report = buildGateReport({
       images: [...images, entry('docker.io/library/loose:1', 'plain/pod.yaml')],

@@ -12,6 +12,7 @@ import type {
 import {
   compareDiagnostics,
   compareStrings,
+  describeScanError,
   evaluateImage,
   expiredIgnoreDiagnostics,
   resolvePolicy,
@@ -139,8 +140,15 @@ export function buildGateReport(input: GateReportInput): GateReport {
     });
   }
 
+  // An unknown image's own reasons end with what its onScanError does; an object may resolve
+  // onScanError differently (`objects` overrides), so the gate states that part per object.
   const imageReasons = new Map(
-    images.filter((image) => image.verdict !== 'pass').map((image) => [image.ref, image.reasons ?? []]),
+    images
+      .filter((image) => image.verdict !== 'pass')
+      .map((image) => [
+        image.ref,
+        image.verdict === 'unknown' && image.error ? [describeScanError(image.error)] : (image.reasons ?? []),
+      ]),
   );
   const gate = graph
     ? computeGate(graph, (ref, object) => perObject.get(`${object}\n${ref}`)?.verdict, policy, {

@@ -28,6 +28,7 @@ describe('computeGate', () => {
       {
         id: KS('apps'),
         status: 'blocked-upstream',
+        blocking: true,
         reasons: [`It depends on ${KS('infra')}, which is blocked.`],
         images: ['good:1'],
         chain: [KS('apps'), KS('infra')],
@@ -37,6 +38,7 @@ describe('computeGate', () => {
       {
         id: KS('infra'),
         status: 'blocked',
+        blocking: true,
         reasons: ['bad:1 fails the policy.'],
         images: ['bad:1'],
         file: 'infra.yaml',
@@ -45,6 +47,7 @@ describe('computeGate', () => {
       {
         id: KS('other'),
         status: 'pass',
+        blocking: false,
         reasons: ['Its image passes the policy.'],
         images: ['good:1'],
         file: 'clusters/other.yaml',
@@ -53,6 +56,7 @@ describe('computeGate', () => {
       {
         id: KS('tenants'),
         status: 'blocked-upstream',
+        blocking: true,
         reasons: [`It depends on ${KS('infra')}, which is blocked, through ${KS('apps')}.`],
         images: [],
         chain: [KS('tenants'), KS('apps'), KS('infra')],

@@ -1,5 +1,5 @@
 import type { ImageVerdict, ObjectResult, OnScanError, Policy } from '@sluice/core';
-import { compareStrings, resolvePolicy } from '@sluice/core';
+import { compareStrings, joinSentences, resolvePolicy } from '@sluice/core';
 import { buildDependencyGraph } from '../graph/build-dependency-graph.js';
 import type { FluxGraphNode } from '../graph/types.js';
 import type { FluxWorkload } from '../model.js';
@@ -184,17 +184,16 @@ export function computeGate(
       reasons.push(`Its images could not all be found (${node.unresolvedReason}); ${consequence}.`);
     }
     if (unscheduled?.has(node.id)) reasons.push(CYCLE_REASON);
-    if (
+    const blocks =
       status === 'blocked' ||
       status === 'blocked-upstream' ||
-      (status === 'unknown' && blocksAsUnknown(mine))
-    ) {
-      blocking.push(node.id);
-    }
+      (status === 'unknown' && blocksAsUnknown(mine));
+    if (blocks) blocking.push(node.id);
     const result: { -readonly [K in keyof ObjectResult]: ObjectResult[K] } = {
       id: node.id,
       status,
       reasons,
+      blocking: blocks,
       images: isSorted(node.images) ? node.images.slice() : [...node.images].sort(compareStrings),
     };
     if (status === 'blocked-upstream' && chain) result.chain = chain;
@@ -263,7 +262,7 @@ function dependentsOf(
 
 function describe(ref: string, what: string, imageReasons: ComputeGateOptions['imageReasons']): string {
   const extra = imageReasons?.get(ref);
-  return extra && extra.length > 0 ? `${ref} ${what}: ${extra.join(' ')}` : `${ref} ${what}.`;
+  return extra && extra.length > 0 ? `${ref} ${what}: ${joinSentences(...extra)}` : `${ref} ${what}.`;
 }
 
 function passReason(count: number): string {
