@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,9 +13,10 @@ interface Run {
   readonly stderr: string;
 }
 
-function trivy(args: string[], env: Record<string, string> = {}): Promise<Run> {
+function trivy(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(TRIVY, args, { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+    const options = { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, ...(cwd ? { cwd } : {}) };
+    execFile(TRIVY, args, options, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -28,6 +29,82 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
+});
+
+interface Report {
+  ArtifactName: string;
+  Metadata: { RepoTags?: string[] };
+  Results: { Vulnerabilities?: { VulnerabilityID: string; Severity: string }[] }[];
+}
+
+function ids(report: Report): string[] {
+  return report.Results.flatMap((result) => (result.Vulnerabilities ?? []).map((v) => v.VulnerabilityID));
+}
+
+describe('what Trivy reads from its working directory', () => {
+  const scan = ['image', '--format', 'json', '--cache-backend', 'memory', '--quiet', 'alpine:3.9'];
+
+  it('applies trivy.yaml and .trivyignore found there, as Trivy does', async () => {
+    const cache = ['--cache-dir', join(dir, 'cache')];
+    const clean = await trivy([...scan.slice(0, 1), ...cache, ...scan.slice(1)], {}, dir);
+    expect(ids(JSON.parse(clean.stdout) as Report)).toContain('CVE-2019-14697');
+    await writeFile(join(dir, '.trivyignore'), '# accepted\nCVE-2019-14697\nCVE-2019-1549 exp:2000-01-01\n');
+    const ignored = JSON.parse(
+      (await trivy(['image', ...cache, ...scan.slice(1)], {}, dir)).stdout,
+    ) as Report;
+    expect(ids(ignored)).not.toContain('CVE-2019-14697');
+    expect(ids(ignored)).toContain('CVE-2019-1549');
+    await writeFile(join(dir, 'trivy.yaml'), 'severity: [LOW]\nvulnerability:\n  ignore-unfixed: true\n');
+    expect(
+      ids(JSON.parse((await trivy(['image', ...cache, ...scan.slice(1)], {}, dir)).stdout) as Report),
+    ).toEqual([]);
+    // A flag on the command line wins over the file.
+    const flagged = await trivy(
+      ['image', ...cache, ...scan.slice(1, -1), '--severity', 'MEDIUM', 'alpine:3.9'],
+      {},
+      dir,
+    );
+    expect(ids(JSON.parse(flagged.stdout) as Report)).toContain('CVE-2019-1549');
+  });
+
+  it('fails when a --config file is missing, but not when the default trivy.yaml is', async () => {
+    const missing = await trivy([
+      'image',
+      '--config',
+      join(dir, 'nope.yaml'),
+      '--cache-dir',
+      dir,
+      ...scan.slice(1),
+    ]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('config file');
+  });
+});
+
+describe('reports that are large or about another image', () => {
+  it('streams a large report (inflateBytes) that still parses', async () => {
+    const images = join(dir, 'images.json');
+    await writeFile(
+      images,
+      JSON.stringify({
+        'big:1': { report: 'alpine-39.json.golden', inflateBytes: 3_000_000 },
+        'stale:1': { report: 'alpine-39.json.golden', artifactName: 'docker.io/library/other:9' },
+      }),
+    );
+    const env = { FAKE_TRIVY_IMAGES: images };
+    const base = ['image', '--cache-dir', join(dir, 'cache'), '--format', 'json', '--quiet'];
+    const big = await trivy([...base, 'big:1'], env);
+    expect(big.code).toBe(0);
+    expect(big.stdout.length).toBeGreaterThanOrEqual(3_000_000);
+    const report = JSON.parse(big.stdout) as Report;
+    expect(report.ArtifactName).toBe('big:1');
+    expect(ids(report).length).toBeGreaterThan(1000);
+    const stale = JSON.parse((await trivy([...base, 'stale:1'], env)).stdout) as Report;
+    expect([stale.ArtifactName, stale.Metadata.RepoTags]).toEqual([
+      'docker.io/library/other:9',
+      ['docker.io/library/other:9'],
+    ]);
+  });
 });
 
 describe('the stand-in trivy', () => {

@@ -164,7 +164,8 @@ export function parseDuration(text) {
   return consumed === text.length && consumed > 0 ? total : undefined;
 }
 
-function convert(spec, raw, display) {
+/** Converts a flag's text to its type as pflag does; `display` names the flag in errors. */
+export function convert(spec, raw, display) {
   const invalid = (why) => new FlagError(`invalid argument "${raw}" for "${display}" flag: ${why}`);
   switch (spec.type) {
     case 'bool': {

@@ -72,6 +72,7 @@ export function imageDigest(entry, image) {
 }
 
 function keepVulnerability(vulnerability, filters) {
+  if (filters.ignoredIds && filters.ignoredIds.has(vulnerability.VulnerabilityID)) return false;
   if (filters.severities && !filters.severities.includes(vulnerability.Severity)) return false;
   if (filters.ignoreStatuses && filters.ignoreStatuses.includes(vulnerability.Status)) return false;
   return true;
@@ -100,20 +101,28 @@ export function renderReport(entry, image, options, env) {
   const repository = canonicalName(image)
     .split('@')[0]
     .replace(/:[^/:]*$/, '');
+  // `artifactName`: a report about another image than the one asked for (a wrapper that
+  // answers from a stale file, a tag that resolved elsewhere).
+  const named = entry.artifactName ?? image;
+  const namedRepository = entry.artifactName
+    ? canonicalName(named)
+        .split('@')[0]
+        .replace(/:[^/:]*$/, '')
+    : repository;
   report.Trivy = { ...report.Trivy, Version: options.version };
-  report.ArtifactName = image;
+  report.ArtifactName = named;
   if (report.Metadata) {
-    report.Metadata.RepoTags = image.includes('@') ? [] : [image];
-    report.Metadata.RepoDigests = [`${repository}@${digest}`];
+    report.Metadata.RepoTags = named.includes('@') ? [] : [named];
+    report.Metadata.RepoDigests = [`${namedRepository}@${digest}`];
     if (report.Metadata.RepoTags.length === 0) delete report.Metadata.RepoTags;
-    report.Metadata.Reference = image;
+    report.Metadata.Reference = named;
   }
   const ignoreStatuses =
     options.ignoreUnfixed && !options.ignoreStatus ? UNFIXED_STATUSES : options.ignoreStatus;
-  const filters = { severities: options.severities, ignoreStatuses };
+  const filters = { severities: options.severities, ignoreStatuses, ignoredIds: options.ignoredIds };
   for (const result of report.Results ?? []) {
     if (typeof result.Target === 'string' && result.Target.startsWith(`${oldName} `)) {
-      result.Target = `${image}${result.Target.slice(oldName.length)}`;
+      result.Target = `${named}${result.Target.slice(oldName.length)}`;
     }
     if (result.Vulnerabilities) {
       result.Vulnerabilities = result.Vulnerabilities.filter((v) => keepVulnerability(v, filters));

@@ -17,6 +17,7 @@ import {
 } from './flags.mjs';
 import { findImage, fixturesDir, imageDigest, loadImageMap, renderReport } from './images.mjs';
 import { acquireCacheLock } from './lock.mjs';
+import { applyConfigFile, readIgnoredIds } from './settings.mjs';
 import {
   cacheLockText,
   dbDownloadErrorText,
@@ -36,7 +37,13 @@ const started = Math.round(performance.timeOrigin);
 const trivyEnv = Object.keys(env)
   .filter((name) => name.startsWith('TRIVY_'))
   .sort();
-const record = { pid: process.pid, argv: process.argv.slice(2), trivyEnv, start: started };
+const record = {
+  pid: process.pid,
+  argv: process.argv.slice(2),
+  trivyEnv,
+  cwd: process.cwd(),
+  start: started,
+};
 
 function numberEnv(name, fallback) {
   const value = env[name];
@@ -257,6 +264,8 @@ async function runImage(values, positionals) {
         : entry.error;
     if (errorKind) return failScan(imageErrorText(errorKind, image, sources), 1, extra);
 
+    const ignored = readIgnoredIds(values);
+    if (ignored.ignoreFile) extra.ignoreFile = ignored.ignoreFile;
     const report = renderReport(
       entry,
       image,
@@ -265,10 +274,15 @@ async function runImage(values, positionals) {
         severities: values.severity,
         ignoreUnfixed: values['ignore-unfixed'],
         ignoreStatus: values['ignore-status'],
+        ignoredIds: ignored.ids,
       },
       env,
     );
     extra.digest = imageDigest(entry, image);
+    if (entry.inflateBytes && values.format === 'json' && !values.output) {
+      await writeInflated(report, entry.inflateBytes);
+      return finish(0, extra);
+    }
     let text = `${JSON.stringify(report, null, 2)}\n`;
     if (fault === 'garbage') text = 'panic: not json\x00\x01{{{\n';
     if (fault === 'truncated') text = text.slice(0, Math.floor(text.length / 2));
@@ -285,6 +299,41 @@ async function runImage(values, positionals) {
   } finally {
     release?.();
   }
+}
+
+/**
+ * A report of about `bytes` bytes: the report's vulnerabilities repeated (with numbered IDs)
+ * into its first result, written as they are made and with stdout's back-pressure, as Trivy
+ * streams a large report; never one string (Node could not hold 560 MB as one).
+ */
+async function writeInflated(report, bytes) {
+  const results = report.Results ?? [];
+  const first = results.find((result) => (result.Vulnerabilities ?? []).length > 0);
+  if (!first) throw new Error('inflateBytes needs a report with vulnerabilities');
+  const pattern = first.Vulnerabilities;
+  const rest = results.filter((result) => result !== first);
+  const { Vulnerabilities: _, ...firstHead } = first;
+  const head = JSON.stringify({ ...report, Results: undefined }).slice(0, -1);
+  const write = (text) =>
+    process.stdout.write(text)
+      ? Promise.resolve()
+      : new Promise((done) => process.stdout.once('drain', done));
+  let written = 0;
+  const out = async (text) => {
+    written += Buffer.byteLength(text);
+    await write(text);
+  };
+  await out(`${head},"Results":[${JSON.stringify(firstHead).slice(0, -1)},"Vulnerabilities":[`);
+  let batch = '';
+  for (let index = 0; written + batch.length < bytes; index += 1) {
+    const vulnerability = pattern[index % pattern.length];
+    batch += `${index === 0 ? '' : ','}${JSON.stringify({ ...vulnerability, VulnerabilityID: `${vulnerability.VulnerabilityID}-${index}` })}`;
+    if (batch.length > 1 << 20) {
+      await out(batch);
+      batch = '';
+    }
+  }
+  await out(`${batch}]}${rest.map((result) => `,${JSON.stringify(result)}`).join('')}]}\n`);
 }
 
 /** Entry point: parses argv like Trivy's cobra commands and runs `image` or `version`. */
@@ -320,6 +369,8 @@ export async function run(argv) {
         throw error;
       }
       applyEnvironment(parsed.values, specs, env);
+      const { configFile } = applyConfigFile(parsed.values, specs, env);
+      if (configFile) record.configFile = configFile;
       return await runImage(parsed.values, parsed.positionals);
     }
     if (name === 'version' || name === undefined) {

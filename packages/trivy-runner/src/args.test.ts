@@ -1,9 +1,11 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   buildDbUpdateArgs,
   buildScanArgs,
   buildTrivyEnv,
   buildVersionArgs,
+  dbRegistry,
   formatGoDuration,
 } from './args.js';
 import { resolveOptions } from './options.js';
@@ -57,7 +59,8 @@ describe('buildScanArgs', () => {
       'HIGH,CRITICAL',
       '--ignore-unfixed',
       '--ignorefile',
-      '.trivyignore.yaml',
+      // Trivy runs in an empty private folder: relative paths are made absolute first.
+      resolve('.trivyignore.yaml'),
       '--platform',
       'linux/arm64',
       '--image-src',
@@ -101,6 +104,64 @@ describe('buildScanArgs', () => {
     ).toContain('--cache-backend redis://r:6379');
     const fs = resolveOptions({ cache: false, trivyCacheBackend: 'fs', concurrency: 8 });
     expect(fs.concurrency).toBe(1);
+  });
+});
+
+describe('buildTrivyEnv: registry credentials only for the registries named', () => {
+  const credentials = {
+    TRIVY_USERNAME: 'robot',
+    TRIVY_PASSWORD: 'hunter2-pw',
+    TRIVY_REGISTRY_TOKEN: 'tok-123',
+  };
+
+  it('passes the whole environment, with credentials only when the registry is listed', () => {
+    const options = resolveOptions({
+      cache: false,
+      env: { ...credentials, TRIVY_INSECURE: 'false', HTTPS_PROXY: 'http://proxy:3128' },
+      registryCredentials: ['GHCR.io', 'registry.example.com:5000'],
+    });
+    expect(options.registryCredentials).toEqual(['ghcr.io', 'registry.example.com:5000']);
+    const ghcr = buildTrivyEnv(options, 'ghcr.io');
+    expect(ghcr).toMatchObject({ ...credentials, HTTPS_PROXY: 'http://proxy:3128', PATH: process.env.PATH });
+    expect(buildTrivyEnv(options, 'registry.example.com:5000')).toMatchObject(credentials);
+    for (const registry of ['attacker.example.com', 'registry.example.com', 'ghcr.io.evil.com', undefined]) {
+      const env = buildTrivyEnv(options, registry);
+      expect(env).not.toHaveProperty('TRIVY_USERNAME');
+      expect(env).not.toHaveProperty('TRIVY_PASSWORD');
+      expect(env).not.toHaveProperty('TRIVY_REGISTRY_TOKEN');
+      expect(env).toMatchObject({ TRIVY_INSECURE: 'false', HTTPS_PROXY: 'http://proxy:3128' });
+    }
+  });
+
+  it('gives credentials to no registry by default, and treats Docker Hub aliases as docker.io', () => {
+    expect(buildTrivyEnv(resolveOptions({ cache: false, env: credentials }), 'ghcr.io')).not.toHaveProperty(
+      'TRIVY_PASSWORD',
+    );
+    const hub = resolveOptions({ cache: false, env: credentials, registryCredentials: ['index.docker.io'] });
+    expect(buildTrivyEnv(hub, 'docker.io')).toMatchObject(credentials);
+  });
+
+  it('refuses an entry that is not a registry host', () => {
+    for (const host of ['https://ghcr.io', 'ghcr.io/org', '*.example.com', '', 'ghcr io']) {
+      expect(() => resolveOptions({ registryCredentials: [host] }), host).toThrow(/is not a registry host/);
+    }
+  });
+
+  it('lets the DB download have credentials only when its one registry is listed', () => {
+    const mirror = { cache: false, env: credentials, registryCredentials: ['mirror.example.com'] } as const;
+    expect(dbRegistry(resolveOptions({ ...mirror, dbRepository: 'mirror.example.com/trivy-db:2' }))).toBe(
+      'mirror.example.com',
+    );
+    expect(
+      dbRegistry(
+        resolveOptions({
+          ...mirror,
+          dbRepository: ['mirror.example.com/db:2', 'ghcr.io/aquasecurity/trivy-db:2'],
+        }),
+      ),
+    ).toBeUndefined();
+    // Trivy's default repositories are more than one host.
+    expect(dbRegistry(resolveOptions(mirror))).toBeUndefined();
   });
 });
 

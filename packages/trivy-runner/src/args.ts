@@ -1,4 +1,6 @@
+import { normalizeImageName } from './image-argument.js';
 import type { ResolvedRunnerOptions } from './options.js';
+import { normalizeRegistryHost } from './registry-host.js';
 
 /** Formats milliseconds as a Go duration for `--timeout` (`300s`, `1.5s`). */
 export function formatGoDuration(ms: number): string {
@@ -73,19 +75,64 @@ export function buildVersionArgs(options: ResolvedRunnerOptions): string[] {
 }
 
 /**
- * The environment added to the Trivy processes: the caller's `env`, the server token as
- * `TRIVY_TOKEN` and custom headers as `TRIVY_CUSTOM_HEADERS`, so that no credential shows up in
- * a process list. Everything else in `process.env` (TRIVY_*, registry credentials, proxies)
- * passes through unchanged.
+ * The variables through which Trivy sends registry credentials (`--username`, `--password`,
+ * `--password-stdin`, `--registry-token`). Trivy offers them to whatever registry an image
+ * names, so they are given to a scan only when its registry is one of `registryCredentials`.
  */
-export function buildTrivyEnv(options: ResolvedRunnerOptions): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = { ...options.env };
+export const REGISTRY_CREDENTIAL_VARIABLES = [
+  'TRIVY_USERNAME',
+  'TRIVY_PASSWORD',
+  'TRIVY_PASSWORD_STDIN',
+  'TRIVY_REGISTRY_TOKEN',
+] as const;
+
+/**
+ * The whole environment of a Trivy process: `process.env`, then the caller's `env` (a variable
+ * set to `undefined` there is removed), the server token as `TRIVY_TOKEN` and custom headers as
+ * `TRIVY_CUSTOM_HEADERS` (so that no credential shows up in a process list). The registry
+ * credential variables ({@link REGISTRY_CREDENTIAL_VARIABLES}) stay only when `registry` (the
+ * host of the image scanned, or of every DB repository) is one of `registryCredentials`.
+ */
+export function buildTrivyEnv(
+  options: ResolvedRunnerOptions,
+  registry?: string,
+): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env, ...options.env };
   if (options.server !== undefined && options.token !== undefined) env.TRIVY_TOKEN = options.token;
   const headers = Object.entries(options.customHeaders);
   if (options.server !== undefined && headers.length > 0) {
     env.TRIVY_CUSTOM_HEADERS = headers.map(([name, value]) => `${name}:${value}`).join(',');
   }
+  if (!mayReceiveCredentials(options, registry)) {
+    for (const name of REGISTRY_CREDENTIAL_VARIABLES) delete env[name];
+  }
   return env;
+}
+
+/** True when scans of images of `registry` may receive the registry credentials of the environment. */
+export function mayReceiveCredentials(options: ResolvedRunnerOptions, registry: string | undefined): boolean {
+  if (registry === undefined) return false;
+  try {
+    return options.registryCredentials.includes(normalizeRegistryHost(registry));
+  } catch {
+    return false;
+  }
+}
+
+/** True when the environment holds registry credentials for Trivy. */
+export function hasRegistryCredentials(options: ResolvedRunnerOptions): boolean {
+  const env = { ...process.env, ...options.env };
+  return REGISTRY_CREDENTIAL_VARIABLES.some((name) => name !== 'TRIVY_PASSWORD_STDIN' && Boolean(env[name]));
+}
+
+/**
+ * The registry the DB download talks to, when every `dbRepository` names one and the same host
+ * (else undefined: Trivy's default repositories are more than one host).
+ */
+export function dbRegistry(options: ResolvedRunnerOptions): string | undefined {
+  const hosts = new Set(options.dbRepository.map((repository) => normalizeImageName(repository)?.registry));
+  const [host] = hosts;
+  return hosts.size === 1 ? host : undefined;
 }
 
 /** Every credential the runner knows of, for redaction. */

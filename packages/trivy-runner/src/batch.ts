@@ -30,10 +30,10 @@ export function createBatchState(
     options.batchTimeoutMs !== undefined ? AbortSignal.timeout(options.batchTimeoutMs) : undefined;
   const all = timeoutSignal ? [...callerSignals, timeoutSignal] : callerSignals;
   const signal = all.length > 0 ? AbortSignal.any(all) : new AbortController().signal;
-  // Every running scan listens to this signal (execa's cancelSignal, or the sleep before a
+  // Every running scan listens to this signal (to stop its process group, or the sleep before a
   // retry), beside the batch's own listener that clears the queue. Node warns from 11
   // listeners on (MaxListenersExceededWarning) although nothing leaks: the limit follows
-  // the concurrency instead, with room for execa's own bookkeeping.
+  // the concurrency instead, with room to spare.
   setMaxListeners(Math.max(defaultMaxListeners, 2 * options.concurrency + 10), signal);
   const handlers = [options.onEvent, batch.onEvent].filter((handler) => handler !== undefined);
   return {

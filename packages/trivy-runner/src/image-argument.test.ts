@@ -42,6 +42,7 @@ describe('normalizeImageName', () => {
     expect(normalizeImageName('alpine')).toEqual({
       normalized: 'docker.io/library/alpine:latest',
       repository: 'docker.io/library/alpine',
+      registry: 'docker.io',
       tag: 'latest',
     });
     expect(normalizeImageName('index.docker.io/library/alpine:3.9')?.normalized).toBe(

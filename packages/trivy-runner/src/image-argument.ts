@@ -40,6 +40,8 @@ export interface ImageName {
   readonly normalized: string;
   /** Registry host and path without tag or digest: `docker.io/library/alpine`. */
   readonly repository: string;
+  /** Registry host (with its port): `docker.io`, `ghcr.io`, `127.0.0.1:5000`. */
+  readonly registry: string;
   readonly tag?: string;
   readonly digest?: string;
 }
@@ -51,10 +53,11 @@ export interface ImageName {
 export function normalizeImageName(ref: string): ImageName | undefined {
   const parsed = tryParseImageReference(ref);
   if (!parsed.ok) return undefined;
-  const { normalized, name, tag, digest } = parsed.ref;
+  const { normalized, name, registry, tag, digest } = parsed.ref;
   return {
     normalized,
     repository: name,
+    registry,
     ...(tag !== undefined ? { tag } : {}),
     ...(digest !== undefined ? { digest } : {}),
   };

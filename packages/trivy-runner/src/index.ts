@@ -10,7 +10,22 @@ export {
   DEFAULT_TAG_TTL_MS,
 } from './options.js';
 export type { TrivyRunnerOptions, ResolvedRunnerOptions, TrivyCacheBackend } from './options.js';
-export { buildScanArgs, buildDbUpdateArgs, buildVersionArgs, buildTrivyEnv } from './args.js';
+export {
+  buildScanArgs,
+  buildDbUpdateArgs,
+  buildVersionArgs,
+  buildTrivyEnv,
+  REGISTRY_CREDENTIAL_VARIABLES,
+} from './args.js';
+export { normalizeRegistryHost, INVALID_REGISTRY_HOST } from './registry-host.js';
+export { createTrivyReportReader, readTrivyReport, DEFAULT_MAX_REPORT_BYTES } from './read-report.js';
+export type {
+  ReadTrivyReport,
+  ReadReportOptions,
+  ReportReadError,
+  ReportReadResult,
+  TrivyReportReader,
+} from './read-report.js';
 export { validateImageArgument, normalizeImageName, INVALID_IMAGE_REFERENCE } from './image-argument.js';
 export type { ImageName } from './image-argument.js';
 export { classifyTrivyFailure } from './classify-error.js';

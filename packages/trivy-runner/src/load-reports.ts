@@ -1,18 +1,20 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { compareStrings } from '@sluice/core';
 import type { Diagnostic, ScannerInfo } from '@sluice/core';
-import { extractFindings } from './findings.js';
 import { normalizeImageName } from './image-argument.js';
 import type { ImageScanOutcome } from './outcome.js';
+import { readTrivyReport } from './read-report.js';
+import type { ReadReportOptions, ReadTrivyReport } from './read-report.js';
 import { reportDigest } from './report-digest.js';
-import { TrivyReport } from './trivy-report.js';
 
 /** One Trivy JSON report read from disk. */
 export interface LoadedTrivyReport {
   /** Path relative to the folder, with forward slashes. */
   readonly file: string;
-  readonly report: TrivyReport;
+  /** What Sluice keeps of it: the image's names and the findings. */
+  readonly report: ReadTrivyReport;
 }
 
 /** The reports of a folder, indexed for matching, and what could not be read. */
@@ -35,37 +37,35 @@ async function listJsonFiles(directory: string): Promise<string[]> {
 /**
  * Reads every `*.json` file below a folder as a Trivy report (made by
  * `trivy image --format json` in another CI step). Files that are not reports become
- * diagnostics, never errors. Reports are matched to images by `ArtifactName`, `RepoTags` and
- * `RepoDigests`; when several match, the first file in path order wins.
+ * diagnostics, never errors. Each file is read as a stream, with the size cap of
+ * {@link readTrivyReport} (`maxBytes`, 256 MiB by default). Reports are matched to images by
+ * `ArtifactName`, `RepoTags` and `RepoDigests`; when several match, the first file in path order
+ * wins.
  */
-export async function loadTrivyReports(directory: string): Promise<TrivyReportSet> {
+export async function loadTrivyReports(
+  directory: string,
+  options: ReadReportOptions = {},
+): Promise<TrivyReportSet> {
   const reports: LoadedTrivyReport[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const path of await listJsonFiles(directory)) {
     const file = relative(directory, path).split(sep).join('/');
-    let parsed;
+    let result;
     try {
-      parsed = TrivyReport.safeParse(JSON.parse(await readFile(path, 'utf8')));
+      result = await readTrivyReport(createReadStream(path), options);
     } catch (error) {
+      result = { ok: false, error: { message: `Cannot read it: ${(error as Error).message}` } } as const;
+    }
+    if (!result.ok) {
       diagnostics.push({
         file,
         severity: 'warning',
         code: 'invalid-trivy-report',
-        message: `Not JSON: ${(error as Error).message}`,
+        message: result.error.message,
       });
       continue;
     }
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      diagnostics.push({
-        file,
-        severity: 'warning',
-        code: 'invalid-trivy-report',
-        message: `Not a Trivy JSON report (SchemaVersion 2): ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`,
-      });
-      continue;
-    }
-    reports.push({ file, report: parsed.data });
+    reports.push({ file, report: result.report });
   }
   const byName = new Map<string, LoadedTrivyReport>();
   const byDigest = new Map<string, LoadedTrivyReport>();
@@ -74,11 +74,11 @@ export async function loadTrivyReports(directory: string): Promise<TrivyReportSe
   };
   for (const entry of reports) {
     const { report } = entry;
-    for (const name of [report.ArtifactName, ...(report.Metadata?.RepoTags ?? [])]) {
+    for (const name of [report.artifactName, ...(report.metadata?.RepoTags ?? [])]) {
       const normalized = normalizeImageName(name)?.normalized;
       if (normalized) remember(byName, normalized, entry);
     }
-    for (const pinned of report.Metadata?.RepoDigests ?? []) {
+    for (const pinned of report.metadata?.RepoDigests ?? []) {
       const name = normalizeImageName(pinned);
       if (name) remember(byName, name.normalized, entry);
       if (name?.digest) remember(byDigest, name.digest, entry);
@@ -97,13 +97,13 @@ export async function loadTrivyReports(directory: string): Promise<TrivyReportSe
 
 /** Turns a matched report into an outcome with `source: 'report'`. */
 export function outcomeFromReport(ref: string, loaded: LoadedTrivyReport): ImageScanOutcome {
-  const digest = reportDigest(loaded.report, ref);
-  const version = loaded.report.Trivy?.Version;
+  const digest = reportDigest(loaded.report.metadata, ref);
+  const version = loaded.report.trivyVersion;
   const scanner: ScannerInfo = { name: 'trivy', ...(version ? { version } : {}) };
   return {
     ref,
     status: 'ok',
-    findings: extractFindings(loaded.report),
+    findings: loaded.report.findings,
     source: 'report',
     scanner,
     ...(digest ? { digest } : {}),

@@ -1,8 +1,10 @@
 import { availableParallelism, homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { Severity } from '@sluice/core';
 import type { Cache } from './cache.js';
 import type { ScanEventHandler } from './events.js';
+import { DEFAULT_MAX_REPORT_BYTES } from './read-report.js';
+import { normalizeRegistryHost } from './registry-host.js';
 
 /** How Trivy's own scan cache is set up for parallel scans. */
 export type TrivyCacheBackend = 'memory' | 'fs' | `redis://${string}` | `rediss://${string}`;
@@ -134,7 +136,23 @@ export interface TrivyRunnerOptions {
    */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /**
+   * Registries (`host[:port]`, such as `ghcr.io`) that may receive the registry credentials of
+   * the environment (`TRIVY_USERNAME`, `TRIVY_PASSWORD`, `TRIVY_REGISTRY_TOKEN`). Trivy offers
+   * those to whatever registry an image names, so an image of any other registry is scanned
+   * with them removed from Trivy's environment (a `warning` event says so once per batch).
+   * Credential helpers and `~/.docker/config.json` are per registry already and unaffected.
+   * @default [] (no registry receives them)
+   */
+  readonly registryCredentials?: readonly string[];
+  /**
+   * The largest Trivy report read, in bytes. Trivy's output is read as it arrives; past this
+   * size the scan is stopped and fails with `invalid-output`.
+   * @default 268435456 (256 MiB)
+   */
+  readonly maxReportBytes?: number;
+  /**
    * Extra arguments for `trivy image`, placed before the image. They are part of the cache key.
+   * Trivy runs in an empty private folder: give paths in them as absolute paths.
    * @default []
    */
   readonly extraArgs?: readonly string[];
@@ -166,8 +184,11 @@ export interface ResolvedRunnerOptions extends Required<
     | 'signal'
     | 'onEvent'
     | 'cache'
+    | 'registryCredentials'
   >
 > {
+  /** Normalized registry hosts. */
+  readonly registryCredentials: readonly string[];
   readonly severities?: readonly Severity[];
   readonly ignoreFile?: string;
   readonly batchTimeoutMs?: number;
@@ -189,17 +210,20 @@ export const DEFAULT_TAG_TTL_MS = 6 * 3_600_000;
 
 /** Applies the defaults of {@link TrivyRunnerOptions}. */
 export function resolveOptions(options: TrivyRunnerOptions = {}): ResolvedRunnerOptions {
+  // Trivy runs in a private empty folder: paths relative to the caller's folder are made absolute.
+  const absolute = (path: string | undefined): string | undefined =>
+    path === undefined ? undefined : resolve(path);
   const env = options.env ?? {};
   const token = options.token ?? env.TRIVY_TOKEN ?? process.env.TRIVY_TOKEN;
   const backend = options.trivyCacheBackend ?? 'memory';
   const requested = Math.max(1, Math.floor(options.concurrency ?? availableParallelism()));
   return {
-    trivyPath: options.trivyPath ?? 'trivy',
+    trivyPath: resolveExecutablePath(options.trivyPath ?? 'trivy'),
     // Trivy's fs backend locks the cache dir: parallel processes would fail on the lock.
     concurrency: backend === 'fs' && !options.server ? 1 : requested,
     severities: options.severities,
     ignoreUnfixed: options.ignoreUnfixed ?? false,
-    ignoreFile: options.ignoreFile,
+    ignoreFile: absolute(options.ignoreFile),
     scanTimeoutMs: options.scanTimeoutMs ?? DEFAULT_SCAN_TIMEOUT_MS,
     batchTimeoutMs: options.batchTimeoutMs,
     platform: options.platform,
@@ -207,7 +231,7 @@ export function resolveOptions(options: TrivyRunnerOptions = {}): ResolvedRunner
     token: token === '' ? undefined : token,
     tokenHeader: options.tokenHeader ?? 'Trivy-Token',
     customHeaders: options.customHeaders ?? {},
-    trivyCacheDir: options.trivyCacheDir,
+    trivyCacheDir: absolute(options.trivyCacheDir),
     trivyCacheBackend: backend,
     dbRepository:
       typeof options.dbRepository === 'string' ? [options.dbRepository] : [...(options.dbRepository ?? [])],
@@ -220,9 +244,16 @@ export function resolveOptions(options: TrivyRunnerOptions = {}): ResolvedRunner
     retryDelayMs: options.retryDelayMs ?? 1000,
     env,
     extraArgs: options.extraArgs ?? [],
+    registryCredentials: [...new Set((options.registryCredentials ?? []).map(normalizeRegistryHost))].sort(),
+    maxReportBytes: options.maxReportBytes ?? DEFAULT_MAX_REPORT_BYTES,
     signal: options.signal,
     onEvent: options.onEvent,
   };
+}
+
+/** A name looked up on PATH stays as it is; a relative path becomes absolute. */
+function resolveExecutablePath(path: string): string {
+  return path.includes('/') || path.includes(sep) ? resolve(path) : path;
 }
 
 /**

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { isSluiceError } from '@sluice/core';
 import type { ScanError, ScannerInfo } from '@sluice/core';
 import type { BatchState } from './batch.js';
@@ -31,12 +30,11 @@ function detailsOf(version: string, db: TrivyDbMetadata | undefined): TrivyVersi
 /**
  * Where the runner may read Trivy's DB metadata itself: a cache dir Trivy is told about
  * (`--cache-dir`, `TRIVY_CACHE_DIR`, else its default), unless a Trivy config file could point
- * Trivy elsewhere (`trivy.yaml` in the working directory, `TRIVY_CONFIG`).
+ * Trivy elsewhere (`TRIVY_CONFIG`; Trivy runs in an empty folder, so no `trivy.yaml` there).
  */
 function readableCacheDir(options: ResolvedRunnerOptions): string | undefined {
   if (options.trivyCacheDir !== undefined) return options.trivyCacheDir;
   if (options.env.TRIVY_CONFIG ?? process.env.TRIVY_CONFIG) return undefined;
-  if (existsSync('trivy.yaml')) return undefined;
   return trivyCacheDirectory(undefined, options.env);
 }
 

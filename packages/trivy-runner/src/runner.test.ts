@@ -147,18 +147,38 @@ describe('createTrivyRunner with the stand-in trivy', () => {
     expect(events2.map((event) => event.type)).toEqual(['queued', 'cached', 'done']);
   });
 
-  it('passes TRIVY_* variables and registry credentials through without ever printing them', async () => {
+  it('passes registry credentials to the listed registries only, without ever printing them', async () => {
     const secret = 'registry-password-123';
+    const events: ScanEvent[] = [];
     const outcomes = await scanImages(
-      ['ghcr.io/example/private:1.0'],
+      ['ghcr.io/example/private:1.0', 'attacker.example.com/x:1'],
       sandboxOptions(
         sandbox,
-        { retries: 0, cache: false },
+        {
+          retries: 0,
+          cache: false,
+          registryCredentials: ['ghcr.io'],
+          onEvent: (event) => events.push(event),
+        },
         { TRIVY_PASSWORD: secret, TRIVY_USERNAME: 'bob', FAKE_TRIVY_FAULTS: 'unauthorized' },
       ),
     );
-    const [scan] = await sandbox.scans();
-    expect(scan?.trivyEnv).toEqual(expect.arrayContaining(['TRIVY_PASSWORD', 'TRIVY_USERNAME']));
+    const scans = await sandbox.scans();
+    const envOf = (image: string): readonly string[] | undefined =>
+      scans.find((scan) => scan.image === image)?.trivyEnv;
+    expect(envOf('ghcr.io/example/private:1.0')).toEqual(
+      expect.arrayContaining(['TRIVY_PASSWORD', 'TRIVY_USERNAME']),
+    );
+    expect(envOf('attacker.example.com/x:1')).toBeDefined();
+    expect(envOf('attacker.example.com/x:1')).not.toContain('TRIVY_PASSWORD');
+    expect(envOf('attacker.example.com/x:1')).not.toContain('TRIVY_USERNAME');
+    expect(events.filter((event) => event.type === 'warning')).toEqual([
+      {
+        type: 'warning',
+        code: 'registry-credentials-withheld',
+        message: expect.stringMatching(/not given to Trivy for images of attacker\.example\.com: only/),
+      },
+    ]);
     expect(JSON.stringify(outcomes)).not.toContain(secret);
     expect(JSON.stringify(await sandbox.invocations())).not.toContain(secret);
   });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { compareStrings } from '@sluice/core';
 import type { ScanError, ScannerInfo } from '@sluice/core';
-import { knownSecrets } from './args.js';
+import { hasRegistryCredentials, knownSecrets, mayReceiveCredentials } from './args.js';
 import { createBatchState } from './batch.js';
 import type { BatchState } from './batch.js';
 import type { Cache, CachedScan } from './cache.js';
@@ -96,9 +96,11 @@ async function answerFromReports(
   batch: ScanBatchOptions,
   outcomes: Outcomes,
   state: BatchState,
+  maxBytes: number,
 ): Promise<ScanGroup[]> {
   if (batch.reports === undefined) return [...groups];
-  const set = typeof batch.reports === 'string' ? await loadTrivyReports(batch.reports) : batch.reports;
+  const set =
+    typeof batch.reports === 'string' ? await loadTrivyReports(batch.reports, { maxBytes }) : batch.reports;
   const unmatched: ScanGroup[] = [];
   for (const group of groups) {
     const match = group.images
@@ -117,6 +119,26 @@ async function answerFromReports(
     }
   }
   return unmatched;
+}
+
+/** Says once per batch which registries are scanned without the environment's registry credentials. */
+function warnAboutWithheldCredentials(
+  groups: readonly ScanGroup[],
+  options: ResolvedRunnerOptions,
+  state: BatchState,
+): void {
+  if (!hasRegistryCredentials(options)) return;
+  const withheld = [...new Set(groups.map((group) => group.target.name.registry))]
+    .filter((registry) => !mayReceiveCredentials(options, registry))
+    .sort(compareStrings);
+  if (withheld.length === 0) return;
+  state.emit({
+    type: 'warning',
+    code: 'registry-credentials-withheld',
+    message:
+      `registry credentials (TRIVY_USERNAME, TRIVY_PASSWORD, TRIVY_REGISTRY_TOKEN) are not given to Trivy for images of ` +
+      `${withheld.join(', ')}: only the registries named in registryCredentials (--registry-credentials) receive them`,
+  });
 }
 
 /**
@@ -164,7 +186,7 @@ export function createTrivyRunner(options: TrivyRunnerOptions = {}): TrivyRunner
       outcomes.push({ ref, status: 'error', error, attempts: 0 });
     }
 
-    const pending = await answerFromReports(plan.groups, batch, outcomes, state);
+    const pending = await answerFromReports(plan.groups, batch, outcomes, state, resolved.maxReportBytes);
     if (pending.length === 0) return outcomes.sorted();
     for (const group of pending) state.emit({ type: 'queued', ref: group.target.ref });
 
@@ -197,6 +219,7 @@ export function createTrivyRunner(options: TrivyRunnerOptions = {}): TrivyRunner
       }));
     }
 
+    warnAboutWithheldCredentials(misses, resolved, state);
     const context = {
       options: resolved,
       scanner,

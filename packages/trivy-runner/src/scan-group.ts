@@ -4,13 +4,14 @@ import { buildScanArgs, buildTrivyEnv } from './args.js';
 import { classifyTrivyFailure } from './classify-error.js';
 import type { ClassifiedError } from './classify-error.js';
 import type { ScanEvent } from './events.js';
-import { extractFindings } from './findings.js';
+import { normalizeImageName } from './image-argument.js';
 import type { ResolvedRunnerOptions } from './options.js';
-import type { ScanGroup } from './plan.js';
+import type { PlannedImage, ScanGroup } from './plan.js';
+import { createTrivyReportReader } from './read-report.js';
+import type { ReadTrivyReport, ReportReadResult } from './read-report.js';
 import { redactSecrets } from './redact.js';
 import { reportDigest } from './report-digest.js';
 import { runTrivy } from './run-trivy.js';
-import { TrivyReport } from './trivy-report.js';
 import type { Finding } from '@sluice/core';
 
 /** What scanning one group needs from the batch. */
@@ -46,24 +47,38 @@ export function killDelay(scanTimeoutMs: number): number {
   return Math.min(5000, Math.max(250, Math.round(scanTimeoutMs * 0.2)));
 }
 
-function parseReport(stdout: string): TrivyReport | ClassifiedError {
-  let json: unknown;
-  try {
-    json = JSON.parse(stdout);
-  } catch {
+/**
+ * Whether a report is about the image that was asked for: its `ArtifactName` or one of its
+ * `RepoTags` is the same image (Docker's canonical form), or one of its `RepoDigests` has the
+ * requested digest. A report about anything else (a wrapper that answers from a stale file, a
+ * scanner that resolved another name) would put one image's findings on another.
+ */
+export function reportNamesImage(report: ReadTrivyReport, target: PlannedImage): boolean {
+  const wanted = target.name.normalized;
+  const names = [report.artifactName, ...(report.metadata?.RepoTags ?? [])];
+  if (names.some((name) => normalizeImageName(name)?.normalized === wanted)) return true;
+  const digest = target.name.digest;
+  return (
+    digest !== undefined &&
+    (report.metadata?.RepoDigests ?? []).some((pinned) => normalizeImageName(pinned)?.digest === digest)
+  );
+}
+
+function checkReport(result: ReportReadResult, target: PlannedImage): ReadTrivyReport | ClassifiedError {
+  if (!result.ok) {
+    // Garbled or cut-short output is often a crash mid-write: worth another try. A report past
+    // the cap, or JSON that is not a report, will be the same next time.
     return {
       code: 'invalid-output',
-      transient: true,
-      message: `Trivy printed no valid JSON (${stdout.length} bytes on stdout).`,
+      transient: result.error.reason === 'not-json',
+      message: result.error.message,
     };
   }
-  const parsed = TrivyReport.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
+  if (reportNamesImage(result.report, target)) return result.report;
   return {
     code: 'invalid-output',
     transient: false,
-    message: `Trivy's JSON is not a SchemaVersion 2 report: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}.`,
+    message: `Trivy's report is about ${JSON.stringify(result.report.artifactName)}, not ${target.name.normalized}; its findings are not used.`,
   };
 }
 
@@ -82,21 +97,24 @@ export async function scanGroup(
   for (let attempt = 1; ; attempt += 1) {
     if (signal.aborted) return { status: 'error', error: context.stopError(), attempts: attempt - 1 };
     emit({ type: 'started', ref, attempt });
+    const reader = createTrivyReportReader({ maxBytes: options.maxReportBytes });
     const result = await runTrivy({
       trivyPath: options.trivyPath,
       args: buildScanArgs(ref, options, context.dbReady),
-      env: buildTrivyEnv(options),
+      env: buildTrivyEnv(options, group.target.name.registry),
       timeoutMs: options.scanTimeoutMs + killDelay(options.scanTimeoutMs),
       signal,
+      onStdout: (chunk) => reader.write(chunk),
     });
     let failure: ClassifiedError;
     if (result.aborted) {
       failure = { ...context.stopError(), transient: false };
-    } else if (!result.notFound && result.exitCode === 0) {
-      const report = parseReport(result.stdout);
-      if ('SchemaVersion' in report) {
-        const digest = reportDigest(report, ref) ?? group.digest;
-        return { status: 'ok', findings: extractFindings(report), ...(digest ? { digest } : {}) };
+    } else if (result.stdoutRefused || (!result.notFound && result.exitCode === 0)) {
+      // Past the size cap the reader says so, whatever the process did after it was stopped.
+      const report = checkReport(reader.end(), group.target);
+      if ('findings' in report) {
+        const digest = reportDigest(report.metadata, ref) ?? group.digest;
+        return { status: 'ok', findings: report.findings, ...(digest ? { digest } : {}) };
       }
       failure = report;
     } else {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SluiceError } from '@sluice/core';
 import type { ScanError } from '@sluice/core';
-import { buildDbUpdateArgs, buildTrivyEnv, dbUpdateTimeoutMs } from './args.js';
+import { buildDbUpdateArgs, buildTrivyEnv, dbRegistry, dbUpdateTimeoutMs } from './args.js';
 import { classifyTrivyFailure } from './classify-error.js';
 import type { ResolvedRunnerOptions } from './options.js';
 import { redactSecrets } from './redact.js';
@@ -36,7 +36,8 @@ export async function updateTrivyDb(
     const result = await runTrivy({
       trivyPath: options.trivyPath,
       args: buildDbUpdateArgs(options),
-      env: buildTrivyEnv(options),
+      // Registry credentials go to the DB registry only when it is one host the caller named.
+      env: buildTrivyEnv(options, dbRegistry(options)),
       timeoutMs: dbUpdateTimeoutMs(options) + 5000,
       ...(signal ? { signal } : {}),
     });

@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoPath } from '@sluice/test-utils';
@@ -26,6 +27,8 @@ export interface Invocation {
   readonly fault?: string;
   readonly hanging?: boolean;
   readonly signal?: string;
+  /** The working directory the stand-in ran in. */
+  readonly cwd?: string;
 }
 
 /** A temporary sandbox for runner tests: a Trivy cache dir, a result cache dir, an invocation log. */
@@ -125,4 +128,37 @@ export function summarize(outcomes: readonly ImageScanOutcome[]): unknown[] {
       ? [outcome.ref, outcome.source, outcome.findings.length]
       : [outcome.ref, outcome.error.code, outcome.attempts],
   );
+}
+
+/**
+ * True while a process runs. A zombie (exited, not yet reaped: its parent died and PID 1 of a
+ * container may never reap it) counts as gone.
+ */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) state …"; the command may hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
+  }
+}
+
+/**
+ * Writes a `trivy` wrapper script, as CI images often have: it starts a background child that
+ * inherits stdout and stderr and sleeps (its pid appended to `pidFile`), then runs the stand-in.
+ */
+export async function writeWrapperScript(dir: string, pidFile: string): Promise<string> {
+  const path = join(dir, 'trivy-wrapper.sh');
+  await writeFile(
+    path,
+    ['#!/bin/sh', 'sleep 300 &', `echo $! >> '${pidFile}'`, `exec '${FAKE_TRIVY}' "$@"`, ''].join('\n'),
+    { mode: 0o755 },
+  );
+  return path;
 }
