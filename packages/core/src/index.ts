@@ -1,5 +1,7 @@
 export { SluiceError, isSluiceError } from './errors.js';
 export { Diagnostic, DiagnosticSeverity, compareDiagnostics, compareStrings } from './diagnostic.js';
+export type { DiagnosticCode, DiagnosticCodeInfo, DiagnosticEffect } from './diagnostic-codes.js';
+export { DIAGNOSTIC_CODES, diagnosticEffect, makesUnknown } from './diagnostic-codes.js';
 export {
   SEVERITIES,
   Severity,

@@ -91,4 +91,29 @@ describe('parseYaml with many documents', () => {
       [2, 1, null],
     ]);
   });
+
+  it.each([
+    ['\u2028', 'U+2028 (LINE SEPARATOR)'],
+    ['\u2029', 'U+2029 (PARAGRAPH SEPARATOR)'],
+    ['\u0085', 'U+0085 (NEXT LINE)'],
+  ])(
+    'reports a line separator (%#), which go-yaml (Flux) reads as a line break and js-yaml does not, at its line',
+    (character, name) => {
+      // For go-yaml the comment ends at the separator and `image: evil` is a key of the container;
+      // js-yaml reads it as part of the comment.
+      const text = `containers:\n  - name: app\n    image: good # note${character}    image: evil\n`;
+      const { documents, diagnostics } = parseYaml(text, 'app.yaml');
+      expect(documents[0]?.value).toEqual({ containers: [{ name: 'app', image: 'good' }] });
+      expect(diagnostics).toEqual([
+        expect.objectContaining({
+          code: 'yaml-line-separator',
+          file: 'app.yaml',
+          line: 3,
+          column: 23,
+          severity: 'error',
+        }),
+      ]);
+      expect(diagnostics[0]?.message).toContain(name);
+    },
+  );
 });

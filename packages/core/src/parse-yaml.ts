@@ -51,11 +51,43 @@ const SCHEMA = yaml.DEFAULT_SCHEMA.extend(
  */
 export function parseYaml(text: string, file: string): ParsedYaml {
   const positions = new YamlPositions(text);
+  let parsed: ParsedYaml;
   try {
-    return { documents: loadDocuments(text, file, positions, 0, 0), diagnostics: [] };
+    parsed = { documents: loadDocuments(text, file, positions, 0, 0), diagnostics: [] };
   } catch {
-    return parseDocumentByDocument(text, file, positions);
+    parsed = parseDocumentByDocument(text, file, positions);
   }
+  const separator = lineSeparatorDiagnostic(text, file);
+  if (separator) parsed.diagnostics.push(separator);
+  return parsed;
+}
+
+// go-yaml (v2 and v3, which Flux and kustomize parse with) reads NEL, LS and PS as line breaks,
+// like CR and LF (its `is_break`); js-yaml follows YAML 1.2, where they are ordinary characters.
+// A comment or a scalar holding one therefore reads differently: Flux may see a key or an item
+// that Sluice reads as text.
+const GO_YAML_ONLY_BREAKS = /[\u0085\u2028\u2029]/;
+
+/**
+ * A `yaml-line-separator` error at the first NEL (U+0085), LINE SEPARATOR (U+2028) or PARAGRAPH
+ * SEPARATOR (U+2029) of a text, which Flux's YAML parser reads as a line break and Sluice's
+ * does not; undefined when there is none.
+ */
+export function lineSeparatorDiagnostic(text: string, file: string): Diagnostic | undefined {
+  const match = GO_YAML_ONLY_BREAKS.exec(text);
+  if (!match) return undefined;
+  const { line, column } = new LineIndex(text).positionAt(match.index);
+  const name =
+    { '\u0085': 'U+0085 (NEXT LINE)', '\u2028': 'U+2028 (LINE SEPARATOR)' }[match[0]] ??
+    'U+2029 (PARAGRAPH SEPARATOR)';
+  return {
+    file,
+    line,
+    column,
+    severity: 'error',
+    code: 'yaml-line-separator',
+    message: `${file} holds ${name} at line ${line}: Flux's YAML parser reads it as a line break, Sluice's does not, so what Flux deploys from this file is unknown`,
+  };
 }
 
 function parseDocumentByDocument(text: string, file: string, positions: YamlPositions): ParsedYaml {

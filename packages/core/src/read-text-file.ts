@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { Diagnostic } from './diagnostic.js';
+import type { DiagnosticCode } from './diagnostic-codes.js';
 import { isSluiceError } from './errors.js';
 import { PATH_OUTSIDE_ROOT, resolveInsideRoot } from './safe-path.js';
 
@@ -108,6 +109,6 @@ export function decode(bytes: Uint8Array, file: string): ReadTextResult {
   return { ok: true, text, size: bytes.length };
 }
 
-function failure(file: string, code: string, message: string): ReadTextResult {
+function failure(file: string, code: DiagnosticCode, message: string): ReadTextResult {
   return { ok: false, diagnostic: { file, severity: 'error', code, message } };
 }

@@ -15,13 +15,15 @@ import {
   describeScanError,
   evaluateImage,
   expiredIgnoreDiagnostics,
+  makesUnknown,
   resolvePolicy,
   summarizePolicy,
 } from '@sluice/core';
+import type { ObjectResult } from '@sluice/core';
 import { buildDependencyGraph, toDependencyGraph } from '../graph/build-dependency-graph.js';
 import type { FluxDependencyGraph } from '../graph/types.js';
 import type { FluxWorkload } from '../model.js';
-import { computeGate } from './compute-gate.js';
+import { computeGate, describeDiagnostic } from './compute-gate.js';
 
 /** What a scan produced for one image, as the report records it. */
 export interface ImageOutcome extends ImageScanInput {
@@ -61,7 +63,10 @@ const WORST: Readonly<Record<ImageVerdict, number>> = { fail: 2, unknown: 1, pas
  * report shows the worst), decides the gate for every Flux object, and collects the
  * diagnostics (the inputs', the graph's, and one `expired-ignore` per expired ignore). The
  * report's verdict is `blocked` when any object blocks, or when an image deployed by no Flux
- * object fails (or, failing closed, could not be scanned). Everything is sorted.
+ * object fails (or, failing closed, could not be scanned). A diagnostic whose code means "not
+ * reproduced exactly" (core's `DIAGNOSTIC_CODES`) makes the Flux object it names `unknown`; in
+ * plain mode (no Flux objects) it makes the manifest object or file it names `unknown`, listed
+ * in `objects`. Failing closed, an `unknown` object blocks. Everything is sorted.
  *
  * @example
  * ```ts
@@ -150,17 +155,17 @@ export function buildGateReport(input: GateReportInput): GateReport {
         image.verdict === 'unknown' && image.error ? [describeScanError(image.error)] : (image.reasons ?? []),
       ]),
   );
-  const gate = graph
-    ? computeGate(graph, (ref, object) => perObject.get(`${object}\n${ref}`)?.verdict, policy, {
-        imageReasons,
-      })
-    : { verdict: 'pass' as const, objects: [], blocking: [] };
-
   const diagnostics = dedupe([
     ...(input.diagnostics ?? []),
     ...(graph?.diagnostics ?? []),
     ...expiredIgnoreDiagnostics(policy, { now }),
   ]);
+  const gate = graph
+    ? computeGate(graph, (ref, object) => perObject.get(`${object}\n${ref}`)?.verdict, policy, {
+        imageReasons,
+        diagnostics,
+      })
+    : plainGate(diagnostics, policy);
   return {
     schemaVersion: 1,
     tool: { name: 'sluice', version: input.tool.version },
@@ -172,6 +177,50 @@ export function buildGateReport(input: GateReportInput): GateReport {
     ...(graph ? { graph: toDependencyGraph(graph) } : {}),
     diagnostics,
   };
+}
+
+/**
+ * Plain mode (no Flux objects): what cannot be read makes the object (or, for a file it could
+ * not read at all, the file) that holds it `unknown`, which blocks the run when failing closed.
+ * One result per object or file, with every diagnostic as a reason.
+ */
+function plainGate(
+  diagnostics: readonly Diagnostic[],
+  policy: Policy,
+): { verdict: 'pass' | 'blocked'; objects: ObjectResult[]; blocking: string[] } {
+  const byId = new Map<string, { reasons: Set<string>; file: string; line?: number }>();
+  for (const diagnostic of diagnostics) {
+    if (!makesUnknown(diagnostic)) continue;
+    const id = diagnostic.object ?? diagnostic.file;
+    let entry = byId.get(id);
+    if (!entry) {
+      entry = { reasons: new Set(), file: diagnostic.file };
+      if (diagnostic.line !== undefined) entry.line = diagnostic.line;
+      byId.set(id, entry);
+    }
+    entry.reasons.add(describeDiagnostic(diagnostic));
+  }
+  const objects: ObjectResult[] = [];
+  const blocking: string[] = [];
+  for (const id of [...byId.keys()].sort(compareStrings)) {
+    const entry = byId.get(id)!;
+    const blocks = resolvePolicy(policy, { object: id }).onScanError === 'block';
+    const consequence = blocks
+      ? 'failing closed, it blocks (onScanError: block)'
+      : 'it blocks nothing (onScanError: warn)';
+    if (blocks) blocking.push(id);
+    objects.push({
+      id,
+      status: 'unknown',
+      blocking: blocks,
+      reasons: [...entry.reasons]
+        .sort(compareStrings)
+        .map((reason) => `Sluice could not read it exactly (${reason}); ${consequence}.`),
+      ...(entry.file === '' ? {} : { file: entry.file }),
+      ...(entry.line === undefined ? {} : { line: entry.line }),
+    });
+  }
+  return { verdict: blocking.length > 0 ? 'blocked' : 'pass', objects, blocking };
 }
 
 function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {

@@ -1,5 +1,5 @@
-import type { ImageVerdict, ObjectResult, OnScanError, Policy } from '@sluice/core';
-import { compareStrings, joinSentences, resolvePolicy } from '@sluice/core';
+import type { Diagnostic, ImageVerdict, ObjectResult, OnScanError, Policy } from '@sluice/core';
+import { compareStrings, joinSentences, makesUnknown, resolvePolicy } from '@sluice/core';
 import { buildDependencyGraph } from '../graph/build-dependency-graph.js';
 import type { FluxGraphNode } from '../graph/types.js';
 import type { FluxWorkload } from '../model.js';
@@ -31,6 +31,13 @@ export interface ComputeGateOptions {
    * @default none
    */
   readonly imageReasons?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The diagnostics of the run. One whose code means "this build could not be reproduced
+   * exactly" (effect `unknown` in core's `DIAGNOSTIC_CODES`) and whose `object` is a node of the
+   * graph makes that node `unknown`, with the diagnostic (file, line, message) as the reason.
+   * @default []
+   */
+  readonly diagnostics?: readonly Diagnostic[];
 }
 
 /** The gate decision for every object of the graph. */
@@ -49,15 +56,18 @@ interface Own {
   readonly unknownWarning: string[];
   /** Its images could not (all) be found: whether that blocks, by the policy's onScanError. */
   unresolved?: OnScanError;
+  /** Why its build could not be reproduced exactly (from diagnostics), one `file:line: message` each. */
+  unknownReasons?: readonly string[];
 }
 
 /**
  * Decides, for every Flux object of the graph, whether it may be applied.
  *
  * - `blocked`: one of its own images fails the policy (the images are listed).
- * - `unknown`: one of its own images could not be scanned, or Sluice could not find its images
+ * - `unknown`: one of its own images could not be scanned, Sluice could not find its images
  *   at all (an unmapped source, a missing path, images only in chart defaults: the node's
- *   `unresolvedReason`). With `onScanError: 'block'` (the default, failing closed) the object
+ *   `unresolvedReason`), or its build could not be reproduced exactly (a diagnostic naming it
+ *   whose code has the `unknown` effect: an unreadable file, a remote base…). With `onScanError: 'block'` (the default, failing closed) the object
  *   blocks like a failing one, and so does everything that depends on it; with `'warn'` it
  *   blocks nothing.
  * - `blocked-upstream`: it depends, directly or through other objects, on a `blocked` or blocking
@@ -98,10 +108,11 @@ export function computeGate(
   const verdictOf =
     typeof verdicts === 'function' ? verdicts : (ref: string): ImageVerdict | undefined => verdicts.get(ref);
 
+  const unknownReasons = unknownReasonsByObject(options.diagnostics ?? [], indexOf);
   const own: (Own | undefined)[] = new Array<Own | undefined>(nodes.length);
   const isRoot = new Uint8Array(nodes.length);
   nodes.forEach((node, index) => {
-    const result = classifyImages(node, verdictOf, policy);
+    const result = classifyImages(node, verdictOf, policy, unknownReasons.get(node.id));
     own[index] = result;
     if (result && !node.suspended && (result.failing.length > 0 || blocksAsUnknown(result))) {
       isRoot[index] = 1;
@@ -183,6 +194,13 @@ export function computeGate(
           : 'it blocks nothing (onScanError: warn)';
       reasons.push(`Its images could not all be found (${node.unresolvedReason}); ${consequence}.`);
     }
+    for (const reason of mine.unknownReasons ?? []) {
+      const consequence =
+        mine.unresolved === 'block'
+          ? 'failing closed, it blocks (onScanError: block)'
+          : 'it blocks nothing (onScanError: warn)';
+      reasons.push(`Its build could not be reproduced exactly (${reason}); ${consequence}.`);
+    }
     if (unscheduled?.has(node.id)) reasons.push(CYCLE_REASON);
     const blocks =
       status === 'blocked' ||
@@ -218,11 +236,13 @@ function classifyImages(
   node: GateNode,
   verdictOf: (ref: string, objectId: string) => ImageVerdict | undefined,
   policy: Policy,
+  unknownReasons: readonly string[] | undefined,
 ): Own | undefined {
   let result: Own | undefined;
-  if (node.unresolvedReason !== undefined) {
+  if (node.unresolvedReason !== undefined || unknownReasons !== undefined) {
     result = { failing: [], unknownBlocking: [], unknownWarning: [] };
     result.unresolved = resolvePolicy(policy, { object: node.id }).onScanError;
+    if (unknownReasons !== undefined) result.unknownReasons = unknownReasons;
   }
   for (const ref of isSorted(node.images) ? node.images : [...node.images].sort(compareStrings)) {
     const verdict = verdictOf(ref, node.id) ?? 'unknown';
@@ -234,6 +254,35 @@ function classifyImages(
     } else result.unknownWarning.push(ref);
   }
   return result;
+}
+
+/**
+ * The reasons that make each graph object unknown: every diagnostic whose code has the `unknown`
+ * effect, by its `object`, as `file:line: message`, sorted and without repeats.
+ */
+function unknownReasonsByObject(
+  diagnostics: readonly Diagnostic[],
+  indexOf: ReadonlyMap<string, number>,
+): Map<string, string[]> {
+  const byObject = new Map<string, Set<string>>();
+  for (const diagnostic of diagnostics) {
+    if (diagnostic.object === undefined || !indexOf.has(diagnostic.object) || !makesUnknown(diagnostic))
+      continue;
+    let reasons = byObject.get(diagnostic.object);
+    if (!reasons) {
+      reasons = new Set();
+      byObject.set(diagnostic.object, reasons);
+    }
+    reasons.add(describeDiagnostic(diagnostic));
+  }
+  return new Map([...byObject].map(([id, reasons]) => [id, [...reasons].sort(compareStrings)]));
+}
+
+/** `file:line: message` (or the message alone when the diagnostic names no file). */
+export function describeDiagnostic(diagnostic: Diagnostic): string {
+  if (diagnostic.file === '') return diagnostic.message;
+  const line = diagnostic.line === undefined ? '' : `:${diagnostic.line}`;
+  return `${diagnostic.file}${line}: ${diagnostic.message}`;
 }
 
 function dependentsOf(

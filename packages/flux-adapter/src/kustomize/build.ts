@@ -1,4 +1,4 @@
-import type { Diagnostic } from '@sluice/core';
+import type { Diagnostic, DiagnosticCode } from '@sluice/core';
 import type { SourceTree } from '../source/source-tree.js';
 import { joinRelative } from '../source/repo-files.js';
 import { runGenerators } from './generators.js';
@@ -47,7 +47,13 @@ export interface BuildFrame {
   readonly via?: ValueOrigin;
 }
 
-const UNSUPPORTED_FIELDS = ['transformers', 'generators', 'vars', 'replicas'] as const;
+// Fields the built-in renderer does not apply, with the code that reports them (`replicas` is
+// applied by nobody here either, but it changes replica counts only, never an image).
+const UNSUPPORTED_FIELDS = [
+  ['transformers', 'kustomize-transformer-unsupported'],
+  ['generators', 'kustomize-generator-unsupported'],
+  ['vars', 'kustomize-field-unsupported'],
+] as const;
 
 /**
  * Builds a folder the way `kustomize build` does (with Flux's generated kustomization when the
@@ -115,7 +121,7 @@ async function buildKustomization(
 ): Promise<KResource[]> {
   const resources: KResource[] = [...inherited];
   const report = (
-    code: string,
+    code: DiagnosticCode,
     message: string,
     container?: object,
     key?: string | number,
@@ -143,10 +149,9 @@ async function buildKustomization(
       ) {
         report(
           'remote-resource',
-          `Remote resource ${entry} is not fetched (offline build)`,
+          `Remote resource ${entry} is not fetched (offline build); Flux fetches and deploys it`,
           list,
           index,
-          'warning',
         );
         continue;
       }
@@ -233,18 +238,16 @@ async function buildKustomization(
         `${file} inflates Helm charts (helmCharts): their images need helm and are not listed`,
         kustomization,
         'helmCharts',
-        'warning',
       );
     }
   }
-  for (const field of UNSUPPORTED_FIELDS) {
+  for (const [field, code] of UNSUPPORTED_FIELDS) {
     if (kustomization[field] !== undefined) {
       report(
-        'kustomize-field-unsupported',
-        `kustomize field ${field} is not applied by the built-in renderer`,
+        code,
+        `kustomize field ${field} of ${file} is not applied by the built-in renderer: the objects it changes or adds are unknown`,
         kustomization,
         field,
-        'warning',
       );
     }
   }

@@ -1,4 +1,4 @@
-import { parseYaml, type Diagnostic } from '@sluice/core';
+import { parseYaml, type Diagnostic, type DiagnosticCode } from '@sluice/core';
 import type { PatchSelector } from '../schemas/common.js';
 import type { SourceTree } from '../source/source-tree.js';
 import { joinRelative } from '../source/repo-files.js';
@@ -218,7 +218,7 @@ function report(
   context: PatchContext,
   container: object,
   index: number,
-  code: string,
+  code: DiagnosticCode,
   message: string,
 ): void {
   const origin = context.provenance.originOf(container, index);

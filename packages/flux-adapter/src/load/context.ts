@@ -43,6 +43,8 @@ export interface LoadContext {
   readonly diagnostics: Diagnostic[];
   /** Repository files some build read. */
   readonly consumed: Set<string>;
+  /** For each repository file a build read, the Flux objects whose builds read it. */
+  readonly readBy: Map<string, Set<string>>;
   readonly images: ImageSet;
   readonly signal: AbortSignal | undefined;
   readonly onEvent: ((event: FluxLoadEvent) => void) | undefined;
@@ -56,6 +58,19 @@ export interface ClusterState {
   readonly configObjects: Map<string, YamlMap>;
   readonly kustomizations: PendingObject[];
   readonly helmReleases: PendingObject[];
+}
+
+/** Records that the build of `id` read `files` (so that a problem with a file reaches every object reading it). */
+export function recordReads(context: LoadContext, files: readonly string[], id: string): void {
+  for (const file of files) {
+    context.consumed.add(file);
+    let readers = context.readBy.get(file);
+    if (!readers) {
+      readers = new Set();
+      context.readBy.set(file, readers);
+    }
+    readers.add(id);
+  }
 }
 
 /** Reads `dependsOn` entries with their positions. */

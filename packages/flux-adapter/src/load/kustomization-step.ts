@@ -8,7 +8,7 @@ import type { InvalidImageField } from '../images/find-pod-images.js';
 import { invalidImageDiagnostic } from '../images/invalid-image.js';
 import { ImageSet } from '../images/image-set.js';
 import { isSubstitutionDisabled, substituteObject } from '../substitute/post-build.js';
-import { type ClusterState, type LoadContext, type PendingObject } from './context.js';
+import { recordReads, type ClusterState, type LoadContext, type PendingObject } from './context.js';
 import { registerWorkload, reportInvalidFluxObject } from './register-workload.js';
 import { collectVariables, type ConfigLookup } from './variables.js';
 
@@ -71,7 +71,7 @@ export async function processKustomization(
     provenance: context.provenance,
     ...(context.signal ? { signal: context.signal } : {}),
   });
-  for (const file of result.consumed) context.consumed.add(file);
+  recordReads(context, result.consumed, id);
   for (const diagnostic of result.diagnostics)
     context.diagnostics.push({ ...diagnostic, object: diagnostic.object ?? id });
   const lookup: ConfigLookup = (kind, ns, configName) => lookupConfig(state, context, kind, ns, configName);
@@ -99,7 +99,7 @@ export async function processKustomization(
     context.diagnostics.push({
       file: resource.file,
       line: resource.line,
-      severity: 'warning',
+      severity: 'error',
       code: 'undefined-variables',
       message: `${id} uses ${[...undefinedVariables].sort().join(', ')}, which nothing in the repository defines and which have no default: unless the cluster provides them, kustomize-controller 1.9+ fails this build`,
       object: id,

@@ -1,4 +1,4 @@
-import { compareDiagnostics, compareStrings, type Diagnostic } from '@sluice/core';
+import { compareDiagnostics, compareStrings, makesUnknown, type Diagnostic } from '@sluice/core';
 import { Provenance } from '../kustomize/provenance.js';
 import { builtinRenderer, type Renderer } from '../kustomize/renderer.js';
 import { isMap, type KResource } from '../kustomize/resource.js';
@@ -9,6 +9,7 @@ import { SourceRegistry } from '../source/source-registry.js';
 import type { HelmRenderer } from '../helm/helm-renderer.js';
 import { ImageSet } from '../images/image-set.js';
 import type { ClusterState, FluxLoadEvent, LoadContext, WorkloadDraft } from './context.js';
+import { recordReads } from './context.js';
 import { processHelmRelease } from './helm-release-step.js';
 import { collectOutput, processKustomization } from './kustomization-step.js';
 import { scanRepository } from './raw-scan.js';
@@ -98,6 +99,7 @@ export async function loadFluxRepository(
     scan,
     diagnostics: [],
     consumed: new Set(),
+    readBy: new Map(),
     images: new ImageSet(),
     signal: options.signal,
     onEvent: options.onEvent,
@@ -129,8 +131,7 @@ export async function loadFluxRepository(
   );
   const diagnostics = dedupeDiagnostics([
     ...context.diagnostics,
-    ...files.diagnostics,
-    ...registry.diagnostics,
+    ...attributeToReaders([...files.diagnostics, ...registry.diagnostics], context.readBy),
   ]);
   return {
     workloads: sorted,
@@ -162,7 +163,7 @@ async function loadCluster(entry: string, context: LoadContext): Promise<FluxWor
     provenance: context.provenance,
     ...(context.signal ? { signal: context.signal } : {}),
   });
-  for (const file of rendered.consumed) context.consumed.add(file);
+  recordReads(context, rendered.consumed, rootId);
   const selfManaged = rendered.resources.find((resource) =>
     isRootKustomization(resource, entry, rootNamespace, rootName),
   );
@@ -225,6 +226,28 @@ function isRootKustomization(resource: KResource, entry: string, namespace: stri
     sourceRef.name === name &&
     normalizeRelative(typeof spec.path === 'string' ? spec.path : '') === entry
   );
+}
+
+/**
+ * A file that could not be read (too large, not UTF-8, …) is reported once, by the file layer,
+ * without an object. Every Flux object whose build read that file could not be built exactly:
+ * the diagnostic is repeated for each of them (its `object`), so that each becomes `unknown`.
+ */
+function attributeToReaders(
+  diagnostics: readonly Diagnostic[],
+  readBy: ReadonlyMap<string, ReadonlySet<string>>,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const diagnostic of diagnostics) {
+    const readers =
+      diagnostic.object === undefined && makesUnknown(diagnostic) ? readBy.get(diagnostic.file) : undefined;
+    if (!readers || readers.size === 0) {
+      out.push(diagnostic);
+      continue;
+    }
+    for (const object of [...readers].sort(compareStrings)) out.push({ ...diagnostic, object });
+  }
+  return out;
 }
 
 function dedupeDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
