@@ -239,10 +239,6 @@ export const DIAGNOSTIC_CODES = {
     effect: 'none',
     meaning: 'An existing Trivy report cannot be read; its image counts as not scanned.',
   },
-  'cache-unavailable': {
-    effect: 'none',
-    meaning: 'The result cache cannot be used; images are scanned instead.',
-  },
 } as const satisfies Readonly<Record<string, DiagnosticCodeInfo>>;
 
 /** A diagnostic code Sluice emits: a key of {@link DIAGNOSTIC_CODES}. */
