@@ -57,10 +57,11 @@ const COMMAND_HELP: Record<CommandName, CommandHelp> = {
 
 const EXIT_CODE_HELP = [
   'Exit codes:',
-  '  0  nothing is blocked',
-  '  1  something is blocked (see --fail-on)',
-  '  2  bad usage, configuration or input',
-  '  3  the scanner could not run (trivy missing: install it, or use --server or --trivy-reports)',
+  '    0  nothing is blocked',
+  '    1  something is blocked (see --fail-on)',
+  '    2  bad usage, configuration or input (a missing folder, or one with nothing to gate)',
+  '    3  the scanner could not run (trivy missing: install it, or use --server or --trivy-reports)',
+  '  141  the output was closed before sluice finished (sluice … | head), as git and coreutils do',
 ].join('\n');
 
 /** The top-level `sluice --help` text. */

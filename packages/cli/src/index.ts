@@ -4,3 +4,5 @@ export { EXIT_CODES, CliError } from './exit-codes.js';
 export { parseCommandLine, COMMANDS } from './options.js';
 export type { CommandLine, CommandName } from './options.js';
 export { SluiceConfig, loadConfig } from './config.js';
+export type { SluiceProcessOptions } from './run-process.js';
+export { CLOSED_PIPE_EXIT_CODE, runSluiceProcess } from './run-process.js';

@@ -39,7 +39,8 @@ export async function inspectRepository(
   };
   const root = resolve(context.cwd, dir);
   const info = await stat(root).catch(() => undefined);
-  if (!info?.isDirectory()) throw new CliError(`${dir}: not a folder (expected the root of a repository)`);
+  if (!info) throw new CliError(`${describeFolder(dir, root)}: no such folder`);
+  if (!info.isDirectory()) throw new CliError(`${describeFolder(dir, root)}: not a folder`);
   const flux = await loadFluxRepository(root, {
     sources: options.sources,
     ignore: options.ignore,
@@ -60,6 +61,16 @@ export async function inspectRepository(
     ...(context.signal ? { signal: context.signal } : {}),
   });
   const extracted = extractImages(loaded.documents);
+  if (extracted.references.length === 0 && extracted.diagnostics.length === 0) {
+    // Nothing to gate is an input error, not a pass: a mistyped CI path must not go green.
+    const unread = loaded.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
+    throw new CliError(
+      `${describeFolder(dir, root)}: no Flux Kustomization or HelmRelease and no workload found ` +
+        `(${plural(loaded.files.length, 'YAML file')} read` +
+        `${unread > 0 ? `, ${plural(unread, 'error')}: run sluice images to see them` : ''}); ` +
+        'expected a Flux repository or a folder of Kubernetes manifests',
+    );
+  }
   return {
     mode: 'plain',
     root,
@@ -78,4 +89,13 @@ function resolveSourceMappings(
   fromConfig: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
   return parseSourceMappings([...Object.entries(fromConfig).map(([id, path]) => `${id}=${path}`), ...values]);
+}
+
+/** The folder as the user wrote it, with the absolute path when that says more. */
+function describeFolder(dir: string, absolute: string): string {
+  return dir === absolute ? dir : `${dir} (${absolute})`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -33,7 +33,7 @@ describe('parseCommandLine', () => {
   it("rejects another command's option", () => {
     expect(() => parseCommandLine(['images', '--server', 'http://x'])).toThrowError(CliError);
     expect(() => parseCommandLine(['images', '--server', 'http://x'])).toThrowError(
-      /sluice images: Unknown option '--server'/,
+      /^Unknown option '--server' \(see sluice images --help\)$/,
     );
   });
 

@@ -202,12 +202,11 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       strict: true,
     });
   } catch (error) {
+    // One prefix: main adds "sluice: "; the command's help is where the options are listed.
     throw new CliError(
-      `${command ? `sluice ${command}` : 'sluice'}: ${describeParseError(error)}`,
+      `${describeParseError(error)} (see sluice ${command ? `${command} ` : ''}--help)`,
       undefined,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
   if (parsed.positionals.length > 1) {

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { GateReport, ScannerInfo } from '@sluice/core';
-import { summarizeGateReport } from '@sluice/core';
+import { endSentence, summarizeGateReport } from '@sluice/core';
 import { buildDependencyGraph, buildGateReport } from '@sluice/flux-adapter';
 import { formatSummary } from '@sluice/reporters';
 import type { ImageScanOutcome, ScanEventHandler, TrivyRunnerOptions } from '@sluice/trivy-runner';
@@ -119,13 +119,22 @@ async function scanImages(
     progress.done();
     await runner.close();
   }
-  const first = outcomes[0];
-  if (
-    first?.status === 'error' &&
-    outcomes.every((outcome) => outcome.status === 'error' && SCANNER_LEVEL_ERRORS.has(outcome.error.code))
-  ) {
-    const what = first.error.code === 'scanner-missing' ? 'trivy was not found' : 'the scanner could not run';
-    throw new CliError(`${what}: ${first.error.message}\n${INSTALL_HELP}`, EXIT_CODES.SCANNER);
+  // The scanner itself could not run: said once, with the install hint, not once per image.
+  const scannerFailures = outcomes.filter(
+    (outcome) => outcome.status === 'error' && SCANNER_LEVEL_ERRORS.has(outcome.error.code),
+  );
+  const first = scannerFailures[0];
+  if (first?.status === 'error') {
+    const what =
+      first.error.code === 'scanner-missing'
+        ? 'trivy was not found.'
+        : `the scanner could not run: ${endSentence(first.error.message)}`;
+    if (scannerFailures.length === outcomes.length) {
+      throw new CliError(`${what}\n${INSTALL_HELP}`, EXIT_CODES.SCANNER);
+    }
+    progress.note(
+      `sluice: ${scannerFailures.length} of ${outcomes.length} images not scanned: ${what}\n${INSTALL_HELP}`,
+    );
   }
   // The scanner and DB that produced the findings, as the batch saw them (after its DB update).
   const scanned = outcomes.find((outcome) => outcome.status === 'ok' && outcome.scanner !== undefined);
@@ -149,7 +158,10 @@ function progressHandler(progress: Progress, total: number): ScanEventHandler {
         break;
       case 'failed':
         counts.failed += 1;
-        progress.note(`sluice: ${event.ref}: ${event.error.code}: ${event.error.message}`);
+        // A scanner that cannot run fails every image the same way: said once after the scan.
+        if (!SCANNER_LEVEL_ERRORS.has(event.error.code)) {
+          progress.note(`sluice: ${event.ref}: ${event.error.code}: ${event.error.message}`);
+        }
         progress.update({ ...counts });
         break;
       case 'retrying':

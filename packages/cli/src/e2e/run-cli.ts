@@ -24,6 +24,15 @@ export function pathWithoutTrivy(): string {
   return join(process.execPath, '..');
 }
 
+/** The command that runs the CLI from source (tsx), as `pnpm sluice` does. */
+export const CLI_COMMAND: readonly string[] = [
+  process.execPath,
+  '--import',
+  'tsx',
+  '--conditions=source',
+  repoPath('packages/cli/src/bin.ts'),
+];
+
 /**
  * Runs `sluice ARGS` as a child process from source (tsx), the way `pnpm sluice` does, with a
  * clean environment plus `env`, and collects its exit code and output.
@@ -32,16 +41,22 @@ export function runCli(
   args: readonly string[],
   options: { env?: Record<string, string>; cwd?: string } = {},
 ): Promise<CliRun> {
+  const [command = process.execPath, ...rest] = CLI_COMMAND;
+  return runProcess(command, [...rest, ...args], options);
+}
+
+/** Runs a program with a clean environment (HOME, a PATH with the stand-in trivy, NO_COLOR) plus `env`. */
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=source', repoPath('packages/cli/src/bin.ts'), ...args],
-      {
-        cwd: options.cwd ?? repoPath('.'),
-        env: { HOME: process.env.HOME ?? tmpdir(), PATH: pathWithFakeTrivy(), NO_COLOR: '1', ...options.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? repoPath('.'),
+      env: { HOME: process.env.HOME ?? tmpdir(), PATH: pathWithFakeTrivy(), NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

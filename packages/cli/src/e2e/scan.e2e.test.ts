@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { repoPath } from '@sluice/test-utils';
 import { describe, expect, it } from 'vitest';
 import { fakeTrivyEnv, pathWithoutTrivy, runCli, temporaryFolder } from './run-cli.js';
 
@@ -136,6 +137,9 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
     expect(run.stderr).toContain('trivy was not found');
     expect(run.stderr).toContain('--server URL');
     expect(run.stderr).toContain('--trivy-reports DIR');
+    // Said once for the run, not once per image.
+    expect(run.stderr.match(/Install Trivy/g)).toHaveLength(1);
+    expect(run.stderr).not.toContain('scanner-missing');
   });
 
   it('fails closed when an image cannot be scanned, and only warns with --on-scan-error warn', async () => {
@@ -180,9 +184,9 @@ describe('sluice usage errors', () => {
     expect(run.stderr).toMatch(/sluice\.config\.yaml:2: concurency: /);
   });
 
-  it('exits 2 on a folder that does not exist', async () => {
+  it('exits 2 on a folder that does not exist, naming it', async () => {
     const run = await runCli(['images', 'no/such/folder']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('no/such/folder: not a folder');
+    expect(run.stderr).toBe(`sluice: no/such/folder (${repoPath('no/such/folder')}): no such folder\n`);
   });
 });
