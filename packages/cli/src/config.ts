@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { PolicyConfig, parseYaml } from '@sluice/core';
+import { PolicyConfig, lineOfPath, locateSchemaIssue, parseYaml } from '@sluice/core';
 import { z } from 'zod';
 import { CliError } from './exit-codes.js';
 
@@ -33,6 +33,8 @@ export const SluiceConfig = z.strictObject({
   cacheDir: z.string().optional(),
   cache: z.union([z.string(), z.literal(false)]).optional(),
   skipDbUpdate: z.boolean().optional(),
+  dbRepository: z.array(z.string().min(1)).optional(),
+  javaDbRepository: z.array(z.string().min(1)).optional(),
   concurrency: z.number().int().positive().max(256).optional(),
   trivyPath: z.string().optional(),
   trivyReports: z.string().optional(),
@@ -62,19 +64,21 @@ export const REPOSITORY_CONFIG_KEYS = [
 
 /**
  * Reads and validates the config file: the one named by `--config`, else the first of
- * {@link CONFIG_FILE_NAMES} in `dir`, else an empty config. An invalid file, or a file found in
+ * {@link CONFIG_FILE_NAMES} in `dir` (when there is a scanned folder), else an empty config. An invalid file, or a file found in
  * `dir` that sets anything but the {@link REPOSITORY_CONFIG_KEYS}, is a usage error naming the file, the line
  * and the path of the bad key.
  */
 export async function loadConfig(
   explicitPath: string | undefined,
-  dir: string,
+  dir: string | undefined,
   cwd: string,
 ): Promise<SluiceConfig> {
   const path =
     explicitPath !== undefined
       ? resolve(cwd, explicitPath)
-      : CONFIG_FILE_NAMES.map((name) => resolve(cwd, dir, name)).find((file) => existsSync(file));
+      : dir === undefined
+        ? undefined
+        : CONFIG_FILE_NAMES.map((name) => resolve(cwd, dir, name)).find((file) => existsSync(file));
   if (path === undefined) return {};
   let text: string;
   try {
@@ -95,45 +99,13 @@ export async function loadConfig(
     const forbidden =
       explicitPath === undefined ? Object.keys(result.data).find((key) => !allowed.includes(key)) : undefined;
     if (forbidden === undefined) return result.data;
-    const line = document
-      ? lineOfPath(document.value, document.positions.positionOf.bind(document.positions), [forbidden])
-      : undefined;
+    const line = document ? lineOfPath(document, [forbidden]) : undefined;
     throw new CliError(
       `${line ? `${display}:${line}` : display}: ${forbidden}: a config file in the scanned repository may only ` +
         `hold the policy (${REPOSITORY_CONFIG_KEYS.join(', ')}); pass other settings on the command line or with --config`,
     );
   }
-  const issue = result.error.issues[0];
-  // An unknown key is reported on its parent: point at the key itself.
-  const keys = [
-    ...(issue?.path ?? []),
-    ...(issue?.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : []),
-  ];
-  const keyPath = formatPath(keys);
-  const line = document
-    ? lineOfPath(document.value, document.positions.positionOf.bind(document.positions), keys)
-    : undefined;
+  const { path: keyPath, line, message } = locateSchemaIssue(result.error, document);
   const where = line ? `${display}:${line}` : display;
-  throw new CliError(`${where}: ${keyPath || '(top level)'}: ${issue?.message ?? 'invalid'}`);
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index > 0 ? '.' : ''}${String(key)}`))
-    .join('');
-}
-
-function lineOfPath(
-  root: unknown,
-  positionOf: (container: object, key: string | number) => { line: number } | undefined,
-  path: readonly PropertyKey[],
-): number | undefined {
-  let container = root;
-  let line: number | undefined;
-  for (const key of path) {
-    if (typeof container !== 'object' || container === null || typeof key === 'symbol') break;
-    line = positionOf(container, key)?.line ?? line;
-    container = (container as Record<string | number, unknown>)[key];
-  }
-  return line;
+  throw new CliError(`${where}: ${keyPath || '(top level)'}: ${message}`);
 }

@@ -41,12 +41,13 @@ export function parseDuration(text: string, option: string): number {
 
 /**
  * The policy of a run: the config file's policy, then the command line (`--severity`,
- * `--ignore-unfixed`, `--on-scan-error`), plus the ignores of the ignore file.
+ * `--ignore-unfixed`, `--on-scan-error`), plus the ignores of the ignore file (`--ignorefile`,
+ * else one found in `dir` or the working directory; none is looked for without a `dir`).
  */
 export async function resolvePolicy(
   values: OptionValues,
   config: SluiceConfig,
-  dir: string,
+  dir: string | undefined,
   context: CliContext,
 ): Promise<{ policy: Policy; diagnostics: Diagnostic[] }> {
   const base = parsePolicyConfig(
@@ -81,16 +82,17 @@ export async function resolvePolicy(
 
 async function readIgnoreFile(
   explicit: string | undefined,
-  dir: string,
+  dir: string | undefined,
   context: CliContext,
 ): Promise<{ ignores: IgnoreRule[]; diagnostics: Diagnostic[] }> {
-  const root = resolve(context.cwd, dir);
   const path =
     explicit !== undefined
       ? resolve(context.cwd, explicit)
-      : [root, context.cwd]
-          .flatMap((folder) => DEFAULT_IGNORE_FILES.map((name) => join(folder, name)))
-          .find((candidate) => existsSync(candidate));
+      : dir === undefined
+        ? undefined
+        : [resolve(context.cwd, dir), context.cwd]
+            .flatMap((folder) => DEFAULT_IGNORE_FILES.map((name) => join(folder, name)))
+            .find((candidate) => existsSync(candidate));
   if (path === undefined) return { ignores: [], diagnostics: [] };
   let text: string;
   try {
@@ -129,12 +131,18 @@ export function resolveRunnerOptions(
       return [header.slice(0, separator).trim(), header.slice(separator + 1).trim()];
     }),
   );
-  const cacheOption = stringOption(values, 'cache') ?? (config.cache === false ? undefined : config.cache);
+  // The cache URL can come from the environment, so that a Redis password stays in a Secret.
+  const cacheOption =
+    stringOption(values, 'cache') ??
+    (context.env.SLUICE_CACHE || undefined) ??
+    (config.cache === false ? undefined : config.cache);
   const noCache = booleanOption(values, 'no-cache') === true || config.cache === false;
   const token = stringOption(values, 'token');
   const tokenHeader = stringOption(values, 'token-header') ?? config.tokenHeader;
   const trivyCacheDir = stringOption(values, 'cache-dir') ?? config.cacheDir;
   const trivyPath = stringOption(values, 'trivy-path') ?? config.trivyPath;
+  const dbRepository = listOrConfig(listOption(values, 'db-repository'), config.dbRepository);
+  const javaDbRepository = listOrConfig(listOption(values, 'java-db-repository'), config.javaDbRepository);
   return {
     ...(trivyPath !== undefined ? { trivyPath: resolveExecutable(trivyPath, context) } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
@@ -150,9 +158,15 @@ export function resolveRunnerOptions(
         ? { cache: resolveCacheLocation(cacheOption, context) }
         : {}),
     ...((booleanOption(values, 'skip-db-update') ?? config.skipDbUpdate) ? { skipDbUpdate: true } : {}),
+    ...(dbRepository.length > 0 ? { dbRepository } : {}),
+    ...(javaDbRepository.length > 0 ? { javaDbRepository } : {}),
     env: context.env,
     ...(context.signal ? { signal: context.signal } : {}),
   };
+}
+
+function listOrConfig(values: readonly string[], fromConfig: readonly string[] = []): string[] {
+  return values.length > 0 ? [...values] : [...fromConfig];
 }
 
 function resolveExecutable(path: string, context: CliContext): string {

@@ -25,6 +25,8 @@ export { LineIndex } from './source-text.js';
 export { YamlPositions } from './yaml-positions.js';
 export type { YamlDocument, ParsedYaml } from './parse-yaml.js';
 export { parseYaml } from './parse-yaml.js';
+export type { LocatedIssue } from './locate-issue.js';
+export { formatPath, lineOfPath, locateSchemaIssue } from './locate-issue.js';
 export type { KubernetesObject, ManifestDocument, ManifestStats, ParsedManifests } from './manifest.js';
 export { parseManifests, toManifestDocument } from './manifest.js';
 export { findTemplateLine } from './template-detection.js';
@@ -116,7 +118,11 @@ export {
   PolicyOverrideConfig,
   PolicyConfig,
   parsePolicyConfig,
+<<<<<<< HEAD
   describeScanError,
+=======
+  toPolicyConfig,
+>>>>>>> b745512 (flux-adapter, cli: the images file (version 1, validated with file:line errors): sluice images --format json writes it, sluice scan --images-from reads it and decides as on the folder; --termination-log, SLUICE_CACHE, --db-repository, --java-db-repository)
   evaluateImage,
   isFixed,
   matchRule,

@@ -44,8 +44,19 @@ export {
   scanContainerName,
   trivyIgnoreYaml,
 } from './gate-generation/index.js';
-export type { FluxImagesReport, WorkloadImages, HasFluxWorkloadsOptions } from './load/images-by-workload.js';
-export { groupImagesByWorkload, hasFluxWorkloads } from './load/images-by-workload.js';
+export type { HasFluxWorkloadsOptions } from './load/has-flux-workloads.js';
+export { hasFluxWorkloads } from './load/has-flux-workloads.js';
+export type { ImagesFileInput, CreateImagesFileOptions } from './images-file/index.js';
+export {
+  IMAGES_FILE_VERSION,
+  ImagesFile,
+  ImagesFileDependsOn,
+  ImagesFileWorkload,
+  createImagesFile,
+  serializeImagesFile,
+  INVALID_IMAGES_FILE,
+  parseImagesFile,
+} from './images-file/index.js';
 export type {
   FluxObject,
   FluxObjectResult,

@@ -38,6 +38,7 @@ describe('buildScanArgs', () => {
       platform: 'linux/arm64',
       trivyCacheDir: '/tmp/trivy',
       dbRepository: ['mirror.example.com/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'],
+      javaDbRepository: 'mirror.example.com/trivy-java-db:1',
       insecure: true,
       imageSources: ['remote'],
     });
@@ -71,6 +72,8 @@ describe('buildScanArgs', () => {
       'mirror.example.com/trivy-db:2',
       '--db-repository',
       'ghcr.io/aquasecurity/trivy-db:2',
+      '--java-db-repository',
+      'mirror.example.com/trivy-java-db:1',
       '--',
       'ghcr.io/org/app@sha256:abc',
     ]);
@@ -83,8 +86,13 @@ describe('buildScanArgs', () => {
       token: 's3cret-token',
       tokenHeader: 'X-Trivy-Auth',
       customHeaders: { 'X-Tenant': 'team-a' },
+      dbRepository: 'mirror.example.com/trivy-db:2',
+      javaDbRepository: ['mirror.example.com/trivy-java-db:1'],
     });
     const args = buildScanArgs('nginx:1.27', options, false);
+    // The server holds the vulnerability DB; the Java index DB is still the client's.
+    expect(args).not.toContain('--db-repository');
+    expect(args.join(' ')).toContain('--java-db-repository mirror.example.com/trivy-java-db:1');
     expect(args.join(' ')).toContain('--server http://trivy.trivy-system:4954');
     expect(args.join(' ')).toContain('--token-header X-Trivy-Auth');
     expect(args).not.toContain('--skip-db-update');

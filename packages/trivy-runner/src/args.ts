@@ -52,6 +52,8 @@ export function buildScanArgs(image: string, options: ResolvedRunnerOptions, dbR
     if (options.skipDbUpdate || dbReady) args.push('--skip-db-update');
     for (const repository of options.dbRepository) args.push('--db-repository', repository);
   }
+  // The Java index DB is used by the client in both modes (a Trivy server does not hold it).
+  for (const repository of options.javaDbRepository) args.push('--java-db-repository', repository);
   args.push(...options.extraArgs, '--', image);
   return args;
 }

@@ -92,6 +92,12 @@ export interface TrivyRunnerOptions {
    */
   readonly dbRepository?: string | readonly string[];
   /**
+   * OCI repositories of the Java index DB, in order (`--java-db-repository`). Trivy downloads it
+   * on the first scan that finds a JAR file, in client mode too.
+   * @default Trivy's default
+   */
+  readonly javaDbRepository?: string | readonly string[];
+  /**
    * Allow insecure registry and server connections (`--insecure`).
    * @default false
    */
@@ -180,6 +186,7 @@ export interface ResolvedRunnerOptions extends Required<
     | 'token'
     | 'trivyCacheDir'
     | 'dbRepository'
+    | 'javaDbRepository'
     | 'imageSources'
     | 'signal'
     | 'onEvent'
@@ -197,6 +204,7 @@ export interface ResolvedRunnerOptions extends Required<
   readonly token?: string;
   readonly trivyCacheDir?: string;
   readonly dbRepository: readonly string[];
+  readonly javaDbRepository: readonly string[];
   readonly imageSources?: readonly string[];
   readonly signal?: AbortSignal;
   readonly onEvent?: ScanEventHandler;
@@ -235,6 +243,10 @@ export function resolveOptions(options: TrivyRunnerOptions = {}): ResolvedRunner
     trivyCacheBackend: backend,
     dbRepository:
       typeof options.dbRepository === 'string' ? [options.dbRepository] : [...(options.dbRepository ?? [])],
+    javaDbRepository:
+      typeof options.javaDbRepository === 'string'
+        ? [options.javaDbRepository]
+        : [...(options.javaDbRepository ?? [])],
     insecure: options.insecure ?? false,
     skipDbUpdate: options.skipDbUpdate ?? false,
     imageSources: options.imageSources,

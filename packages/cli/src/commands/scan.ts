@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { GateReport, ScannerInfo } from '@sluice/core';
 import { endSentence, summarizeGateReport } from '@sluice/core';
@@ -8,6 +8,7 @@ import type { ImageScanOutcome, ScanEventHandler, TrivyRunnerOptions } from '@sl
 import { createTrivyRunner } from '@sluice/trivy-runner';
 import { loadConfig } from '../config.js';
 import { CliError, EXIT_CODES } from '../exit-codes.js';
+import { readImagesFrom } from '../images-from.js';
 import { inspectRepository } from '../inspect-repository.js';
 import type { CliContext } from '../io.js';
 import type { CommandLine } from '../options.js';
@@ -18,6 +19,9 @@ import { resolveReportTargets, writeReports } from '../reporting.js';
 import { resolvePolicy, resolveRunnerOptions } from '../scan-settings.js';
 import { SLUICE_VERSION } from '../version.js';
 
+/** The kubelet keeps at most this many bytes of a termination message. */
+const TERMINATION_MESSAGE_LIMIT = 4096;
+
 /** Scan error codes that mean the scanner itself could not run, not that one image failed. */
 const SCANNER_LEVEL_ERRORS = new Set(['scanner-missing', 'db-unavailable']);
 
@@ -26,16 +30,52 @@ const INSTALL_HELP = [
   'or scan through a Trivy server with --server URL, or use existing `trivy image --format json` reports with --trivy-reports DIR.',
 ].join('\n');
 
-/** `sluice scan`: find, scan, decide and report. */
+/**
+ * `sluice scan`: find, scan, decide and report. The images come from DIR, or with `--images-from
+ * FILE` from an images file (the same model, so the same decision). With `--termination-log
+ * FILE` the last line (the verdict, or why there is none) is also written to FILE, where
+ * Kubernetes shows it as the container's termination message.
+ */
 export async function runScan(commandLine: CommandLine, context: CliContext): Promise<number> {
+  const terminationLog = stringOption(commandLine.values, 'termination-log');
+  try {
+    const { code, summary } = await scanAndReport(commandLine, context);
+    if (terminationLog !== undefined) await writeTerminationMessage(terminationLog, summary, context);
+    return code;
+  } catch (error) {
+    if (terminationLog !== undefined) {
+      const message = error instanceof Error ? error.message : String(error);
+      await writeTerminationMessage(terminationLog, `sluice: error: ${message}`, context);
+    }
+    throw error;
+  }
+}
+
+async function scanAndReport(
+  commandLine: CommandLine,
+  context: CliContext,
+): Promise<{ code: number; summary: string }> {
   const { values, dir } = commandLine;
-  const config = await loadConfig(stringOption(values, 'config'), dir, context.cwd);
+  const imagesFrom = stringOption(values, 'images-from');
+  if (imagesFrom !== undefined && dir !== '.') {
+    throw new CliError(
+      `--images-from ${imagesFrom}: give either a folder (${dir}) or --images-from, not both`,
+    );
+  }
+  // An images file stands for a repository read elsewhere: nothing is looked for around it.
+  const repositoryDir = imagesFrom === undefined ? dir : undefined;
+  const config = await loadConfig(stringOption(values, 'config'), repositoryDir, context.cwd);
   const targets = await resolveReportTargets(
     [...(listOption(values, 'format').length > 0 ? listOption(values, 'format') : (config.formats ?? []))],
     [...(config.reporters ?? []), ...listOption(values, 'reporter')],
     context,
   );
-  const { policy, diagnostics: policyDiagnostics } = await resolvePolicy(values, config, dir, context);
+  const { policy, diagnostics: policyDiagnostics } = await resolvePolicy(
+    values,
+    config,
+    repositoryDir,
+    context,
+  );
   const failOn = stringOption(values, 'fail-on') ?? config.failOn ?? 'blocked';
   if (failOn !== 'blocked' && failOn !== 'never')
     throw new CliError(`--fail-on ${failOn}: expected blocked or never`);
@@ -48,7 +88,10 @@ export async function runScan(commandLine: CommandLine, context: CliContext): Pr
   }
   const progress = createProgress(context.stderr, { quiet: booleanOption(values, 'quiet') === true });
 
-  const inventory = await inspectRepository(commandLine, config, context);
+  const inventory =
+    imagesFrom === undefined
+      ? await inspectRepository(commandLine, config, context)
+      : await readImagesFrom(imagesFrom, context);
   // One graph for the note and the report, so that both count the same objects.
   const graph = inventory.mode === 'flux' ? buildDependencyGraph(inventory.workloads) : undefined;
   progress.note(
@@ -85,8 +128,23 @@ export async function runScan(commandLine: CommandLine, context: CliContext): Pr
     ...(scanner ? { scanner } : {}),
   });
   await writeReports(report, targets, inventory.root, context);
-  progress.note(summaryLine(report));
-  return report.verdict === 'blocked' && failOn === 'blocked' ? EXIT_CODES.BLOCKED : EXIT_CODES.PASS;
+  const summary = summaryLine(report);
+  progress.note(summary);
+  const code = report.verdict === 'blocked' && failOn === 'blocked' ? EXIT_CODES.BLOCKED : EXIT_CODES.PASS;
+  return { code, summary };
+}
+
+/**
+ * Writes the one-line outcome for Kubernetes (`terminationMessagePath`): at most 4096 bytes, as
+ * the kubelet keeps no more. A file that cannot be written only costs a warning.
+ */
+async function writeTerminationMessage(file: string, line: string, context: CliContext): Promise<void> {
+  const bytes = Buffer.from(`${line.split('\n')[0] ?? ''}\n`, 'utf8').subarray(0, TERMINATION_MESSAGE_LIMIT);
+  try {
+    await writeFile(resolve(context.cwd, file), bytes);
+  } catch (error) {
+    context.stderr.write(`sluice: warning: --termination-log ${file}: ${(error as Error).message}\n`);
+  }
 }
 
 /**

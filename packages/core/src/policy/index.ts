@@ -24,6 +24,12 @@ export {
 export type { ParsedIgnoreFile } from './trivy-ignore.js';
 export { parseTrivyIgnore, parseIgnoreDate } from './trivy-ignore.js';
 export { parseTrivyIgnoreYaml } from './trivy-ignore-yaml.js';
-export { IgnoreRuleConfig, PolicyOverrideConfig, PolicyConfig, parsePolicyConfig } from './policy-config.js';
+export {
+  IgnoreRuleConfig,
+  PolicyOverrideConfig,
+  PolicyConfig,
+  parsePolicyConfig,
+  toPolicyConfig,
+} from './policy-config.js';
 export type { ImageScanInput, EvaluateImageOptions, ImageEvaluation } from './evaluate-image.js';
 export { describeScanError, evaluateImage, isFixed, matchRule, sortFindings } from './evaluate-image.js';

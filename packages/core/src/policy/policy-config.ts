@@ -2,10 +2,18 @@ import { z } from 'zod';
 import { SluiceError } from '../errors.js';
 import { Severity } from '../report.js';
 import { parseIgnoreDate } from './trivy-ignore.js';
-import type { IgnoreRule, Policy, PolicyOverride } from './types.js';
+import type { IgnoreRule, Policy, PolicyOverride, PolicySettings } from './types.js';
+
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 const ExpiryDate = z.union([
-  z.string().refine((text) => parseIgnoreDate(text) !== undefined, 'expected a date YYYY-MM-DD'),
+  z
+    .string()
+    .refine(
+      (text) =>
+        parseIgnoreDate(text) !== undefined || (ISO_TIMESTAMP.test(text) && !Number.isNaN(Date.parse(text))),
+      'expected a date YYYY-MM-DD (or an ISO timestamp such as 2026-12-31T12:00:00Z)',
+    ),
   // YAML loaders read an unquoted date as a Date.
   z.date().transform((date) => date.toISOString().slice(0, 10)),
 ]);
@@ -22,6 +30,12 @@ export const IgnoreRuleConfig = z
     paths: Patterns.optional(),
     purls: Patterns.optional(),
     reason: z.string().optional(),
+    /**
+     * Where the rule was first written, kept when `sluice gate` copies a resolved policy into the
+     * cluster (so that reasons and diagnostics name the same file and line as in CI).
+     * @default the configuration file itself
+     */
+    source: z.strictObject({ file: z.string(), line: z.number().int().positive().optional() }).optional(),
   })
   .refine(
     (rule) => rule.id !== undefined || rule.images || rule.packages || rule.paths || rule.purls,
@@ -100,7 +114,10 @@ export function parsePolicyConfig(value: unknown, file = ''): Policy {
     );
   }
   const config = result.data;
-  const toRule = (rule: IgnoreRuleConfig): IgnoreRule => ({ ...rule, ...(file ? { source: { file } } : {}) });
+  const toRule = (rule: IgnoreRuleConfig): IgnoreRule => {
+    const source = rule.source ?? (file ? { file } : undefined);
+    return { ...rule, ...(source ? { source } : {}) };
+  };
   const overrides: PolicyOverride[] | undefined = config.overrides?.map((override) => ({
     ...override,
     ...(override.ignores ? { ignores: override.ignores.map(toRule) } : {}),
@@ -109,5 +126,52 @@ export function parsePolicyConfig(value: unknown, file = ''): Policy {
     ...config,
     ...(config.ignores ? { ignores: config.ignores.map(toRule) } : {}),
     ...(overrides ? { overrides } : {}),
+  };
+}
+
+/**
+ * Writes a {@link Policy} as a configuration file's policy section, the inverse of
+ * {@link parsePolicyConfig}: every ignore keeps its `source`, so `parsePolicyConfig(toPolicyConfig(p))`
+ * gives back `p` (as JSON). `sluice gate` uses it to hand the policy of a CI run to the in-cluster scan.
+ *
+ * @example
+ * ```ts
+ * const text = JSON.stringify(toPolicyConfig(policy)); // the gate ConfigMap's policy.json
+ * parsePolicyConfig(JSON.parse(text), 'policy.json'); // deep-equals policy
+ * ```
+ */
+export function toPolicyConfig(policy: Policy): PolicyConfig {
+  const toConfigRule = (rule: IgnoreRule): IgnoreRuleConfig => ({
+    ...(rule.id === undefined ? {} : { id: rule.id }),
+    ...(rule.expires === undefined ? {} : { expires: rule.expires }),
+    ...(rule.images ? { images: [...rule.images] } : {}),
+    ...(rule.packages ? { packages: [...rule.packages] } : {}),
+    ...(rule.paths ? { paths: [...rule.paths] } : {}),
+    ...(rule.purls ? { purls: [...rule.purls] } : {}),
+    ...(rule.reason === undefined ? {} : { reason: rule.reason }),
+    ...(rule.source ? { source: { ...rule.source } } : {}),
+  });
+  const severity = (value: PolicySettings['severity']): PolicyConfig['severity'] =>
+    typeof value === 'string' ? value : value && value.length > 0 ? [...value] : undefined;
+  const settings = (value: PolicySettings) => {
+    const level = severity(value.severity);
+    return {
+      ...(level === undefined ? {} : { severity: level }),
+      ...(value.ignoreUnfixed === undefined ? {} : { ignoreUnfixed: value.ignoreUnfixed }),
+      ...(value.onScanError === undefined ? {} : { onScanError: value.onScanError }),
+      ...(value.ignores && value.ignores.length > 0 ? { ignores: value.ignores.map(toConfigRule) } : {}),
+    };
+  };
+  return {
+    ...settings(policy),
+    ...(policy.overrides && policy.overrides.length > 0
+      ? {
+          overrides: policy.overrides.map((override) => ({
+            ...(override.objects ? { objects: [...override.objects] } : {}),
+            ...(override.images ? { images: [...override.images] } : {}),
+            ...settings(override),
+          })),
+        }
+      : {}),
   };
 }

@@ -1,0 +1,138 @@
+import type { Diagnostic, ImageEntry, ImageLocation } from '@sluice/core';
+import { compareLocations, compareStrings } from '@sluice/core';
+import type { FluxWorkload } from '../model.js';
+import type { ImagesFile, ImagesFileWorkload } from './images-file-schema.js';
+import { IMAGES_FILE_VERSION } from './images-file-schema.js';
+
+/** What {@link createImagesFile} serialises: a repository model, Flux or plain. */
+export interface ImagesFileInput {
+  /** The Flux objects (empty for plain manifests). */
+  readonly workloads: readonly FluxWorkload[];
+  /** Every unique image with its locations. */
+  readonly images: readonly ImageEntry[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Options of {@link createImagesFile}. */
+export interface CreateImagesFileOptions {
+  /** @default 'flux' when there are workloads, else 'plain' */
+  readonly mode?: 'flux' | 'plain';
+  /**
+   * Only this cluster (entry folder): its objects (and those without a cluster), the images they
+   * deploy, and the diagnostics of those objects or of no object.
+   * @default the whole repository
+   */
+  readonly cluster?: string;
+}
+
+/**
+ * Serialises a repository model as the images file (`version: 1`, see {@link ImagesFile}):
+ * the data `buildGateReport` needs to decide exactly as it does on the repository itself.
+ * Deterministic: workloads by id then cluster, images by reference, as the model sorts them.
+ *
+ * @example
+ * ```ts
+ * const repo = await loadFluxRepository(root);
+ * await writeFile('images.json', serializeImagesFile(createImagesFile(repo)));
+ * ```
+ */
+export function createImagesFile(input: ImagesFileInput, options: CreateImagesFileOptions = {}): ImagesFile {
+  const { cluster } = options;
+  const workloads =
+    cluster === undefined
+      ? [...input.workloads]
+      : input.workloads.filter((workload) => workload.cluster === undefined || workload.cluster === cluster);
+  const ids = new Set(workloads.map((workload) => workload.id));
+  const images = cluster === undefined ? [...input.images] : mergeImages(workloads);
+  const diagnostics =
+    cluster === undefined
+      ? [...input.diagnostics]
+      : input.diagnostics.filter(
+          (diagnostic) => diagnostic.object === undefined || ids.has(diagnostic.object),
+        );
+  const sorted = workloads.sort(
+    (a, b) => compareStrings(a.id, b.id) || compareStrings(a.cluster ?? '', b.cluster ?? ''),
+  );
+  return {
+    version: IMAGES_FILE_VERSION,
+    mode: options.mode ?? (workloads.length > 0 ? 'flux' : 'plain'),
+    ...(cluster === undefined ? {} : { cluster }),
+    summary: {
+      workloads: sorted.length,
+      unresolved: sorted.filter((workload) => workload.method === 'unresolved').length,
+      images: images.length,
+    },
+    workloads: sorted.map(toFileWorkload),
+    images: images.map(copyImage),
+    diagnostics: diagnostics.map((diagnostic) => ({ ...diagnostic })),
+  };
+}
+
+/**
+ * The images file as text: JSON with two-space indentation and a final newline (readable in a
+ * ConfigMap and in a diff). The same file always gives the same bytes.
+ */
+export function serializeImagesFile(file: ImagesFile): string {
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+function toFileWorkload(workload: FluxWorkload): ImagesFileWorkload {
+  return {
+    id: workload.id,
+    kind: workload.kind,
+    namespace: workload.namespace,
+    name: workload.name,
+    ...(workload.cluster === undefined ? {} : { cluster: workload.cluster }),
+    ...(workload.parent === undefined ? {} : { parent: workload.parent }),
+    file: workload.file,
+    line: workload.line,
+    dependsOn: workload.dependsOn.map((entry) => ({
+      name: entry.name,
+      ...(entry.namespace === undefined ? {} : { namespace: entry.namespace }),
+      ...(entry.file === undefined ? {} : { file: entry.file }),
+      ...(entry.line === undefined ? {} : { line: entry.line }),
+    })),
+    suspended: workload.suspended,
+    method: workload.method,
+    ...(workload.unresolvedReason === undefined ? {} : { unresolvedReason: workload.unresolvedReason }),
+    ...(workload.source === undefined ? {} : { source: workload.source }),
+    ...(workload.path === undefined ? {} : { path: workload.path }),
+    ...(workload.chart === undefined ? {} : { chart: workload.chart }),
+    ...(workload.synthetic === undefined ? {} : { synthetic: workload.synthetic }),
+    images: workload.images.map(copyImage),
+  };
+}
+
+function copyImage(image: ImageEntry): ImageEntry {
+  return {
+    ref: image.ref,
+    locations: image.locations.map((location) => ({
+      ...location,
+      ...(location.fluxObjects ? { fluxObjects: [...location.fluxObjects] } : {}),
+    })),
+  };
+}
+
+/** The unique images of some workloads: locations merged by place, their Flux objects united. */
+function mergeImages(workloads: readonly FluxWorkload[]): ImageEntry[] {
+  const byRef = new Map<string, Map<string, ImageLocation>>();
+  for (const workload of workloads) {
+    for (const image of workload.images) {
+      let locations = byRef.get(image.ref);
+      if (!locations) byRef.set(image.ref, (locations = new Map()));
+      for (const location of image.locations) {
+        const { fluxObjects, ...place } = location;
+        const key = JSON.stringify(place);
+        const existing = locations.get(key);
+        const objects = new Set([...(existing?.fluxObjects ?? []), ...(fluxObjects ?? [])]);
+        locations.set(key, {
+          ...place,
+          ...(objects.size > 0 ? { fluxObjects: [...objects].sort(compareStrings) } : {}),
+        });
+      }
+    }
+  }
+  return [...byRef.entries()]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([ref, locations]) => ({ ref, locations: [...locations.values()].sort(compareLocations) }));
+}
