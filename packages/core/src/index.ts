@@ -118,11 +118,8 @@ export {
   PolicyOverrideConfig,
   PolicyConfig,
   parsePolicyConfig,
-<<<<<<< HEAD
   describeScanError,
-=======
   toPolicyConfig,
->>>>>>> b745512 (flux-adapter, cli: the images file (version 1, validated with file:line errors): sluice images --format json writes it, sluice scan --images-from reads it and decides as on the folder; --termination-log, SLUICE_CACHE, --db-repository, --java-db-repository)
   evaluateImage,
   isFixed,
   matchRule,
