@@ -36,7 +36,7 @@ describe('sluice scan --images-from', () => {
     expect(fromFile.stdout).toBe(fromRepository.stdout);
     const file = JSON.parse(await readFile(imagesFile, 'utf8')) as { version: number; mode: string };
     expect(file).toMatchObject({ version: 1, mode: 'flux' });
-  });
+  }, 120_000);
 
   it('decides on the home-ops corpus exactly as a scan of the folder', async () => {
     const { fromRepository, fromFile } = await scanBothWays(HOME_OPS, { '*': 'alpine-310.json.golden' });
@@ -61,7 +61,7 @@ describe('sluice scan --images-from', () => {
     const both = await runCli(['scan', EXAMPLE, '--images-from', bad]);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('give either a folder');
-  });
+  }, 60_000);
 });
 
 describe('sluice scan --termination-log', () => {
@@ -81,5 +81,5 @@ describe('sluice scan --termination-log', () => {
     });
     expect(missing.code).toBe(3);
     expect(await readFile(message, 'utf8')).toMatch(/^sluice: error: trivy was not found: .*\n$/);
-  });
+  }, 120_000);
 });
