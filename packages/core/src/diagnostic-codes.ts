@@ -63,6 +63,11 @@ export const DIAGNOSTIC_CODES = {
     effect: 'none',
     meaning: 'Plain mode: a symbolic link leads outside the root; it is not followed.',
   },
+  'symlink-dropped': {
+    effect: 'none',
+    meaning:
+      "A symbolic link in a Flux source: source-controller's artifact holds regular files only, so Flux never sees it.",
+  },
   'broken-symlink': {
     effect: 'none',
     meaning: 'A symbolic link to nothing (or a link loop); nothing is read.',

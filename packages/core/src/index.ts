@@ -34,8 +34,20 @@ export type { LoadManifestsOptions, LoadedManifests } from './load-manifests.js'
 export { loadManifests } from './load-manifests.js';
 export type { WalkOptions, WalkedFile, WalkResult } from './walk-files.js';
 export { YAML_EXTENSIONS, walkYamlFiles } from './walk-files.js';
-export type { SourceIgnoreOptions } from './source-ignore.js';
-export { FLUX_DEFAULT_EXCLUDES, SOURCE_IGNORE_FILE, SourceIgnore } from './source-ignore.js';
+export type { IgnorePattern, IgnoreTree, SourceIgnoreOptions } from './source-ignore.js';
+export {
+  FLUX_DEFAULT_EXCLUDES,
+  FLUX_VCS_EXCLUDES,
+  IgnoreMatcher,
+  SOURCE_IGNORE_FILE,
+  SourceIgnore,
+  decodeLeniently,
+  loadIgnorePatterns,
+  parseIgnorePattern,
+  readIgnorePatterns,
+  sourceArtifactMatcher,
+} from './source-ignore.js';
+export { goPathMatch } from './go-path-match.js';
 export type { ReadTextOptions, ReadTextResult } from './read-text-file.js';
 export { DEFAULT_MAX_FILE_SIZE, readTextFile } from './read-text-file.js';
 export {

@@ -63,7 +63,10 @@ afterAll(async () => {
 describe('loadManifests', () => {
   it('loads every Kubernetes object below the root, sorted, and reports everything it skipped', async () => {
     const result = await loadManifests(root, { ignore: ['explicit/'], maxFileSize: 2048 });
+    // The root .sourceignore holds patterns, so Flux's default exclusions (.github/ among them)
+    // no longer apply: source-controller's SourceIgnoreFilter uses VCSPatterns + the patterns.
     expect(result.files).toEqual([
+      '.github/workflows/ci.yaml',
       'apps/api.yml',
       'apps/many.yaml',
       'apps/web.yaml',
@@ -83,6 +86,7 @@ describe('loadManifests', () => {
       'nested/keep.enc.yaml#0 Deployment/kept',
     ]);
     expect(result.diagnostics.map((d) => [d.file, d.code, d.severity])).toEqual([
+      ['.github/workflows/ci.yaml', 'not-kubernetes', 'info'],
       ['apps/link-out.yaml', 'symlink-outside-root', 'warning'],
       ['apps/loop', 'symlink-loop', 'info'],
       ['apps/many.yaml', 'yaml-syntax', 'error'],
@@ -99,10 +103,10 @@ describe('loadManifests', () => {
     expect(syntax.message).toMatch(/unexpected end|flow collection|missed comma/);
     expect(result.diagnostics.find((d) => d.code === 'helm-template')!.line).toBe(4);
     expect(result.stats).toEqual({
-      files: 5,
+      files: 6,
       documents: 6,
       emptyDocuments: 1,
-      skippedNonKubernetes: 1,
+      skippedNonKubernetes: 2,
       skippedTemplates: 1,
       skippedFiles: 3,
       invalidDocuments: 1,

@@ -50,7 +50,7 @@ export async function loadManifests(
   options: LoadManifestsOptions = {},
 ): Promise<LoadedManifests> {
   const realRoot = await resolveRoot(root);
-  const rules = new SourceIgnore(realRoot, options);
+  const rules = await SourceIgnore.forFolder(realRoot, options);
   const diagnostics: Diagnostic[] = [];
   const byPath = new Map<string, WalkedFile>();
   for (const under of options.paths ?? [undefined]) {

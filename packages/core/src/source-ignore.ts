@@ -1,17 +1,38 @@
-import { lstat, readFile } from 'node:fs/promises';
+/**
+ * The files of a Flux source artifact, decided exactly as source-controller decides them
+ * (fluxcd/pkg `sourceignore` and `artifact/storage/archive.go`, read at fluxcd/pkg e2cfd1a):
+ *
+ * - patterns come from every `.sourceignore` of the tree, parent folders before their
+ *   sub-folders, each relative to its folder (`LoadIgnorePatterns`, which enters every folder
+ *   but `.git`, ignored ones too), then from the source's `spec.ignore`;
+ * - when there is at least one pattern, the matcher is `VCSPatterns + patterns`: the default
+ *   exclusions (images, archives, CI files, `.sops.yaml`…) are replaced, not added to
+ *   (`SourceIgnoreFilter`: `if len(ps) > 0 { matcher = NewMatcher(VCSPatterns + ps) }`);
+ * - the last pattern that matches decides (`matcher.Match` walks the patterns backwards);
+ * - every path is matched on its own: the archive walk does not skip an excluded folder, so a
+ *   negation re-includes a file inside one;
+ * - a pattern without `/` matches any element of the path below its folder, so it excludes
+ *   everything inside a matching folder; a pattern with `/` matches from its folder, element by
+ *   element (`**` spans folders), and a matching prefix excludes everything below it.
+ */
+import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
-import ignore from 'ignore';
-import type { Ignore } from 'ignore';
+import { goPathMatch } from './go-path-match.js';
+import { isInside } from './safe-path.js';
+
+/** The name of the ignore file Flux reads in every folder of a source. */
+export const SOURCE_IGNORE_FILE = '.sourceignore';
+
+/** fluxcd/pkg `sourceignore.ExcludeVCS`: always applied. */
+export const FLUX_VCS_EXCLUDES: readonly string[] = ['.git/', '.gitignore', '.gitmodules', '.gitattributes'];
 
 /**
- * What Flux's source-controller leaves out of every artifact before any `.sourceignore` is
- * read: VCS metadata, images and archives, CI configuration and a few tool files.
+ * What source-controller leaves out of an artifact when no `.sourceignore` or `spec.ignore`
+ * holds a pattern: {@link FLUX_VCS_EXCLUDES} plus fluxcd/pkg `ExcludeExt`, `ExcludeCI` and
+ * `ExcludeExtra`.
  */
 export const FLUX_DEFAULT_EXCLUDES: readonly string[] = [
-  '.git/',
-  '.gitignore',
-  '.gitmodules',
-  '.gitattributes',
+  ...FLUX_VCS_EXCLUDES,
   '*.jpg',
   '*.jpeg',
   '*.gif',
@@ -34,126 +55,313 @@ export const FLUX_DEFAULT_EXCLUDES: readonly string[] = [
   '**/.flux.yaml',
 ];
 
-/** The name of the ignore file Flux reads in every folder of a source. */
-export const SOURCE_IGNORE_FILE = '.sourceignore';
+/** One parsed ignore pattern (fluxcd/pkg `gitignore.ParsePattern`). */
+export interface IgnorePattern {
+  /** The folder the pattern is relative to, as path elements (`[]` for the root). */
+  readonly domain: readonly string[];
+  /** The pattern split at `/`. */
+  readonly parts: readonly string[];
+  /** `!pattern`: re-includes what it matches. */
+  readonly inclusion: boolean;
+  /** `pattern/`: matches folders only (as the last element). */
+  readonly dirOnly: boolean;
+  /** The pattern holds a `/` (other than a trailing one): matched element by element from its folder. */
+  readonly isGlob: boolean;
+}
 
-// An ignore file larger than this is not a list of patterns; it is skipped.
-const MAX_IGNORE_FILE_SIZE = 1024 * 1024;
+/** Parses one pattern relative to `domain`, as `gitignore.ParsePattern` does. */
+export function parseIgnorePattern(text: string, domain: readonly string[] = []): IgnorePattern {
+  let pattern = text;
+  let inclusion = false;
+  if (pattern.startsWith('!')) {
+    inclusion = true;
+    pattern = pattern.slice(1);
+  }
+  if (!pattern.endsWith('\\ ')) pattern = pattern.replace(/ +$/, '');
+  let dirOnly = false;
+  if (pattern.endsWith('/')) {
+    dirOnly = true;
+    pattern = pattern.slice(0, -1);
+  }
+  return {
+    domain: [...domain],
+    parts: pattern.split('/'),
+    inclusion,
+    dirOnly,
+    isGlob: pattern.includes('/'),
+  };
+}
+
+// bufio.Scanner's default limit: a longer line stops ReadPatterns (its error is not checked).
+const MAX_LINE_BYTES = 64 * 1024;
+
+/**
+ * The patterns of an ignore file's text, as `sourceignore.ReadPatterns` reads them: one per line
+ * (a trailing CR dropped), except lines starting with `#` and blank lines. A line of 64 KiB or
+ * more ends the reading there, as Go's line scanner does.
+ */
+export function readIgnorePatterns(text: string, domain: readonly string[] = []): IgnorePattern[] {
+  const patterns: IgnorePattern[] = [];
+  const lines = text.split('\n');
+  for (const [index, raw] of lines.entries()) {
+    // The last element is what follows the last newline: an empty one is no line.
+    if (index === lines.length - 1 && raw === '') break;
+    if (Buffer.byteLength(raw) >= MAX_LINE_BYTES) break;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.startsWith('#') || line.trim() === '') continue;
+    patterns.push(parseIgnorePattern(line, domain));
+  }
+  return patterns;
+}
+
+const NO_MATCH = 0;
+const EXCLUDE = 1;
+const INCLUDE = 2;
+
+function matchPattern(pattern: IgnorePattern, path: readonly string[], isDir: boolean): number {
+  if (path.length <= pattern.domain.length) return NO_MATCH;
+  for (let index = 0; index < pattern.domain.length; index += 1)
+    if (path[index] !== pattern.domain[index]) return NO_MATCH;
+  const rest = path.slice(pattern.domain.length);
+  const matched = pattern.isGlob ? globMatch(pattern, rest, isDir) : simpleNameMatch(pattern, rest, isDir);
+  if (!matched) return NO_MATCH;
+  return pattern.inclusion ? INCLUDE : EXCLUDE;
+}
+
+function simpleNameMatch(pattern: IgnorePattern, path: readonly string[], isDir: boolean): boolean {
+  for (const [index, name] of path.entries()) {
+    const match = goPathMatch(pattern.parts[0] ?? '', name);
+    if (match === 'error') return false;
+    if (!match) continue;
+    if (pattern.dirOnly && !isDir && index === path.length - 1) return false;
+    return true;
+  }
+  return false;
+}
+
+function globMatch(pattern: IgnorePattern, fullPath: readonly string[], isDir: boolean): boolean {
+  let path = fullPath;
+  let matched = false;
+  let canTraverse = false;
+  for (const [index, part] of pattern.parts.entries()) {
+    if (part === '') {
+      canTraverse = false;
+      continue;
+    }
+    if (part === '**') {
+      if (index === pattern.parts.length - 1) break;
+      canTraverse = true;
+      continue;
+    }
+    if (part.includes('**')) return false;
+    if (path.length === 0) return false;
+    if (canTraverse) {
+      canTraverse = false;
+      while (path.length > 0) {
+        const element = path[0]!;
+        path = path.slice(1);
+        const match = goPathMatch(part, element);
+        if (match === 'error') return false;
+        if (match) {
+          matched = true;
+          break;
+        } else if (path.length === 0) {
+          matched = false;
+        }
+      }
+    } else {
+      const match = goPathMatch(part, path[0]!);
+      if (match === 'error' || !match) return false;
+      matched = true;
+      path = path.slice(1);
+    }
+  }
+  if (matched && pattern.dirOnly && !isDir && path.length === 0) matched = false;
+  return matched;
+}
+
+/** An ordered list of patterns; the last one that matches a path decides. */
+export class IgnoreMatcher {
+  constructor(readonly patterns: readonly IgnorePattern[]) {}
+
+  /** True when `path` (elements, or a `/`-separated relative path) is excluded. */
+  excludes(path: string | readonly string[], isDirectory: boolean): boolean {
+    const elements = typeof path === 'string' ? (path === '' ? [] : path.split('/')) : path;
+    for (let index = this.patterns.length - 1; index >= 0; index -= 1) {
+      const result = matchPattern(this.patterns[index]!, elements, isDirectory);
+      if (result !== NO_MATCH) return result === EXCLUDE;
+    }
+    return false;
+  }
+}
+
+/**
+ * source-controller's `SourceIgnoreFilter`: with no pattern, the VCS and default exclusions;
+ * with any pattern, the VCS exclusions and the patterns (the defaults are dropped).
+ */
+export function sourceArtifactMatcher(patterns: readonly IgnorePattern[]): IgnoreMatcher {
+  const vcs = FLUX_VCS_EXCLUDES.map((pattern) => parseIgnorePattern(pattern));
+  if (patterns.length > 0) return new IgnoreMatcher([...vcs, ...patterns]);
+  return new IgnoreMatcher(FLUX_DEFAULT_EXCLUDES.map((pattern) => parseIgnorePattern(pattern)));
+}
+
+/** What {@link loadIgnorePatterns} needs to read a tree. */
+export interface IgnoreTree {
+  /** The real sub-folders of a folder (never symbolic links), sorted by name. */
+  subfolders(dir: string): Promise<readonly string[]>;
+  /** The text of the folder's `.sourceignore`, or undefined when it has none. */
+  readIgnoreFile(dir: string): Promise<string | undefined>;
+}
+
+/**
+ * Every `.sourceignore` pattern of a tree, as `sourceignore.LoadIgnorePatterns` collects them:
+ * a folder's own file, then each sub-folder's (sorted, depth first), every folder but `.git`
+ * entered, ignored ones too. Iterative: a deep tree cannot exhaust the stack.
+ */
+export async function loadIgnorePatterns(tree: IgnoreTree, dir = ''): Promise<IgnorePattern[]> {
+  const patterns: IgnorePattern[] = [];
+  const stack = [dir];
+  while (stack.length > 0) {
+    const folder = stack.pop()!;
+    const domain = folder === '' ? [] : folder.split('/');
+    const text = await tree.readIgnoreFile(folder);
+    if (text !== undefined) for (const pattern of readIgnorePatterns(text, domain)) patterns.push(pattern);
+    const children = (await tree.subfolders(folder)).filter((name) => name !== '.git');
+    for (let index = children.length - 1; index >= 0; index -= 1)
+      stack.push(folder === '' ? children[index]! : `${folder}/${children[index]!}`);
+  }
+  return patterns;
+}
 
 /** Which ignore rules apply; every field is optional. */
 export interface SourceIgnoreOptions {
-  /** Extra gitignore patterns, relative to the root (like a GitRepository's `spec.ignore`). Default: none. */
+  /**
+   * Extra gitignore patterns of Sluice's own, relative to the root (the CLI's `--ignore`): a
+   * path they exclude is left out as well. They do not count as source patterns, so they never
+   * switch off Flux's default exclusions. Default: none.
+   */
   readonly ignore?: readonly string[];
+  /** The source's `spec.ignore` text, applied after the `.sourceignore` files as Flux does. Default: none. */
+  readonly specIgnore?: string;
   /** Read `.sourceignore` files in every folder, as Flux does. Default: `true`. */
   readonly sourceIgnoreFiles?: boolean;
-  /** Apply {@link FLUX_DEFAULT_EXCLUDES}. Default: `true`. */
+  /** Apply Flux's VCS and default exclusions. Default: `true`. */
   readonly defaultExcludes?: boolean;
 }
 
 /**
- * Decides which paths under a root are ignored, by Flux's rules: the default excludes, then
- * the `.sourceignore` file of each folder (its patterns are relative to that folder, deeper
- * files override shallower ones), then the explicit patterns. A path inside an ignored folder
- * is ignored. `.sourceignore` files are read lazily and cached.
+ * Decides which paths of a source are left out of its Flux artifact (see the file comment for
+ * the rules). Built once per tree: {@link SourceIgnore.load} reads every `.sourceignore` first,
+ * because one pattern anywhere changes the default exclusions everywhere.
  *
  * @example
  * ```ts
- * const rules = new SourceIgnore('/repo', { ignore: ['*.enc.yaml'] });
- * await rules.ignores('apps/secret.enc.yaml', false); // true
+ * const rules = await SourceIgnore.forFolder('/repo', { ignore: ['*.enc.yaml'] });
+ * rules.ignores('apps/secret.enc.yaml', false); // true
  * ```
  */
 export class SourceIgnore {
-  readonly #root: string;
-  readonly #options: SourceIgnoreOptions;
-  readonly #matchers = new Map<string, Promise<Ignore | undefined>>();
-  readonly #directories = new Map<string, Promise<boolean>>();
-  readonly #explicit: Ignore | undefined;
+  readonly #artifact: IgnoreMatcher | undefined;
+  readonly #extra: IgnoreMatcher | undefined;
 
-  /** @param root the real path of the root folder. */
-  constructor(root: string, options: SourceIgnoreOptions = {}) {
-    this.#root = root;
-    this.#options = options;
-    this.#explicit =
-      options.ignore && options.ignore.length > 0 ? ignore().add([...options.ignore]) : undefined;
+  private constructor(artifact: IgnoreMatcher | undefined, extra: IgnoreMatcher | undefined) {
+    this.#artifact = artifact;
+    this.#extra = extra;
+  }
+
+  /** The rules of a tree read through `tree`. */
+  static async load(tree: IgnoreTree, options: SourceIgnoreOptions = {}): Promise<SourceIgnore> {
+    const patterns = options.sourceIgnoreFiles === false ? [] : await loadIgnorePatterns(tree);
+    if (options.specIgnore !== undefined)
+      for (const pattern of readIgnorePatterns(options.specIgnore)) patterns.push(pattern);
+    const artifact =
+      options.defaultExcludes === false
+        ? patterns.length > 0
+          ? new IgnoreMatcher(patterns)
+          : undefined
+        : sourceArtifactMatcher(patterns);
+    const extra =
+      options.ignore && options.ignore.length > 0
+        ? new IgnoreMatcher(options.ignore.flatMap((line) => readIgnorePatterns(`${line}\n`)))
+        : undefined;
+    return new SourceIgnore(artifact, extra);
+  }
+
+  /** The rules of a folder on disk (`root`: its real path); symbolic links are not entered. */
+  static forFolder(root: string, options: SourceIgnoreOptions = {}): Promise<SourceIgnore> {
+    return SourceIgnore.load(folderIgnoreTree(root), options);
   }
 
   /**
-   * True when the path (relative to the root, forward slashes, `''` for the root) is ignored.
-   * The root itself is never ignored.
+   * True when nothing below the folder can be in the artifact: the folder is left out and no
+   * `!` pattern could re-include a path under it. A walk may skip such a folder (`.git/`).
    */
-  async ignores(path: string, isDirectory: boolean): Promise<boolean> {
+  prunes(dir: string): boolean {
+    if (dir === '' || !this.ignores(dir, true)) return false;
+    const elements = dir.split('/');
+    const mayReinclude = (matcher: IgnoreMatcher | undefined): boolean =>
+      matcher?.patterns.some(
+        (pattern) =>
+          pattern.inclusion &&
+          pattern.domain.every((name, index) => index >= elements.length || elements[index] === name),
+      ) ?? false;
+    return !mayReinclude(this.#artifact) && !mayReinclude(this.#extra);
+  }
+
+  /**
+   * True when the path (relative to the root, forward slashes) is left out. The root itself
+   * never is. Folders are decided on their own: a file inside an excluded folder may be kept.
+   */
+  ignores(path: string, isDirectory: boolean): boolean {
     if (path === '' || path === '.') return false;
-    const slash = path.lastIndexOf('/');
-    const parent = slash === -1 ? '' : path.slice(0, slash);
-    if (parent !== '' && (await this.#ignoresDirectory(parent))) return true;
-    return this.#decide(path, isDirectory);
-  }
-
-  #ignoresDirectory(path: string): Promise<boolean> {
-    let decision = this.#directories.get(path);
-    if (!decision) {
-      decision = this.ignores(path, true);
-      this.#directories.set(path, decision);
-    }
-    return decision;
-  }
-
-  async #decide(path: string, isDirectory: boolean): Promise<boolean> {
-    let ignored = false;
-    const levels = ['', ...ancestors(path)];
-    for (const level of levels) {
-      const matcher = await this.#matcherFor(level);
-      if (!matcher) continue;
-      const relativePath = (level === '' ? path : path.slice(level.length + 1)) + (isDirectory ? '/' : '');
-      const result = matcher.test(relativePath);
-      if (result.ignored) ignored = true;
-      else if (result.unignored) ignored = false;
-    }
-    if (this.#explicit) {
-      const result = this.#explicit.test(path + (isDirectory ? '/' : ''));
-      if (result.ignored) ignored = true;
-      else if (result.unignored) ignored = false;
-    }
-    return ignored;
-  }
-
-  #matcherFor(directory: string): Promise<Ignore | undefined> {
-    let matcher = this.#matchers.get(directory);
-    if (!matcher) {
-      matcher = this.#loadMatcher(directory);
-      this.#matchers.set(directory, matcher);
-    }
-    return matcher;
-  }
-
-  async #loadMatcher(directory: string): Promise<Ignore | undefined> {
-    const patterns: string[] = [];
-    if (directory === '' && this.#options.defaultExcludes !== false) patterns.push(...FLUX_DEFAULT_EXCLUDES);
-    if (this.#options.sourceIgnoreFiles !== false) {
-      const text = await readIgnoreFile(join(this.#root, directory, SOURCE_IGNORE_FILE));
-      // A loop, not a spread: an ignore file may have more lines than the stack has room for.
-      if (text !== undefined) for (const line of text.split(/\r?\n/)) patterns.push(line);
-    }
-    return patterns.length > 0 ? ignore().add(patterns) : undefined;
+    const elements = path.split('/');
+    return (
+      (this.#artifact?.excludes(elements, isDirectory) ?? false) ||
+      (this.#extra?.excludes(elements, isDirectory) ?? false)
+    );
   }
 }
 
-/** The folders between the root and the path: `a/b/c` → `a`, `a/b`. */
-function ancestors(path: string): string[] {
-  const result: string[] = [];
-  for (let index = path.indexOf('/'); index !== -1; index = path.indexOf('/', index + 1)) {
-    result.push(path.slice(0, index));
-  }
-  return result;
+// An ignore file larger than this is not a list of patterns; it is not read.
+const MAX_IGNORE_FILE_SIZE = 1024 * 1024;
+
+/**
+ * A tree on disk: sub-folders by `lstat` (a link to a folder is not one, as Go's `ReadDir`
+ * says), `.sourceignore` opened through a link only when it stays inside the root (Go's
+ * `os.Open` follows links; a target outside the checkout does not exist for Flux).
+ */
+function folderIgnoreTree(root: string): IgnoreTree {
+  return {
+    async subfolders(dir) {
+      try {
+        const entries = await readdir(join(root, dir), { withFileTypes: true });
+        return entries
+          .filter((entry) => entry.isDirectory())
+          .map((entry) => entry.name)
+          .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      } catch {
+        return [];
+      }
+    },
+    async readIgnoreFile(dir) {
+      const path = join(root, dir, SOURCE_IGNORE_FILE);
+      try {
+        const target = await realpath(path);
+        if (!isInside(root, target)) return undefined;
+        const stats = await lstat(target);
+        if (!stats.isFile() || stats.size > MAX_IGNORE_FILE_SIZE) return undefined;
+        return decodeLeniently(await readFile(target));
+      } catch {
+        return undefined;
+      }
+    },
+  };
 }
 
-/** Reads an ignore file when it is a regular file (never through a symlink) of sane size. */
-async function readIgnoreFile(path: string): Promise<string | undefined> {
-  try {
-    const stats = await lstat(path);
-    if (!stats.isFile() || stats.size > MAX_IGNORE_FILE_SIZE) return undefined;
-    return await readFile(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+/**
+ * Ignore-file bytes as text: UTF-8, with invalid bytes replaced (Go reads any bytes; a line of
+ * garbage is still a pattern, and its mere presence replaces the default exclusions).
+ */
+export function decodeLeniently(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8', { fatal: false }).decode(bytes);
 }

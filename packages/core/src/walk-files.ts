@@ -53,7 +53,7 @@ export interface WalkResult {
  */
 export async function walkYamlFiles(root: string, options: WalkOptions = {}): Promise<WalkResult> {
   const realRoot = await resolveRoot(root);
-  const rules = options.rules ?? new SourceIgnore(realRoot, options);
+  const rules = options.rules ?? (await SourceIgnore.forFolder(realRoot, options));
   const extensions = options.extensions ?? YAML_EXTENSIONS;
   const files: WalkedFile[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -61,11 +61,11 @@ export async function walkYamlFiles(root: string, options: WalkOptions = {}): Pr
   const startPath = options.under === undefined ? '' : normalizeRelative(options.under);
   const startStats = await stat(start);
   if (startStats.isFile()) {
-    if (!(await rules.ignores(startPath, false)))
+    if (!rules.ignores(startPath, false))
       files.push({ path: startPath, realPath: start, size: startStats.size });
     return { files, diagnostics };
   }
-  if (startPath !== '' && (await rules.ignores(startPath, true))) {
+  if (startPath !== '' && rules.prunes(startPath)) {
     diagnostics.push({
       file: startPath,
       severity: 'info',
@@ -125,7 +125,8 @@ export async function walkYamlFiles(root: string, options: WalkOptions = {}): Pr
         size = target.stats.size;
       }
       if (isDirectory) {
-        if (await rules.ignores(path, true)) continue;
+        // An excluded folder is still entered when a `!` pattern may re-include something in it.
+        if (rules.prunes(path)) continue;
         if (visited.has(realPath)) {
           diagnostics.push({
             file: path,
@@ -137,7 +138,7 @@ export async function walkYamlFiles(root: string, options: WalkOptions = {}): Pr
         }
         visited.add(realPath);
         subdirectories.push({ path, realPath });
-      } else if (isFile && looksLikeYaml && !(await rules.ignores(path, false))) {
+      } else if (isFile && looksLikeYaml && !rules.ignores(path, false)) {
         files.push({ path, realPath, size: size ?? (await stat(realPath)).size });
       }
     }

@@ -78,7 +78,6 @@ export type { SourceRegistryOptions, SourceResolution } from './source/source-re
 export { SourceRegistry, DEFAULT_ROOT_SOURCE } from './source/source-registry.js';
 export type { EntryType, FolderEntry } from './source/repo-files.js';
 export { RepoFiles, normalizeRelative, joinRelative } from './source/repo-files.js';
-export { IgnoreRules, DEFAULT_SOURCE_IGNORE } from './source/ignore-rules.js';
 export type { KustomizeOverlay } from './kustomize/build.js';
 export type { ValueOrigin, TextLocator } from './kustomize/provenance.js';
 export { Provenance } from './kustomize/provenance.js';

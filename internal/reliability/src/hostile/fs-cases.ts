@@ -41,7 +41,7 @@ export const FS_CASES: readonly HostileCase[] = [
     input: 'apps/bad.yaml is a symlink to /etc/passwd',
     files: { 'apps/bad.yaml': { symlink: '/etc/passwd' } },
     diagnostic: { file: 'apps/bad.yaml', code: 'symlink-outside-root' },
-    flux: { file: 'apps/bad.yaml', code: ['symlink-outside-root', 'path-outside-root'] },
+    flux: { file: 'apps/bad.yaml', code: 'symlink-dropped' },
   },
   {
     id: 'symlink-dir-out-of-repo',
@@ -49,7 +49,7 @@ export const FS_CASES: readonly HostileCase[] = [
     input: 'apps/bad is a symlink to / (the whole file system)',
     files: { 'apps/bad': { symlink: '/' } },
     diagnostic: { file: 'apps/bad', code: 'symlink-outside-root' },
-    flux: { file: 'apps/bad', code: ['symlink-outside-root', 'path-outside-root'] },
+    flux: { file: 'apps/bad', code: 'symlink-dropped' },
   },
   {
     id: 'symlink-relative-escape',
@@ -57,7 +57,7 @@ export const FS_CASES: readonly HostileCase[] = [
     input: 'apps/bad.yaml -> ../../../../../../etc/hostname',
     files: { 'apps/bad.yaml': { symlink: '../../../../../../../../etc/hostname' } },
     diagnostic: { file: 'apps/bad.yaml', code: 'symlink-outside-root' },
-    flux: { file: 'apps/bad.yaml', code: ['symlink-outside-root', 'path-outside-root'] },
+    flux: { file: 'apps/bad.yaml', code: 'symlink-dropped' },
   },
   {
     id: 'symlink-loop-dir',
@@ -77,7 +77,7 @@ export const FS_CASES: readonly HostileCase[] = [
     input: 'apps/bad.yaml -> bad.yaml (a link to itself, ELOOP)',
     files: { 'apps/bad.yaml': { symlink: 'bad.yaml' } },
     diagnostic: { file: 'apps/bad.yaml', code: 'broken-symlink' },
-    flux: { file: 'apps/bad.yaml', code: ['broken-symlink', 'symlink-loop'] },
+    flux: { file: 'apps/bad.yaml', code: 'symlink-dropped' },
   },
   {
     id: 'symlink-mutual',
@@ -85,7 +85,7 @@ export const FS_CASES: readonly HostileCase[] = [
     input: 'apps/bad-a.yaml -> bad-b.yaml -> bad-a.yaml',
     files: { 'apps/bad-a.yaml': { symlink: 'bad-b.yaml' }, 'apps/bad-b.yaml': { symlink: 'bad-a.yaml' } },
     diagnostic: { file: 'apps/bad-a.yaml', code: 'broken-symlink' },
-    flux: { file: 'apps/bad-a.yaml', code: ['broken-symlink', 'symlink-loop'] },
+    flux: { file: 'apps/bad-a.yaml', code: 'symlink-dropped' },
   },
   {
     id: 'symlink-broken',
@@ -93,6 +93,7 @@ export const FS_CASES: readonly HostileCase[] = [
     input: 'apps/bad.yaml -> a file that does not exist',
     files: { 'apps/bad.yaml': { symlink: 'missing.yaml' } },
     diagnostic: { file: 'apps/bad.yaml', code: 'broken-symlink' },
+    flux: { file: 'apps/bad.yaml', code: 'symlink-dropped' },
   },
   {
     id: 'fifo',

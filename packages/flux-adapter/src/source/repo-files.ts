@@ -1,9 +1,10 @@
-import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { posix, resolve, sep } from 'node:path';
 import {
   DEFAULT_MAX_FILE_SIZE,
   SluiceError,
+  decodeLeniently,
   parseYaml,
   readTextFile,
   type Diagnostic,
@@ -11,8 +12,14 @@ import {
   type ReadTextResult,
 } from '@sluice/core';
 
+// An ignore file larger than this is not a list of patterns.
+const MAX_IGNORE_FILE_SIZE = 1024 * 1024;
+
 /** What a path in the repository is. */
 export type EntryType = 'file' | 'dir';
+
+/** What a path is on disk, without following a symbolic link. */
+export type EntryKind = EntryType | 'symlink' | 'other';
 
 /** One entry of a folder listing. */
 export interface FolderEntry {
@@ -52,6 +59,9 @@ export class RepoFiles {
   readonly #reported = new Set<string>();
   readonly #parsed = new Map<string, Promise<ParsedYaml | undefined>>();
   readonly #realPaths = new Map<string, string>();
+  readonly #kinds = new Map<string, Promise<EntryKind | undefined>>();
+  readonly #names = new Map<string, Promise<string[]>>();
+  readonly #noted = new Set<string>();
 
   private constructor(
     /** Absolute path of the root. */
@@ -164,6 +174,51 @@ export class RepoFiles {
     return real;
   }
 
+  /**
+   * What a path is itself (`lstat`: a symbolic link is `symlink`, whatever it points at), or
+   * undefined when it does not exist. The path's folders are not checked: see {@link SourceTree}.
+   */
+  kindOf(path: string): Promise<EntryKind | undefined> {
+    let pending = this.#kinds.get(path);
+    if (!pending) {
+      pending = Promise.resolve(this.#computeKind(path));
+      this.#kinds.set(path, pending);
+    }
+    return pending;
+  }
+
+  #computeKind(path: string): EntryKind | undefined {
+    try {
+      const info = lstatSync(this.#absolute(path));
+      if (info.isSymbolicLink()) return 'symlink';
+      return info.isDirectory() ? 'dir' : info.isFile() ? 'file' : 'other';
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The names in a folder reached without links below it, sorted; [] when it cannot be read. */
+  names(path: string): Promise<string[]> {
+    let pending = this.#names.get(path);
+    if (!pending) {
+      try {
+        pending = Promise.resolve(readdirSync(this.#absolute(path)).sort());
+      } catch {
+        pending = Promise.resolve([]);
+      }
+      this.#names.set(path, pending);
+    }
+    return pending;
+  }
+
+  /** Records a diagnostic about a path once (the same path and code are reported once). */
+  note(diagnostic: Diagnostic): void {
+    const key = `${diagnostic.code}\0${diagnostic.file}`;
+    if (this.#noted.has(key)) return;
+    this.#noted.add(key);
+    this.diagnostics.push(diagnostic);
+  }
+
   /** The entries of a folder, sorted by name (links leaving the root are left out). */
   list(path: string): Promise<FolderEntry[]> {
     let pending = this.#listings.get(path);
@@ -211,6 +266,21 @@ export class RepoFiles {
     if (result.diagnostic.code !== 'binary-file' && result.diagnostic.code !== 'invalid-encoding')
       this.#report(path, result.diagnostic);
     return undefined;
+  }
+
+  /**
+   * The text of an ignore file as Flux reads it (`os.Open` follows a link, here only inside
+   * the root; any bytes are text), or undefined when there is none or it is larger than 1 MiB.
+   */
+  async readIgnoreText(path: string): Promise<string | undefined> {
+    if ((await this.typeOf(path)) !== 'file') return undefined;
+    try {
+      const real = realpathSync(this.#absolute(path));
+      if (statSync(real).size > MAX_IGNORE_FILE_SIZE) return undefined;
+      return decodeLeniently(readFileSync(real));
+    } catch {
+      return undefined;
+    }
   }
 
   #readResult(path: string): Promise<ReadTextResult | undefined> {

@@ -1,5 +1,4 @@
-import type { ParsedYaml } from '@sluice/core';
-import { DEFAULT_SOURCE_IGNORE, IgnoreRules } from './ignore-rules.js';
+import { SOURCE_IGNORE_FILE, SourceIgnore, type IgnoreTree, type ParsedYaml } from '@sluice/core';
 import type { EntryType, FolderEntry, RepoFiles } from './repo-files.js';
 
 /** Places a repository folder at a path of a source artifact. */
@@ -15,12 +14,14 @@ export interface SourceTreeOptions {
   /** Folders of the repository placed in the artifact. */
   readonly mounts: readonly SourceMount[];
   /**
-   * The source's `spec.ignore` text: replaces the default exclusions when set.
-   * @default undefined (the defaults apply)
+   * The source's `spec.ignore` text: its patterns follow the `.sourceignore` files' (and, like
+   * them, replace the default exclusions).
+   * @default undefined
    */
   readonly specIgnore?: string;
   /**
-   * Extra gitignore patterns, relative to the repository root.
+   * Extra gitignore patterns of Sluice's own, relative to the artifact root (they never change
+   * Flux's default exclusions).
    * @default []
    */
   readonly extraIgnore?: readonly string[];
@@ -28,14 +29,19 @@ export interface SourceTreeOptions {
 
 /**
  * The content of one Flux source (a GitRepository, an OCIRepository mapped to a folder, an
- * ExternalArtifact assembled by an ArtifactGenerator) as Flux's controllers would see it: paths
- * are artifact paths, translated to repository files through mounts, and files excluded by the
- * source's ignore rules (`.sourceignore` files, `spec.ignore`, the defaults) do not exist.
+ * ExternalArtifact assembled by an ArtifactGenerator) exactly as source-controller archives it:
+ * paths are artifact paths, translated to repository files through mounts; only regular files
+ * and folders exist (source-controller's `Archive` drops every symbolic link, `symlink-dropped`),
+ * and core's {@link SourceIgnore} decides which of them the artifact keeps (`.sourceignore`
+ * files anywhere in it, `spec.ignore`, the default exclusions). A folder the rules exclude still
+ * exists when a file inside it is kept (a `!` pattern), as it does after extracting the archive.
  */
 export class SourceTree {
-  readonly #rules = new IgnoreRules();
-  readonly #loadedIgnoreFiles = new Map<string, Promise<void>>();
   readonly #mounts: readonly SourceMount[];
+  readonly #options: SourceTreeOptions;
+  #rules: Promise<SourceIgnore> | undefined;
+  readonly #types = new Map<string, Promise<EntryType | undefined>>();
+  readonly #kept = new Map<string, Promise<boolean>>();
 
   constructor(
     /** `kind/namespace/name` of the source. */
@@ -44,53 +50,124 @@ export class SourceTree {
     options: SourceTreeOptions,
   ) {
     this.#mounts = [...options.mounts].sort((a, b) => b.at.length - a.at.length);
-    if (options.specIgnore === undefined) this.#rules.addPatterns(DEFAULT_SOURCE_IGNORE);
-    else this.#rules.add(options.specIgnore);
-    if (options.extraIgnore) this.#rules.addPatterns(options.extraIgnore);
+    this.#options = options;
   }
 
   /** The repository path of an artifact path, or undefined when no mount covers it. */
   toRepoPath(path: string): string | undefined {
+    return this.#locate(path)?.repoPath;
+  }
+
+  #locate(path: string): { repoPath: string; below: string[] } | undefined {
     for (const mount of this.#mounts) {
       if (mount.at === '' || path === mount.at || path.startsWith(`${mount.at}/`)) {
         const rest = mount.at === '' ? path : path.slice(mount.at.length + 1);
-        if (mount.from === '') return rest;
-        return rest === '' ? mount.from : `${mount.from}/${rest}`;
+        const repoPath = mount.from === '' ? rest : rest === '' ? mount.from : `${mount.from}/${rest}`;
+        return { repoPath, below: rest === '' ? [] : rest.split('/') };
       }
     }
     return undefined;
   }
 
-  /** Whether an artifact path is a file, a folder, or absent (missing, ignored, outside). */
-  async typeOf(path: string): Promise<EntryType | undefined> {
-    if (this.#mounts.some((mount) => mount.at !== '' && mount.at.startsWith(path === '' ? '' : `${path}/`))) {
-      return 'dir';
+  /** Whether an artifact path is a file, a folder, or absent (missing, a link, ignored, outside). */
+  typeOf(path: string): Promise<EntryType | undefined> {
+    let pending = this.#types.get(path);
+    if (!pending) {
+      pending = this.#computeType(path);
+      this.#types.set(path, pending);
     }
-    const repoPath = this.toRepoPath(path);
-    if (repoPath === undefined) return undefined;
-    const type = await this.files.typeOf(repoPath);
-    if (!type) return undefined;
-    return (await this.#isIgnored(repoPath, type === 'dir')) ? undefined : type;
+    return pending;
   }
 
-  /** The entries of an artifact folder, sorted by name, without ignored ones. */
-  async list(path: string): Promise<FolderEntry[]> {
-    const entries = new Map<string, FolderEntry>();
-    const repoPath = this.toRepoPath(path);
-    if (repoPath !== undefined) {
-      for (const entry of await this.files.list(repoPath)) {
-        const child = repoPath === '' ? entry.name : `${repoPath}/${entry.name}`;
-        if (!(await this.#isIgnored(child, entry.type === 'dir'))) entries.set(entry.name, entry);
+  async #computeType(path: string): Promise<EntryType | undefined> {
+    if (this.#isMountAncestor(path)) return 'dir';
+    const kind = await this.#diskKind(path);
+    if (kind === undefined) return undefined;
+    const rules = await this.#ignoreRules();
+    if (kind === 'file') return rules.ignores(path, false) ? undefined : 'file';
+    return !rules.ignores(path, true) || (await this.#keepsSomething(path)) ? 'dir' : undefined;
+  }
+
+  /** True for '' and every folder above a mount point. */
+  #isMountAncestor(path: string): boolean {
+    return this.#mounts.some(
+      (mount) => mount.at !== '' && (path === '' || mount.at.startsWith(`${path}/`) || mount.at === path),
+    );
+  }
+
+  /**
+   * What the path is on disk when every folder below its mount is a real folder (a link is not
+   * followed: the artifact holds none). A link met here is reported once.
+   */
+  async #diskKind(path: string): Promise<EntryType | undefined> {
+    const located = this.#locate(path);
+    if (!located) return undefined;
+    const { repoPath, below } = located;
+    const mountRoot = below.length === 0 ? repoPath : repoPath.split('/').slice(0, -below.length).join('/');
+    // The mount's own folder is the user's mapping (or the repository root): it may be reached through a link.
+    if ((await this.files.typeOf(mountRoot)) !== 'dir') return undefined;
+    let current = mountRoot;
+    for (const [index, name] of below.entries()) {
+      current = current === '' ? name : `${current}/${name}`;
+      const kind = await this.files.kindOf(current);
+      if (kind === 'symlink') {
+        this.files.note({
+          file: current,
+          line: 1,
+          severity: 'info',
+          code: 'symlink-dropped',
+          message: `${current} is a symbolic link: source-controller's artifact holds regular files only, so Flux never sees it (nor anything through it)`,
+        });
+        return undefined;
       }
+      if (kind === 'dir') continue;
+      return kind === 'file' && index === below.length - 1 ? 'file' : undefined;
+    }
+    return 'dir';
+  }
+
+  /** Whether an excluded folder still holds a kept file (re-included by a `!` pattern). */
+  #keepsSomething(path: string): Promise<boolean> {
+    let pending = this.#kept.get(path);
+    if (!pending) {
+      pending = (async () => {
+        const rules = await this.#ignoreRules();
+        if (rules.prunes(path)) return false;
+        for (const name of await this.#names(path)) {
+          if ((await this.typeOf(path === '' ? name : `${path}/${name}`)) !== undefined) return true;
+        }
+        return false;
+      })();
+      this.#kept.set(path, pending);
+    }
+    return pending;
+  }
+
+  async #names(path: string): Promise<string[]> {
+    const names = new Set<string>();
+    const repoPath = this.toRepoPath(path);
+    if (repoPath !== undefined && (await this.#diskKind(path)) === 'dir') {
+      for (const name of await this.files.names(repoPath)) names.add(name);
     }
     const prefix = path === '' ? '' : `${path}/`;
     for (const mount of this.#mounts) {
       if (mount.at !== '' && mount.at.startsWith(prefix) && mount.at !== path) {
         const name = mount.at.slice(prefix.length).split('/')[0] ?? '';
-        if (name !== '') entries.set(name, { name, type: 'dir' });
+        if (name !== '') names.add(name);
       }
     }
-    return [...entries.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** The entries of an artifact folder, sorted by name: what the artifact holds. */
+  async list(path: string): Promise<FolderEntry[]> {
+    if ((await this.typeOf(path)) !== 'dir') return [];
+    const entries: FolderEntry[] = [];
+    for (const name of await this.#names(path)) {
+      const type = await this.typeOf(path === '' ? name : `${path}/${name}`);
+      if (type) entries.push({ name, type });
+    }
+    return entries;
   }
 
   /** The text of an artifact file, or undefined. */
@@ -107,38 +184,30 @@ export class SourceTree {
     return repoPath === undefined ? undefined : this.files.parse(repoPath);
   }
 
-  readonly #ignored = new Map<string, boolean>();
-
-  async #isIgnored(repoPath: string, isDirectory: boolean): Promise<boolean> {
-    const key = `${isDirectory ? 'd' : 'f'}:${repoPath}`;
-    let ignored = this.#ignored.get(key);
-    if (ignored === undefined) {
-      ignored = await this.#computeIgnored(repoPath, isDirectory);
-      this.#ignored.set(key, ignored);
-    }
-    return ignored;
+  /** The ignore rules of the whole artifact, read once (every `.sourceignore` counts). */
+  #ignoreRules(): Promise<SourceIgnore> {
+    this.#rules ??= SourceIgnore.load(this.#ignoreTree(), {
+      ...(this.#options.specIgnore === undefined ? {} : { specIgnore: this.#options.specIgnore }),
+      ...(this.#options.extraIgnore ? { ignore: this.#options.extraIgnore } : {}),
+    });
+    return this.#rules;
   }
 
-  async #computeIgnored(repoPath: string, isDirectory: boolean): Promise<boolean> {
-    const parts = repoPath.split('/');
-    for (let index = 0; index < parts.length; index += 1) {
-      const folder = parts.slice(0, index).join('/');
-      await this.#loadIgnoreFile(folder);
-      if (index > 0 && this.#rules.ignores(folder, true)) return true;
-    }
-    return this.#rules.ignores(repoPath, isDirectory);
-  }
-
-  #loadIgnoreFile(folder: string): Promise<void> {
-    let pending = this.#loadedIgnoreFiles.get(folder);
-    if (!pending) {
-      pending = this.files
-        .readQuietly(folder === '' ? '.sourceignore' : `${folder}/.sourceignore`)
-        .then((text) => {
-          if (text !== undefined) this.#rules.add(text, folder);
-        });
-      this.#loadedIgnoreFiles.set(folder, pending);
-    }
-    return pending;
+  /** The artifact's folders for `loadIgnorePatterns`: real folders only, links never entered. */
+  #ignoreTree(): IgnoreTree {
+    return {
+      subfolders: async (dir) => {
+        const out: string[] = [];
+        for (const name of await this.#names(dir)) {
+          const child = dir === '' ? name : `${dir}/${name}`;
+          if (this.#isMountAncestor(child) || (await this.#diskKind(child)) === 'dir') out.push(name);
+        }
+        return out;
+      },
+      readIgnoreFile: async (dir) => {
+        const repoPath = this.toRepoPath(dir === '' ? SOURCE_IGNORE_FILE : `${dir}/${SOURCE_IGNORE_FILE}`);
+        return repoPath === undefined ? undefined : this.files.readIgnoreText(repoPath);
+      },
+    };
   }
 }

@@ -1,0 +1,138 @@
+/**
+ * Go's `path/filepath.Match` on a Unix system, which Flux's ignore patterns (fluxcd/pkg
+ * `sourceignore/gitignore`) use to match one path element: `*` any run of non-`/` characters,
+ * `?` one non-`/` character, `[…]` a class (`[^…]` negated: Go knows no `[!…]`), `\` escapes
+ * the next character. Returns `'error'` for a malformed pattern (an unclosed class, a trailing
+ * backslash), which Go reports as `ErrBadPattern` and the caller treats as no match.
+ */
+export function goPathMatch(pattern: string, name: string): boolean | 'error' {
+  const p = [...pattern];
+  const n = [...name];
+  let rest = p;
+  let subject = n;
+  chunks: while (rest.length > 0) {
+    const { star, chunk, after } = scanChunk(rest);
+    rest = after;
+    if (star && chunk.length === 0) return !subject.includes('/');
+    const first = matchChunk(chunk, subject);
+    if (first !== 'error' && first !== false && (first.length === 0 || rest.length > 0)) {
+      subject = first;
+      continue;
+    }
+    if (first === 'error') return 'error';
+    if (star) {
+      for (let index = 0; index < subject.length && subject[index] !== '/'; index += 1) {
+        const tail = matchChunk(chunk, subject.slice(index + 1));
+        if (tail === 'error') return 'error';
+        if (tail !== false) {
+          // The last chunk must consume the whole name: try a later start.
+          if (rest.length === 0 && tail.length > 0) continue;
+          subject = tail;
+          continue chunks;
+        }
+      }
+    }
+    // No match; Go still reports a malformed rest of the pattern.
+    while (rest.length > 0) {
+      const next = scanChunk(rest);
+      rest = next.after;
+      if (matchChunk(next.chunk, []) === 'error') return 'error';
+    }
+    return false;
+  }
+  return subject.length === 0;
+}
+
+/** Splits off the leading stars and the chunk up to the next star outside a class. */
+function scanChunk(pattern: string[]): { star: boolean; chunk: string[]; after: string[] } {
+  let start = 0;
+  while (pattern[start] === '*') start += 1;
+  const star = start > 0;
+  let inClass = false;
+  let index = start;
+  for (; index < pattern.length; index += 1) {
+    const char = pattern[index];
+    if (char === '\\') {
+      if (index + 1 < pattern.length) index += 1;
+    } else if (char === '[') inClass = true;
+    else if (char === ']') inClass = false;
+    else if (char === '*' && !inClass) break;
+  }
+  return { star, chunk: pattern.slice(start, index), after: pattern.slice(index) };
+}
+
+/** Matches a star-free chunk at the start of `subject`: the rest, false, or 'error'. */
+function matchChunk(chunk: string[], subject: string[]): string[] | false | 'error' {
+  let failed = false;
+  let s = 0;
+  let c = 0;
+  while (c < chunk.length) {
+    if (!failed && s >= subject.length) failed = true;
+    const char = chunk[c]!;
+    if (char === '[') {
+      const current = failed ? 0 : subject[s]!.codePointAt(0)!;
+      if (!failed) s += 1;
+      c += 1;
+      let negated = false;
+      if (chunk[c] === '^') {
+        negated = true;
+        c += 1;
+      }
+      let matched = false;
+      let ranges = 0;
+      for (;;) {
+        if (c < chunk.length && chunk[c] === ']' && ranges > 0) {
+          c += 1;
+          break;
+        }
+        const low = classChar(chunk, c);
+        if (low === 'error') return 'error';
+        c = low.next;
+        let high = low.char;
+        if (chunk[c] === '-') {
+          const upper = classChar(chunk, c + 1);
+          if (upper === 'error') return 'error';
+          c = upper.next;
+          high = upper.char;
+        }
+        if (low.char <= current && current <= high) matched = true;
+        ranges += 1;
+      }
+      if (matched === negated) failed = true;
+    } else if (char === '?') {
+      if (!failed) {
+        if (subject[s] === '/') failed = true;
+        s += 1;
+      }
+      c += 1;
+    } else {
+      let literal = char;
+      if (char === '\\') {
+        c += 1;
+        if (c >= chunk.length) return 'error';
+        literal = chunk[c]!;
+      }
+      if (!failed) {
+        if (subject[s] !== literal) failed = true;
+        s += 1;
+      }
+      c += 1;
+    }
+  }
+  return failed ? false : subject.slice(s);
+}
+
+/** One character of a class (escapes allowed), or 'error' at its end or on a bare `-`/`]`. */
+function classChar(chunk: string[], index: number): { char: number; next: number } | 'error' {
+  let char = chunk[index];
+  let next = index + 1;
+  if (char === undefined || char === '-' || char === ']') return 'error';
+  if (char === '\\') {
+    char = chunk[next];
+    next += 1;
+    if (char === undefined) return 'error';
+  }
+  // A class must be closed: something has to follow its last character.
+  if (next >= chunk.length) return 'error';
+  return { char: char.codePointAt(0)!, next };
+}
