@@ -1,4 +1,6 @@
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,15 +17,44 @@ export async function readRepoFile(relative: string): Promise<string> {
   return readFile(repoPath(relative), 'utf8');
 }
 
-/** One entry of a test repository tree: file content, or a symbolic link to `symlink`. */
-export type TreeEntry = string | Uint8Array | { readonly symlink: string };
+/** One entry of a test repository tree: file content, a symbolic link to `symlink`, or a FIFO. */
+export type TreeEntry = string | Uint8Array | { readonly symlink: string } | { readonly fifo: true };
 
-/** Writes `tree` (relative path → content or symlink) below `root`, creating folders. */
+/** Writes `tree` (relative path → content, symlink or FIFO) below `root`, creating folders. */
 export async function writeTree(root: string, tree: Readonly<Record<string, TreeEntry>>): Promise<void> {
   for (const [path, entry] of Object.entries(tree)) {
     const target = join(root, path);
     await mkdir(dirname(target), { recursive: true });
     if (typeof entry === 'object' && 'symlink' in entry) await symlink(entry.symlink, target);
+    // Node has no mkfifo: coreutils' does it.
+    else if (typeof entry === 'object' && 'fifo' in entry) execFileSync('mkfifo', [target]);
     else await writeFile(target, entry);
   }
+}
+
+/** A mounted file system of a few KiB, to make writes fail with ENOSPC. */
+export interface TinyFileSystem {
+  readonly dir: string;
+  unmount(): Promise<void>;
+}
+
+/**
+ * Mounts a `size`-KiB tmpfs on a new temporary folder (needs root, as CI and the build machines
+ * run). Returns undefined where mounting is not permitted.
+ */
+export async function mountTinyTmpfs(sizeKiB = 64): Promise<TinyFileSystem | undefined> {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-tinyfs-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeKiB}k`, 'tmpfs', dir], { stdio: 'ignore' });
+  } catch {
+    await rm(dir, { recursive: true, force: true });
+    return undefined;
+  }
+  return {
+    dir,
+    async unmount() {
+      execFileSync('umount', [dir], { stdio: 'ignore' });
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -50,6 +50,8 @@ export {
 export { goPathMatch } from './go-path-match.js';
 export type { ReadTextOptions, ReadTextResult } from './read-text-file.js';
 export { DEFAULT_MAX_FILE_SIZE, readTextFile } from './read-text-file.js';
+export type { WriteFileAtomicOptions } from './write-file-atomic.js';
+export { writeFileAtomic } from './write-file-atomic.js';
 export {
   PATH_NOT_FOUND,
   PATH_OUTSIDE_ROOT,
@@ -107,6 +109,8 @@ export type {
   PolicyTarget,
   ExpiryOptions,
   ParsedIgnoreFile,
+  PolicyFileResult,
+  ReadPolicyFileOptions,
   ImageScanInput,
   EvaluateImageOptions,
   ImageEvaluation,
@@ -126,7 +130,10 @@ export {
   parseTrivyIgnore,
   parseIgnoreDate,
   parseTrivyIgnoreYaml,
+  MAX_POLICY_FILE_SIZE,
+  readRepositoryPolicyFile,
   IgnoreRuleConfig,
+  isCatchAllIgnore,
   PolicyOverrideConfig,
   PolicyConfig,
   parsePolicyConfig,

@@ -138,7 +138,7 @@ describe('createFsCache', () => {
           new Promise<number>((resolve) => {
             execFile(
               process.execPath,
-              ['--import', 'tsx', script, dir, `writer-${index}`],
+              ['--import', 'tsx', '--conditions=source', script, dir, `writer-${index}`],
               { cwd: REPO_ROOT },
               (error) => resolve(error ? Number(error.code ?? 1) : 0),
             );

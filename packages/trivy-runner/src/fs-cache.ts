@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { writeFileAtomic } from '@sluice/core';
 import { join } from 'node:path';
 import { CACHE_FORMAT_VERSION, decodeEntry, encodeEntry } from './cache.js';
 import type { Cache } from './cache.js';
@@ -27,19 +27,8 @@ export function createFsCache(directory: string): Cache {
       return decodeEntry(text, key);
     },
     async set(key, value, ttlMs) {
-      const path = pathOf(key);
-      await mkdir(join(root, key.slice(0, 2)), { recursive: true });
-      const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-      try {
-        await writeFile(
-          temporary,
-          encodeEntry(key, value, ttlMs !== undefined ? Date.now() + ttlMs : undefined),
-        );
-        await rename(temporary, path);
-      } catch (error) {
-        await rm(temporary, { force: true });
-        throw error;
-      }
+      const entry = encodeEntry(key, value, ttlMs !== undefined ? Date.now() + ttlMs : undefined);
+      await writeFileAtomic(pathOf(key), entry, { createFolder: true });
     },
     async delete(key) {
       await rm(pathOf(key), { force: true });

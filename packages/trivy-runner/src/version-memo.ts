@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { writeFileAtomic } from '@sluice/core';
 import { TrivyDbMetadata } from './trivy-report.js';
 
 // A warm run should not need to start Trivy at all. Two facts make that safe:
@@ -113,11 +114,9 @@ export async function rememberTrivyVersion(
   memory.set(key, version);
   if (memoDir === undefined) return;
   try {
-    await mkdir(memoDir, { recursive: true });
-    const path = join(memoDir, `${key}.json`);
-    const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(temporary, JSON.stringify({ key, binary, version }));
-    await rename(temporary, path);
+    await writeFileAtomic(join(memoDir, `${key}.json`), JSON.stringify({ key, binary, version }), {
+      createFolder: true,
+    });
   } catch {
     // A memo that cannot be written only costs a `trivy version` next time.
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isSluiceError } from '../errors.js';
 import type { Finding } from '../report.js';
 import { evaluateImage } from './evaluate-image.js';
-import { parsePolicyConfig } from './policy-config.js';
+import { isCatchAllIgnore, parsePolicyConfig } from './policy-config.js';
 import { expiredIgnoreDiagnostics, resolvePolicy, severitiesOf, summarizePolicy } from './resolve-policy.js';
 import { parseTrivyIgnore } from './trivy-ignore.js';
 
@@ -236,6 +236,32 @@ describe('policy settings', () => {
       { packages: ['openssl'], source: { file: 'sluice.yaml' } },
     ]);
     expect(parsePolicyConfig(undefined)).toEqual({});
+  });
+
+  it('refuses a catch-all ignore (no id, every scope only wildcards), here or in an override', () => {
+    for (const rule of [
+      { images: ['**'] },
+      { paths: ['**/*'] },
+      { packages: ['*'], images: ['ghcr.io/acme/**', '**'] },
+      { images: ['**'], paths: ['/**'], reason: 'temporary' },
+    ]) {
+      expect(isCatchAllIgnore(rule), JSON.stringify(rule)).toBe(true);
+      expect(() => parsePolicyConfig({ ignores: [rule] }, 'sluice.yaml'), JSON.stringify(rule)).toThrow(
+        /ignores\.0: an ignore without an id whose every scope is only wildcards/,
+      );
+      expect(() => parsePolicyConfig({ overrides: [{ images: ['x/**'], ignores: [rule] }] })).toThrow(
+        /overrides\.0\.ignores\.0: an ignore without an id/,
+      );
+    }
+    for (const rule of [
+      { id: 'CVE-2023-44487', images: ['**'] },
+      { images: ['ghcr.io/acme/legacy-*'] },
+      { images: ['**'], packages: ['openssl'] },
+      { purls: ['pkg:deb/debian/openssl'] },
+    ]) {
+      expect(isCatchAllIgnore(rule), JSON.stringify(rule)).toBe(false);
+      expect(() => parsePolicyConfig({ ignores: [rule] })).not.toThrow();
+    }
   });
 
   it('rejects a bad configuration with every problem and its path', () => {

@@ -24,10 +24,13 @@ export {
 export type { ParsedIgnoreFile } from './trivy-ignore.js';
 export { parseTrivyIgnore, parseIgnoreDate } from './trivy-ignore.js';
 export { parseTrivyIgnoreYaml } from './trivy-ignore-yaml.js';
+export type { PolicyFileResult, ReadPolicyFileOptions } from './read-policy-file.js';
+export { MAX_POLICY_FILE_SIZE, readRepositoryPolicyFile } from './read-policy-file.js';
 export {
   IgnoreRuleConfig,
   PolicyOverrideConfig,
   PolicyConfig,
+  isCatchAllIgnore,
   parsePolicyConfig,
   toPolicyConfig,
 } from './policy-config.js';

@@ -40,7 +40,38 @@ export const IgnoreRuleConfig = z
   .refine(
     (rule) => rule.id !== undefined || rule.images || rule.packages || rule.paths || rule.purls,
     'an ignore needs an id or a scope (images, packages, paths or purls)',
+  )
+  .refine(
+    (rule) => !isCatchAllIgnore(rule),
+    'an ignore without an id whose every scope is only wildcards (such as images: ["**"]) would hide every finding; name the vulnerability (id) or narrow the scope',
   );
+// A pattern made only of wildcards and separators (`**`, `*`, `**/*`, `/`) matches any image,
+// package or path of a finding.
+const WILDCARD_ONLY = /^[\s*?/]*$/;
+
+/**
+ * True for an ignore rule that matches (nearly) every finding of every image: no `id`, no
+ * `purls` (a package URL always names a package), and in each scope it has (`images`,
+ * `packages`, `paths`) a pattern made only of wildcards. Such a rule is refused in a policy: it
+ * turns the gate off while looking like an exception.
+ *
+ * @example
+ * ```ts
+ * isCatchAllIgnore({ images: ['**'] }); // true
+ * isCatchAllIgnore({ images: ['ghcr.io/acme/legacy-*'] }); // false
+ * isCatchAllIgnore({ id: 'CVE-2023-44487', images: ['**'] }); // false
+ * ```
+ */
+export function isCatchAllIgnore(
+  rule: Pick<IgnoreRule, 'id' | 'images' | 'packages' | 'paths' | 'purls'>,
+): boolean {
+  if (rule.id !== undefined || (rule.purls?.length ?? 0) > 0) return false;
+  const scopes = [rule.images, rule.packages, rule.paths].filter(
+    (scope): scope is readonly string[] => scope !== undefined && scope.length > 0,
+  );
+  return scopes.every((scope) => scope.some((pattern) => WILDCARD_ONLY.test(pattern)));
+}
+
 /** One ignore rule in the configuration file. */
 export type IgnoreRuleConfig = z.infer<typeof IgnoreRuleConfig>;
 

@@ -11,8 +11,10 @@ const OTHER_SECTIONS = ['misconfigurations', 'secrets', 'licenses'] as const;
  * Parses Trivy's `.trivyignore.yaml` format. Only the `vulnerabilities` list matters to a CVE
  * gate; each entry has `id`, and optionally `paths` (globs over the finding's target), `purls`
  * (package URLs), `expired_at` (a date: the entry stops applying once it is past) and
- * `statement` (the reason). As in current Trivy, `id` may be left out when `paths` or `purls`
- * is given; an entry with none of the three is rejected.
+ * `statement` (the reason). As in Trivy, `id` is required: Trivy matches entries by id
+ * (`pkg/result/ignore.go`, `IgnoreFindings.Match`), so an entry without one ignores nothing
+ * there, and here it is rejected with its line, never read as "every vulnerability in these
+ * paths" (one `paths: ["**"]` entry would hide every finding).
  *
  * Nothing is thrown: a YAML syntax error, an entry that is not a mapping, a bad date, a bad
  * package URL or a field of the wrong type skips that entry (so it ignores nothing) and becomes
@@ -71,7 +73,10 @@ export function parseTrivyIgnoreYaml(text: string, file: string): ParsedIgnoreFi
 function readEntry(entry: unknown, file: string, line: number): IgnoreRule | string {
   if (!isRecord(entry)) return 'Each vulnerabilities entry must be a mapping; this one is skipped.';
   const { id, paths, purls, expired_at: expiredAt, statement } = entry;
-  if (id !== undefined && (typeof id !== 'string' || id.trim() === '')) {
+  if (id === undefined || id === null) {
+    return 'The entry has no `id`: Trivy matches ignore entries by id, so an entry without one ignores nothing; the entry is skipped.';
+  }
+  if (typeof id !== 'string' || id.trim() === '') {
     return "The entry's `id` must be a non-empty string; the entry is skipped.";
   }
   const pathList = readStrings(paths);
@@ -81,9 +86,6 @@ function readEntry(entry: unknown, file: string, line: number): IgnoreRule | str
   const badPurl = purlList.find((purl) => parsePurl(purl) === undefined);
   if (badPurl !== undefined)
     return `"${badPurl}" is not a package URL (pkg:type/name); the entry is skipped.`;
-  if (id === undefined && pathList.length === 0 && purlList.length === 0) {
-    return 'An entry needs an `id`, `paths` or `purls`; the entry is skipped.';
-  }
   let expires: string | undefined;
   if (expiredAt !== undefined && expiredAt !== null) {
     expires = readDate(expiredAt);
@@ -95,7 +97,7 @@ function readEntry(entry: unknown, file: string, line: number): IgnoreRule | str
     return '`statement` must be a string; the entry is skipped.';
   }
   return {
-    ...(typeof id === 'string' ? { id: id.trim() } : {}),
+    id: id.trim(),
     ...(expires === undefined ? {} : { expires }),
     ...(pathList.length > 0 ? { paths: pathList } : {}),
     ...(purlList.length > 0 ? { purls: purlList } : {}),

@@ -70,9 +70,11 @@ describe('parseTrivyIgnoreYaml', () => {
         purls: ['pkg:golang/github.com/aquasecurity/bar'],
         source: { file: '.trivyignore.yaml', line: 8 },
       },
-      { purls: ['pkg:deb/ubuntu/linux-libc-dev'], source: { file: '.trivyignore.yaml', line: 11 } },
     ]);
-    expect(diagnostics).toMatchObject([{ line: 13, severity: 'info', code: 'ignore-section-unused' }]);
+    expect(diagnostics).toMatchObject([
+      { line: 13, severity: 'info', code: 'ignore-section-unused' },
+      { line: 11, severity: 'error', code: 'invalid-ignore' },
+    ]);
   });
 
   it('skips bad entries with a diagnostic on their line and keeps the good ones', () => {
@@ -97,6 +99,36 @@ describe('parseTrivyIgnoreYaml', () => {
       [8, 'invalid-ignore'],
       [9, 'invalid-ignore'],
     ]);
+  });
+
+  it('refuses entries without an id, as Trivy ignores nothing with them: no catch-all paths or purls', () => {
+    const text = [
+      'vulnerabilities:',
+      '  - paths: ["**"]',
+      '    statement: hides every finding of every image',
+      '  - paths: []',
+      '  - purls: ["pkg:deb/debian/openssl"]',
+      '  - id: ""',
+      '  - id: CVE-2019-14697',
+      '    paths: ["**"]',
+      'secrets:',
+      '  - paths: ["**"]',
+    ].join('\n');
+    const { ignores, diagnostics } = parseTrivyIgnoreYaml(text, 'repo/.trivyignore.yaml');
+    // An id with paths "**" ignores that one vulnerability everywhere, as in Trivy.
+    expect(ignores).toEqual([
+      { id: 'CVE-2019-14697', paths: ['**'], source: { file: 'repo/.trivyignore.yaml', line: 7 } },
+    ]);
+    expect(diagnostics.map((diagnostic) => [diagnostic.file, diagnostic.line, diagnostic.code])).toEqual([
+      ['repo/.trivyignore.yaml', 10, 'ignore-section-unused'],
+      ['repo/.trivyignore.yaml', 2, 'invalid-ignore'],
+      ['repo/.trivyignore.yaml', 4, 'invalid-ignore'],
+      ['repo/.trivyignore.yaml', 5, 'invalid-ignore'],
+      ['repo/.trivyignore.yaml', 6, 'invalid-ignore'],
+    ]);
+    expect(diagnostics[1]?.message).toBe(
+      'The entry has no `id`: Trivy matches ignore entries by id, so an entry without one ignores nothing; the entry is skipped.',
+    );
   });
 
   it('reports YAML syntax errors and a wrong shape instead of throwing', () => {
