@@ -38,7 +38,7 @@ async function listJsonFiles(directory: string): Promise<string[]> {
  * Reads every `*.json` file below a folder as a Trivy report (made by
  * `trivy image --format json` in another CI step). Files that are not reports become
  * diagnostics, never errors. Each file is read as a stream, with the size cap of
- * {@link readTrivyReport} (`maxBytes`, 256 MiB by default). Reports are matched to images by
+ * {@link readTrivyReport} (`maxBytes`, 64 MiB by default). Reports are matched to images by
  * `ArtifactName`, `RepoTags` and `RepoDigests`; when several match, the first file in path order
  * wins.
  */

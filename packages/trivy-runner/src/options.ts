@@ -153,7 +153,7 @@ export interface TrivyRunnerOptions {
   /**
    * The largest Trivy report read, in bytes. Trivy's output is read as it arrives; past this
    * size the scan is stopped and fails with `invalid-output`.
-   * @default 268435456 (256 MiB)
+   * @default 67108864 (64 MiB)
    */
   readonly maxReportBytes?: number;
   /**

@@ -48,7 +48,7 @@ describe('createTrivyReportReader', () => {
       ok: false,
       error: {
         reason: 'too-large',
-        message: "Trivy's report is larger than the limit of 1000 bytes; not read.",
+        message: "Trivy's report is larger than the limit of 1000 bytes (maxReportBytes); not read.",
       },
     });
     expect(readInPieces(bytes, 4096, bytes.length).ok).toBe(true);

@@ -5,8 +5,12 @@ import type { z } from 'zod';
 import { toFinding } from './findings.js';
 import { TrivyMetadata, TrivyVulnerability } from './trivy-report.js';
 
-/** The largest Trivy report read by default: 256 MiB (`--list-all-pkgs=false` reports are far smaller). */
-export const DEFAULT_MAX_REPORT_BYTES = 256 * 1024 * 1024;
+/**
+ * The largest Trivy report read by default: 64 MiB. A `--scanners vuln --list-all-pkgs=false`
+ * report holds about 2.5 KB per vulnerability, so even 10,000 of them stay under a third of it;
+ * reading up to the cap takes seconds and bounded memory (docs/reliability.md has the numbers).
+ */
+export const DEFAULT_MAX_REPORT_BYTES = 64 * 1024 * 1024;
 
 /** What Sluice keeps of a Trivy JSON report: the fields that name the image, and the findings. */
 export interface ReadTrivyReport {
@@ -44,7 +48,7 @@ export interface TrivyReportReader {
 export interface ReadReportOptions {
   /**
    * Stop reading past this many bytes (`too-large`).
-   * @default DEFAULT_MAX_REPORT_BYTES (256 MiB)
+   * @default DEFAULT_MAX_REPORT_BYTES (64 MiB)
    */
   readonly maxBytes?: number;
 }
@@ -134,7 +138,10 @@ export function createTrivyReportReader(options: ReadReportOptions = {}): TrivyR
     write(chunk) {
       bytes += chunk.length;
       if (bytes > maxBytes) {
-        fail('too-large', `Trivy's report is larger than the limit of ${maxBytes} bytes; not read.`);
+        fail(
+          'too-large',
+          `Trivy's report is larger than the limit of ${maxBytes} bytes (maxReportBytes); not read.`,
+        );
         return false;
       }
       if (failure || parser.isEnded) {

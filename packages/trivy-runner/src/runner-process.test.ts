@@ -91,7 +91,7 @@ describe('what Trivy prints', () => {
     ]);
     const huge = outcomes.find((outcome) => outcome.ref === 'ghcr.io/acme/huge:1');
     expect(huge?.status === 'error' && huge.error.message).toBe(
-      "Trivy's report is larger than the limit of 4194304 bytes; not read.",
+      "Trivy's report is larger than the limit of 4194304 bytes (maxReportBytes); not read.",
     );
     // The stand-in was stopped mid-write (SIGTERM), not left to print 40 MB.
     const scan = (await sandbox.scans()).find((entry) => entry.image === 'ghcr.io/acme/huge:1');
