@@ -1,6 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeTree } from '@sluice/test-utils';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
 
@@ -58,5 +59,43 @@ describe('loadConfig', () => {
       trivyPath: '/opt/trivy/trivy',
       failOn: 'never',
     });
+  });
+
+  it('refuses a config file of the repository that is a symlink, a FIFO or too large, naming it', async () => {
+    const outside = await folderWith('evil.yaml', 'severity: [UNKNOWN]\n');
+    const linked = await mkdtemp(join(tmpdir(), 'sluice-config-'));
+    await symlink(join(outside, 'evil.yaml'), join(linked, 'sluice.config.yaml'));
+    await expect(loadConfig(undefined, linked, linked)).rejects.toThrowError(
+      /^sluice\.config\.yaml: sluice\.config\.yaml is a symbolic link; .* is not read$/,
+    );
+    // A link inside the repository is refused too: Flux's artifact would not have the file.
+    const inside = await mkdtemp(join(tmpdir(), 'sluice-config-'));
+    await writeTree(inside, {
+      'policy.yaml': 'severity: HIGH\n',
+      'sluice.config.yml': { symlink: 'policy.yaml' },
+    });
+    await expect(loadConfig(undefined, inside, inside)).rejects.toThrowError(/is a symbolic link/);
+    const fifo = await mkdtemp(join(tmpdir(), 'sluice-config-'));
+    await writeTree(fifo, { 'sluice.config.json': { fifo: true } });
+    await expect(loadConfig(undefined, fifo, fifo)).rejects.toThrowError(
+      'sluice.config.json: sluice.config.json is a FIFO (named pipe), not a regular file; not read',
+    );
+    const big = await folderWith('sluice.config.yaml', `# ${'x'.repeat(1024 * 1024)}\nseverity: HIGH\n`);
+    await expect(loadConfig(undefined, big, big)).rejects.toThrowError(
+      /past the limit of 1048576 for a policy file/,
+    );
+  });
+
+  it('reads a --config file outside the repository through a link, but one inside under the repository rules', async () => {
+    const operator = await folderWith('ci.yaml', 'severity: CRITICAL\n');
+    const repo = await mkdtemp(join(tmpdir(), 'sluice-config-'));
+    await symlink(join(operator, 'ci.yaml'), join(operator, 'ci-link.yaml'));
+    await expect(loadConfig(join(operator, 'ci-link.yaml'), repo, repo)).resolves.toEqual({
+      severity: 'CRITICAL',
+    });
+    await symlink(join(operator, 'ci.yaml'), join(repo, 'ci.yaml'));
+    await expect(loadConfig('ci.yaml', '.', repo)).rejects.toThrowError(
+      /^--config ci\.yaml: ci\.yaml is a symbolic link/,
+    );
   });
 });

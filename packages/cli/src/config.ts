@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { PolicyConfig, lineOfPath, locateSchemaIssue, parseYaml } from '@sluice/core';
 import { z } from 'zod';
 import { CliError } from './exit-codes.js';
+import { findPolicyFile, readNamedPolicyFile } from './policy-files.js';
 
 /** The file names looked for in the scanned folder when `--config` is not given. */
 export const CONFIG_FILE_NAMES = ['sluice.config.json', 'sluice.config.yaml', 'sluice.config.yml'] as const;
@@ -41,6 +40,8 @@ export const SluiceConfig = z.strictObject({
   sources: z.record(z.string(), z.string()).optional(),
   ignore: z.array(z.string()).optional(),
   failOn: z.enum(['blocked', 'never']).optional(),
+  registryCredentials: z.array(z.string()).optional(),
+  maxReportSize: z.union([z.string(), z.number().int().positive()]).optional(),
   formats: z.array(z.string()).optional(),
   reporters: z.array(ReporterEntryConfig).optional(),
 });
@@ -64,31 +65,30 @@ export const REPOSITORY_CONFIG_KEYS = [
 
 /**
  * Reads and validates the config file: the one named by `--config`, else the first of
- * {@link CONFIG_FILE_NAMES} in `dir` (when there is a scanned folder), else an empty config. An invalid file, or a file found in
- * `dir` that sets anything but the {@link REPOSITORY_CONFIG_KEYS}, is a usage error naming the file, the line
- * and the path of the bad key.
+ * {@link CONFIG_FILE_NAMES} in `dir` (when there is a scanned folder), else an empty config. A file of the repository (found in
+ * `dir`, or named inside it) is read only when it is a regular file reached through no symlink
+ * (Flux's artifact drops symlinks), never a FIFO or a device, at most 1 MiB. An invalid or
+ * refused file, or a file found in `dir` that sets anything but the
+ * {@link REPOSITORY_CONFIG_KEYS}, is a usage error naming the file, the line and the path of the
+ * bad key.
  */
 export async function loadConfig(
   explicitPath: string | undefined,
   dir: string | undefined,
   cwd: string,
 ): Promise<SluiceConfig> {
-  const path =
-    explicitPath !== undefined
-      ? resolve(cwd, explicitPath)
-      : dir === undefined
-        ? undefined
-        : CONFIG_FILE_NAMES.map((name) => resolve(cwd, dir, name)).find((file) => existsSync(file));
-  if (path === undefined) return {};
+  const repository = dir === undefined ? undefined : resolve(cwd, dir);
   let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CliError(`cannot read config file ${path}: ${(error as Error).message}`, undefined, {
-      cause: error,
-    });
+  let display: string;
+  if (explicitPath !== undefined) {
+    ({ text, display } = await readNamedPolicyFile('--config', explicitPath, repository, cwd));
+  } else {
+    if (repository === undefined) return {};
+    const found = await findPolicyFile(repository, CONFIG_FILE_NAMES, cwd);
+    if (found.status === 'missing') return {};
+    if (found.status === 'refused') throw new CliError(`${found.display}: ${found.message}`);
+    ({ text, display } = found.file);
   }
-  const display = relative(cwd, path) || path;
   const { documents, diagnostics } = parseYaml(text, display);
   const syntax = diagnostics[0];
   if (syntax) throw new CliError(`${display}:${syntax.line}:${syntax.column}: ${syntax.message}`);

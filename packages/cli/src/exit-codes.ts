@@ -10,6 +10,15 @@ export const EXIT_CODES = {
   SCANNER: 3,
 } as const;
 
+/** Exit codes after a stop by a signal: 128 + the signal's number, as shells report it. */
+export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * How long the CLI waits after the first SIGINT/SIGTERM before it exits regardless: long enough
+ * for Trivy's process groups to get SIGTERM, then SIGKILL (2 s later).
+ */
+export const STOP_GRACE_MS = 2500;
+
 /** An error the CLI turns into a message on stderr and an exit code. */
 export class CliError extends Error {
   constructor(

@@ -60,6 +60,17 @@ export const OPTIONS = {
     value: 'KEY:VALUE',
     help: 'extra header for the server',
   },
+  'registry-credentials': {
+    type: 'string',
+    multiple: true,
+    value: 'HOST',
+    help: 'give TRIVY_USERNAME/PASSWORD/REGISTRY_TOKEN to scans of this registry only; repeat for several',
+  },
+  'max-report-size': {
+    type: 'string',
+    value: 'SIZE',
+    help: 'the largest Trivy report read, e.g. 128MiB (default 64MiB); larger: the image is unknown',
+  },
   'cache-dir': { type: 'string', value: 'DIR', help: "Trivy's cache directory" },
   'db-repository': {
     type: 'string',
@@ -161,6 +172,8 @@ export const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
     'token',
     'token-header',
     'custom-headers',
+    'registry-credentials',
+    'max-report-size',
     'cache-dir',
     'cache',
     'no-cache',

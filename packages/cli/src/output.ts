@@ -1,5 +1,5 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { writeFileAtomic } from '@sluice/core';
 import { CliError } from './exit-codes.js';
 import type { CliContext } from './io.js';
 
@@ -37,8 +37,9 @@ export function parseFormatTargets(
 }
 
 /**
- * Writes one output: to stdout, or atomically (temporary file, then rename) to a file relative
- * to the working directory, creating its folder.
+ * Writes one output: to stdout, or atomically to a file relative to the working directory,
+ * creating its folder (core's `writeFileAtomic`: a temporary file in the same folder, flushed,
+ * then renamed; a full disk leaves no partial file behind).
  */
 export async function writeOutput(
   content: string | Uint8Array,
@@ -49,12 +50,8 @@ export async function writeOutput(
     context.stdout.write(typeof content === 'string' ? content : Buffer.from(content).toString('utf8'));
     return;
   }
-  const path = resolve(context.cwd, file);
-  const temporary = `${path}.${process.pid}.tmp`;
   try {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(temporary, content);
-    await rename(temporary, path);
+    await writeFileAtomic(resolve(context.cwd, file), content, { createFolder: true });
   } catch (error) {
     throw new CliError(`cannot write ${file}: ${(error as Error).message}`, undefined, { cause: error });
   }

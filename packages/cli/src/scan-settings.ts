@@ -1,13 +1,14 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import type { Diagnostic, IgnoreRule, Policy, Severity } from '@sluice/core';
 import { SEVERITIES, parsePolicyConfig, parseTrivyIgnore, parseTrivyIgnoreYaml } from '@sluice/core';
+import { normalizeRegistryHost } from '@sluice/trivy-runner';
 import type { TrivyRunnerOptions } from '@sluice/trivy-runner';
 import type { SluiceConfig } from './config.js';
 import { CliError } from './exit-codes.js';
 import type { CliContext } from './io.js';
 import type { OptionValues } from './options.js';
+import { displayPath, existsAtAll, findPolicyFile, readNamedPolicyFile } from './policy-files.js';
+import type { PolicyFileText } from './policy-files.js';
 import { booleanOption, listOption, stringOption } from './options.js';
 
 /** The ignore files looked for in the scanned folder, then the working directory, as Trivy does. */
@@ -68,6 +69,7 @@ export async function resolvePolicy(
   const ignoreFile = await readIgnoreFile(
     stringOption(values, 'ignorefile') ?? config.ignorefile,
     dir,
+    stringOption(values, 'config') !== undefined,
     context,
   );
   const policy: Policy = {
@@ -80,31 +82,64 @@ export async function resolvePolicy(
   return { policy, diagnostics: ignoreFile.diagnostics };
 }
 
+/**
+ * The ignore file of a run. `--ignorefile` (or `ignorefile` in a `--config` file) names one;
+ * else, without a `--config`, the first of {@link DEFAULT_IGNORE_FILES} in the scanned folder,
+ * then in the working directory, as Trivy does, read under the repository's rules (a regular
+ * file, no symlink, FIFO or device, at most 1 MiB; a refused file is an error diagnostic and
+ * ignores nothing). With a trusted `--config`, the repository's own ignore files are not
+ * applied unless named: stderr says so once.
+ */
 async function readIgnoreFile(
   explicit: string | undefined,
   dir: string | undefined,
+  trustedConfig: boolean,
   context: CliContext,
 ): Promise<{ ignores: IgnoreRule[]; diagnostics: Diagnostic[] }> {
-  const path =
-    explicit !== undefined
-      ? resolve(context.cwd, explicit)
-      : dir === undefined
-        ? undefined
-        : [resolve(context.cwd, dir), context.cwd]
-            .flatMap((folder) => DEFAULT_IGNORE_FILES.map((name) => join(folder, name)))
-            .find((candidate) => existsSync(candidate));
-  if (path === undefined) return { ignores: [], diagnostics: [] };
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CliError(`--ignorefile ${explicit ?? path}: ${(error as Error).message}`, undefined, {
-      cause: error,
-    });
+  // Without a scanned folder (--images-from) only a named ignore file applies.
+  const root = dir === undefined ? undefined : resolve(context.cwd, dir);
+  let file: PolicyFileText | undefined;
+  if (explicit !== undefined) {
+    file = await readNamedPolicyFile('--ignorefile', explicit, root, context.cwd);
+  } else if (root === undefined) {
+    return { ignores: [], diagnostics: [] };
+  } else if (trustedConfig) {
+    const present = await firstPresent([root, context.cwd], DEFAULT_IGNORE_FILES);
+    if (present !== undefined) {
+      context.stderr.write(
+        `sluice: ${displayPath(present, context.cwd)} is not applied: with --config, the repository's ignore files count only when --ignorefile names them\n`,
+      );
+    }
+    return { ignores: [], diagnostics: [] };
+  } else {
+    for (const folder of new Set([root, resolve(context.cwd)])) {
+      const found = await findPolicyFile(folder, DEFAULT_IGNORE_FILES, context.cwd);
+      if (found.status === 'missing') continue;
+      if (found.status === 'refused') {
+        return {
+          ignores: [],
+          diagnostics: [
+            { file: found.display, severity: 'error', code: 'policy-file-refused', message: found.message },
+          ],
+        };
+      }
+      file = found.file;
+      break;
+    }
   }
-  const display = explicit ?? path;
-  const isYaml = ['.yaml', '.yml'].includes(extname(path));
-  return isYaml ? parseTrivyIgnoreYaml(text, display) : parseTrivyIgnore(text, display);
+  if (file === undefined) return { ignores: [], diagnostics: [] };
+  const isYaml = ['.yaml', '.yml'].includes(extname(file.path));
+  return isYaml ? parseTrivyIgnoreYaml(file.text, file.display) : parseTrivyIgnore(file.text, file.display);
+}
+
+async function firstPresent(
+  folders: readonly string[],
+  names: readonly string[],
+): Promise<string | undefined> {
+  for (const folder of new Set(folders.map((entry) => resolve(entry)))) {
+    for (const name of names) if (await existsAtAll(join(folder, name))) return join(folder, name);
+  }
+  return undefined;
 }
 
 /** The runner's options from the command line and the config file (the command line wins). */
@@ -143,7 +178,11 @@ export function resolveRunnerOptions(
   const trivyPath = stringOption(values, 'trivy-path') ?? config.trivyPath;
   const dbRepository = listOrConfig(listOption(values, 'db-repository'), config.dbRepository);
   const javaDbRepository = listOrConfig(listOption(values, 'java-db-repository'), config.javaDbRepository);
+  const registries = [...(config.registryCredentials ?? []), ...listOption(values, 'registry-credentials')];
+  const maxReportSize = stringOption(values, 'max-report-size') ?? config.maxReportSize;
   return {
+    ...(registries.length > 0 ? { registryCredentials: registries.map(parseRegistryHost) } : {}),
+    ...(maxReportSize !== undefined ? { maxReportBytes: parseSize(maxReportSize, '--max-report-size') } : {}),
     ...(trivyPath !== undefined ? { trivyPath: resolveExecutable(trivyPath, context) } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...(timeout !== undefined ? { scanTimeoutMs: parseDuration(timeout, '--timeout') } : {}),
@@ -167,6 +206,34 @@ export function resolveRunnerOptions(
 
 function listOrConfig(values: readonly string[], fromConfig: readonly string[] = []): string[] {
   return values.length > 0 ? [...values] : [...fromConfig];
+}
+
+function parseRegistryHost(host: string): string {
+  try {
+    return normalizeRegistryHost(host);
+  } catch (error) {
+    throw new CliError(`--registry-credentials ${host}: ${(error as Error).message}`, undefined, {
+      cause: error,
+    });
+  }
+}
+
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  '': 1,
+  B: 1,
+  KiB: 1024,
+  MiB: 1024 ** 2,
+  GiB: 1024 ** 3,
+};
+
+/** Parses a size: bytes, or a number with `KiB`, `MiB` or `GiB` (`256MiB`). */
+export function parseSize(text: string | number, option: string): number {
+  const match = /^(\d+)\s*(B|KiB|MiB|GiB)?$/.exec(String(text).trim());
+  const bytes = match ? Number(match[1]) * (SIZE_UNITS[match[2] ?? ''] ?? 1) : Number.NaN;
+  if (!Number.isSafeInteger(bytes) || bytes <= 0) {
+    throw new CliError(`${option} ${text}: expected a size such as 256MiB, 1GiB or a number of bytes`);
+  }
+  return bytes;
 }
 
 function resolveExecutable(path: string, context: CliContext): string {
