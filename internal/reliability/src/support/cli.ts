@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { delimiter, dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoPath } from '@sluice/test-utils';
@@ -21,8 +22,24 @@ export function runCli(
   env: Record<string, string> = {},
   cwd = repoPath('.'),
 ): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
+  return startCli(args, env, cwd).result;
+}
+
+/** A `sluice` process started by {@link startCli}: the child, and what it did once it ends. */
+export interface StartedCli {
+  readonly child: ChildProcess;
+  readonly result: Promise<CliRun>;
+}
+
+/** Starts `sluice ARGS` like {@link runCli}, returning the child too (to signal it). */
+export function startCli(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  cwd = repoPath('.'),
+): StartedCli {
+  let child!: ChildProcess;
+  const result = new Promise<CliRun>((resolve, reject) => {
+    child = spawn(
       process.execPath,
       // tsx by absolute URL: the working directory may be a repository outside the checkout.
       [
@@ -44,9 +61,10 @@ export function runCli(
     );
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+  return { child, result };
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { repoPath } from '@sluice/test-utils';
@@ -18,6 +19,11 @@ export interface TrivyLogEntry {
   readonly hanging?: boolean;
   readonly dbDownload?: boolean;
   readonly customHeaders?: unknown;
+  readonly signal?: string;
+  /** Where the stand-in ran, and the Trivy files it read there. */
+  readonly cwd?: string;
+  readonly configFile?: string;
+  readonly ignoreFile?: string;
 }
 
 /** A private world for the stand-in: image map, Trivy cache, result cache, invocation log. */
@@ -85,12 +91,21 @@ export async function createTrivySandbox(
   };
 }
 
-/** True while a process with this id exists (signal 0 only checks). */
+/**
+ * True while a process with this id runs (signal 0 only checks). A zombie (exited, never
+ * reaped: its parent died and PID 1 of a container may not reap) counts as gone.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) state …"; the command may hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
   }
 }
