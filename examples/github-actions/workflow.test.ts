@@ -26,6 +26,18 @@ describe('the GitHub Actions example', () => {
     expect(parsed.values.format).toContain('sarif=sluice.sarif');
   });
 
+  it('gives the registry credentials to the scan step only, and to scans of ghcr.io images only', () => {
+    const withCredentials = steps.filter((step) => JSON.stringify(step).includes('TRIVY_PASSWORD'));
+    expect(withCredentials.map((step) => step.name)).toEqual(['Scan and gate']);
+    expect(
+      JSON.stringify({ ...workflow, jobs: { gate: { ...workflow.jobs.gate, steps: [] } } }),
+    ).not.toContain('TRIVY_PASSWORD');
+    const run = withCredentials[0]?.run ?? '';
+    const words = run.replace(/\\\n/g, ' ').trim().split(/\s+/);
+    const parsed = parseCommandLine(words.slice(words.indexOf('@sluice/cli') + 1));
+    expect(parsed.values['registry-credentials']).toEqual(['ghcr.io']);
+  });
+
   it('uploads the SARIF file the scan writes, even when the gate fails', () => {
     const upload = steps.find((step) => step.uses?.startsWith('github/codeql-action/upload-sarif'));
     expect(upload?.with?.sarif_file).toBe('sluice.sarif');
