@@ -67,7 +67,9 @@ export async function readRepositoryPolicyFile(
     try {
       info = await lstat(step);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
+      // ENOTDIR: the repository "folder" is a file; whoever asked for it says so.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { status: 'missing' };
       return refused('unreadable', `cannot read ${display}: ${(error as Error).message}`);
     }
     if (info.isSymbolicLink()) {
