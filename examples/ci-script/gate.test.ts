@@ -24,7 +24,7 @@ describe('the CI script example', () => {
       cache: false,
       // As in the example's sluice.config.yaml: the stand-in has no report for the gate's own
       // scanner image, so its missing scan only warns.
-      policy: { overrides: [{ images: ['ghcr.io/aquasecurity/trivy'], onScanError: 'warn' }] },
+      policy: { overrides: [{ images: ['ghcr.io/sluice-dev/sluice'], onScanError: 'warn' }] },
     });
     expect(report.verdict).toBe('blocked');
     expect(

@@ -22,7 +22,7 @@ describe('the example Flux repository', () => {
   it('commits exactly the in-cluster gate that `sluice gate` generates for it', async () => {
     const { code, stdout } = await runSluice(['gate', '.']);
     expect(code).toBe(0);
-    const files = stdout.split(/^---\n/m).map((chunk) => {
+    const files = stdout.split(/^---\n(?=# )/m).map((chunk) => {
       const [header = '', ...rest] = chunk.split('\n');
       return { path: header.replace(/^# /, ''), content: rest.join('\n') };
     });

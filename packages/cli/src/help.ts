@@ -48,10 +48,16 @@ const COMMAND_HELP: Record<CommandName, CommandHelp> = {
     usage: 'sluice gate [DIR] [options]',
     description: [
       'Writes the Flux objects that enforce the gate inside the cluster: a Kustomization with',
-      'wait and force holding a batch/v1 Job that scans exactly the images found, and patches',
-      'that make each gated Kustomization depend on it.',
+      'wait and force holding a ConfigMap (the images file of DIR and the policy) and a batch/v1',
+      'Job whose one Sluice container runs `sluice scan --images-from` on it, in parallel, with',
+      'the same verdict as `sluice scan DIR`; its timeout is sized to the images (docs/gate.md).',
+      'Also prints the dependsOn each gated Kustomization needs.',
     ].join('\n'),
-    examples: ['sluice gate . -o clusters/prod/sluice-gate.yaml', 'sluice gate . --severity CRITICAL'],
+    examples: [
+      'sluice gate . --write',
+      'sluice gate . --concurrency 8 --server http://trivy.trivy-system:4954 --server-token-secret trivy-token',
+      'sluice gate . --cache pvc --cache-size 10Gi --db-repository mirror.example.com/trivy-db:2',
+    ],
   },
 };
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { isSluiceError } from '@sluice/core';
-import { parseImagesFile } from '@sluice/flux-adapter';
+import { parseImagesFile, toRepositoryModel } from '@sluice/flux-adapter';
 import { CliError } from './exit-codes.js';
 import type { RepositoryInventory } from './inspect-repository.js';
 import type { CliContext } from './io.js';
@@ -20,14 +20,8 @@ export async function readImagesFrom(file: string, context: CliContext): Promise
     throw new CliError(`--images-from ${file}: ${(error as Error).message}`, undefined, { cause: error });
   }
   try {
-    const images = parseImagesFile(text, relative(context.cwd, path) || path);
-    return {
-      mode: images.mode,
-      root: context.cwd,
-      images: images.images,
-      workloads: images.workloads,
-      diagnostics: images.diagnostics,
-    };
+    const file = parseImagesFile(text, relative(context.cwd, path) || path);
+    return { mode: file.mode, root: context.cwd, ...toRepositoryModel(file) };
   } catch (error) {
     if (isSluiceError(error)) throw new CliError(error.message, undefined, { cause: error });
     throw error;

@@ -5,9 +5,10 @@ import { loadConfig } from '../config.js';
 import { CliError, EXIT_CODES } from '../exit-codes.js';
 import { inspectRepository } from '../inspect-repository.js';
 import type { CliContext } from '../io.js';
-import type { CommandLine, OptionName } from '../options.js';
+import type { CommandLine } from '../options.js';
 import { booleanOption, stringOption } from '../options.js';
 import { resolvePolicy } from '../scan-settings.js';
+import { resolveGateSettings } from './gate-settings.js';
 
 /**
  * `sluice gate`: generates the in-cluster gate (a Kustomization with `wait` and `force` holding
@@ -22,20 +23,14 @@ export async function runGate(commandLine: CommandLine, context: CliContext): Pr
       `${dir}: no Flux Kustomization or HelmRelease found; the in-cluster gate gates Flux objects`,
     );
   }
-  const { policy } = await resolvePolicy(values, config, dir, context);
-  const optional = (name: OptionName, key: string): Record<string, string> => {
-    const value = stringOption(values, name);
-    return value === undefined ? {} : { [key]: value };
-  };
+  const { policy, diagnostics } = await resolvePolicy(values, config, dir, context);
+  // The images file in the gate carries what `sluice scan DIR` would report, policy diagnostics included.
   const gate = generateGate({
     workloads: inventory.workloads,
+    images: inventory.images,
+    diagnostics: [...inventory.diagnostics, ...diagnostics],
     policy,
-    ...optional('cluster', 'cluster'),
-    ...optional('namespace', 'namespace'),
-    ...optional('trivy-image', 'trivyImage'),
-    ...optional('timeout', 'timeout'),
-    ...optional('revision', 'revision'),
-    ...optional('registry-secret', 'registrySecret'),
+    ...resolveGateSettings(values, config),
   });
   if (booleanOption(values, 'write')) {
     for (const file of gate.files) {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { repoPath } from '@sluice/test-utils';
 import { describe, expect, it } from 'vitest';
+import { CLI_SLUICE_IMAGE } from '../commands/gate-settings.js';
 import { fakeTrivyEnv, pathWithoutTrivy, runCli, temporaryFolder } from './run-cli.js';
 
 const EXAMPLE = 'examples/flux-repo';
@@ -38,7 +39,7 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
       ['ghcr.io/aquasecurity/trivy-test-images:alpine-39', 'fail', 'scan'],
       ['ghcr.io/aquasecurity/trivy-test-images:sle-micro-rancher-5.4_ndb', 'pass', 'scan'],
       ['ghcr.io/aquasecurity/trivy-test-images:ubuntu-1804', 'pass', 'scan'],
-      ['ghcr.io/aquasecurity/trivy:0.74.0', 'unknown', undefined],
+      [CLI_SLUICE_IMAGE, 'unknown', undefined],
     ]);
     const log = (await readFile(env.FAKE_TRIVY_LOG!, 'utf8'))
       .trim()

@@ -3,7 +3,6 @@ import { makeWorkload as k } from '../graph/test-workloads.js';
 import { checkGate, checkScanJob } from './check-gate.js';
 import { generateGate } from './generate-gate.js';
 
-const NOW = new Date('2026-06-01T00:00:00Z');
 const workloads = [
   k('flux-system'),
   k('apps', { parent: 'Kustomization/flux-system/flux-system', images: ['docker.io/library/redis:7.2'] }),
@@ -27,18 +26,18 @@ interface MutableJob {
     backoffLimit?: number;
     activeDeadlineSeconds?: number;
     suspend?: boolean;
-    template: { spec: { restartPolicy: string; initContainers: MutableContainer[] } };
+    template: { spec: { restartPolicy: string; containers: MutableContainer[] } };
   };
 }
 
 function scanner(job: MutableJob): MutableContainer {
-  const container = job.spec.template.spec.initContainers[1];
+  const container = job.spec.template.spec.containers[0];
   if (!container) throw new Error('no scan container');
   return container;
 }
 
 describe('checkScanJob', () => {
-  const good = () => structuredClone(scanJob(generateGate({ workloads, now: NOW }))) as unknown as MutableJob;
+  const good = () => structuredClone(scanJob(generateGate({ workloads }))) as unknown as MutableJob;
 
   it('accepts the generated Job', () => {
     expect(checkScanJob(good(), 900)).toEqual([]);
@@ -66,10 +65,13 @@ describe('checkScanJob', () => {
       [(job) => delete job.spec.activeDeadlineSeconds, /activeDeadlineSeconds must be set/],
       [(job) => (job.spec.activeDeadlineSeconds = 900), /shorter than the Kustomization timeout/],
       [(job) => (job.spec.suspend = true), /suspend/],
-      [(job) => (scanner(job).image = 'aquasec/trivy:latest'), /pinned/],
+      [(job) => (scanner(job).image = 'ghcr.io/sluice-dev/sluice:latest'), /pinned/],
       [(job) => (scanner(job).command = ['/bin/sh', '-c']), /shell/],
-      [(job) => (scanner(job).args[8] = '0'), /exit-code/],
-      [(job) => (job.spec.template.spec.initContainers = []), /scans no image/],
+      [(job) => scanner(job).args.push('--fail-on', 'never'), /never fails/],
+      [(job) => scanner(job).args.push('--fail-on=never'), /never fails/],
+      [(job) => (scanner(job).args = ['scan', '.']), /needs --images-from/],
+      [(job) => (scanner(job).args = ['version']), /scans no image/],
+      [(job) => (job.spec.template.spec.containers = []), /scans no image/],
     ];
     for (const [mutate, expected] of cases) {
       const job = good();
@@ -78,8 +80,21 @@ describe('checkScanJob', () => {
     }
   });
 
+  it('checks a hand-written Trivy Job too: a scan needs a non-zero --exit-code', () => {
+    const job = good();
+    job.spec.template.spec.containers = [
+      {
+        image: 'ghcr.io/aquasecurity/trivy:0.74.0',
+        args: ['image', '--exit-code', '1', '--severity', 'CRITICAL', 'docker.io/library/redis:7.2'],
+      },
+    ];
+    expect(checkScanJob(job, 900)).toEqual([]);
+    scanner(job).args[2] = '0';
+    expect(checkScanJob(job, 900).join(' ')).toMatch(/exit-code/);
+  });
+
   it('rejects a gate Kustomization without wait or force', () => {
-    const gate = generateGate({ workloads, now: NOW });
+    const gate = generateGate({ workloads });
     for (const field of ['wait', 'force'] as const) {
       const kustomization = structuredClone(gate.kustomization) as unknown as {
         spec: Record<string, unknown>;

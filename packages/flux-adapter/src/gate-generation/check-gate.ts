@@ -1,4 +1,5 @@
 import { parseFluxDuration } from './duration.js';
+import { isPinnedImage } from './gate-options.js';
 
 const SHELLS = /(^|\/)(sh|bash|ash|dash|zsh|busybox)$/;
 /** The largest `backoffLimit` the checks accept: each retry re-runs every scan. */
@@ -14,7 +15,8 @@ type Json = Record<string, unknown>;
  * timeout); an `activeDeadlineSeconds` shorter than the Kustomization timeout (so the Job fails
  * before the health check times out); no `ttlSecondsAfterFinished` (Flux counts a Job deleted by
  * its TTL as successful); not suspended (a suspended Job counts as Current); images pinned; no
- * shell; and a Trivy `image` scan with a non-zero `--exit-code`.
+ * shell; and a scan that fails on a finding: `sluice scan --images-from …` (not `--fail-on
+ * never`), or a Trivy `image` scan with a non-zero `--exit-code`.
  *
  * @example
  * ```ts
@@ -64,7 +66,7 @@ export function checkScanJob(object: unknown, timeoutSeconds?: number): string[]
   for (const container of containers) {
     const name = String(container['name']);
     const image = String(container['image'] ?? '');
-    if (!isPinned(image))
+    if (!isPinnedImage(image))
       problems.push(
         `container ${name}: image "${image}" must be pinned by a tag other than latest or a digest.`,
       );
@@ -73,7 +75,23 @@ export function checkScanJob(object: unknown, timeoutSeconds?: number): string[]
       problems.push(`container ${name}: must not run a shell; Trivy is called with arguments only.`);
     }
     const args = asArray(container['args']).map(String);
-    if (args[0] === 'image' && !args.includes('--download-db-only')) {
+    if (args[0] === 'scan') {
+      // `sluice scan` exits 1 when something is blocked, unless told never to fail.
+      scans += 1;
+      const failOn =
+        args.find((arg) => arg.startsWith('--fail-on='))?.slice('--fail-on='.length) ??
+        (args.includes('--fail-on') ? args[args.indexOf('--fail-on') + 1] : undefined);
+      if (failOn === 'never') {
+        problems.push(
+          `container ${name}: sluice scan with --fail-on never exits 0 on a blocked verdict, so the Job never fails.`,
+        );
+      }
+      if (!args.includes('--images-from')) {
+        problems.push(
+          `container ${name}: sluice scan needs --images-from: the container holds no repository to read.`,
+        );
+      }
+    } else if (args[0] === 'image' && !args.includes('--download-db-only')) {
       scans += 1;
       const exitCode = args[args.indexOf('--exit-code') + 1];
       if (!args.includes('--exit-code') || exitCode === undefined || exitCode === '0') {
@@ -83,7 +101,8 @@ export function checkScanJob(object: unknown, timeoutSeconds?: number): string[]
       }
     }
   }
-  if (scans === 0) problems.push('the Job scans no image (no container runs `trivy image`).');
+  if (scans === 0)
+    problems.push('the Job scans no image (no container runs `sluice scan --images-from` or `trivy image`).');
   return problems;
 }
 
@@ -131,13 +150,6 @@ export function checkGateKustomization(object: unknown): { problems: string[]; t
 export function checkGate(kustomization: unknown, job: unknown): string[] {
   const { problems, timeoutSeconds } = checkGateKustomization(kustomization);
   return [...problems, ...checkScanJob(job, timeoutSeconds)];
-}
-
-function isPinned(image: string): boolean {
-  if (image.includes('@sha256:')) return true;
-  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
-  const colon = lastSegment.indexOf(':');
-  return colon !== -1 && lastSegment.slice(colon + 1) !== 'latest' && lastSegment.slice(colon + 1) !== '';
 }
 
 function asRecord(value: unknown): Json {

@@ -3,13 +3,15 @@ import { repoPath } from '@sluice/test-utils';
 import { Ajv } from 'ajv';
 import yaml from 'js-yaml';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { describe, expect, it } from 'vitest';
-import { parseTrivyIgnoreYaml } from '@sluice/core';
+import { parsePolicyConfig } from '@sluice/core';
 import { makeWorkload as k } from '../graph/test-workloads.js';
+import { parseImagesFile } from '../images-file/parse-images-file.js';
 import { checkGate } from './check-gate.js';
 import { generateGate } from './generate-gate.js';
-import { DEFAULT_TRIVY_IMAGE } from './gate-options.js';
+import { DEFAULT_SLUICE_IMAGE } from './gate-options.js';
 import { serializeManifests } from './serialize.js';
 
 interface CrdVersion {
@@ -43,7 +45,7 @@ const kustomizationV1 = crdValidator('kustomize.toolkit.fluxcd.io_kustomizations
 
 /**
  * Validates one generated object: Flux Kustomizations against the CRD's openAPIV3Schema (ajv),
- * Jobs and ConfigMaps with kubernetes-models. Returns the problems (empty when valid).
+ * Jobs, ConfigMaps and PersistentVolumeClaims with kubernetes-models. Returns the problems (empty when valid).
  */
 function validateManifest(object: Record<string, unknown>): string[] {
   if (object.apiVersion === 'kustomize.toolkit.fluxcd.io/v1' && object.kind === 'Kustomization') {
@@ -55,6 +57,8 @@ function validateManifest(object: Record<string, unknown>): string[] {
     if (object.apiVersion === 'batch/v1' && object.kind === 'Job') new Job(object as never).validate();
     else if (object.apiVersion === 'v1' && object.kind === 'ConfigMap')
       new ConfigMap(object as never).validate();
+    else if (object.apiVersion === 'v1' && object.kind === 'PersistentVolumeClaim')
+      new PersistentVolumeClaim(object as never).validate();
     else return [`no schema for ${object.apiVersion} ${object.kind}`];
     return [];
   } catch (error) {
@@ -62,8 +66,8 @@ function validateManifest(object: Record<string, unknown>): string[] {
   }
 }
 
-const NOW = new Date('2026-06-01T00:00:00Z');
 const KS = (name: string) => `Kustomization/flux-system/${name}`;
+const POLICY = { severity: 'HIGH' as const, ignoreUnfixed: true };
 
 // A repository like flux2-kustomize-helm-example: the bootstrap root creates infra and apps;
 // apps creates the podinfo HelmRelease; infra deploys an image of its own.
@@ -88,6 +92,19 @@ const workloads = [
   k('loose', { kind: 'HelmRelease', namespace: 'x', images: ['docker.io/library/busybox:1.36'] }),
 ];
 
+interface Container {
+  name: string;
+  image: string;
+  args: string[];
+  command?: string[];
+  env: { name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }[];
+  resources: { requests: Record<string, string>; limits: Record<string, string> };
+  terminationMessagePath: string;
+  terminationMessagePolicy: string;
+  securityContext: Record<string, unknown>;
+  volumeMounts: { name: string; mountPath: string }[];
+}
+
 function scanJob(gate: ReturnType<typeof generateGate>) {
   const job = gate.resources.find((resource) => resource.kind === 'Job');
   if (!job) throw new Error('no Job');
@@ -100,18 +117,40 @@ function scanJob(gate: ReturnType<typeof generateGate>) {
       template: {
         spec: {
           restartPolicy: string;
-          initContainers: { name: string; args: string[]; command?: string[] }[];
+          automountServiceAccountToken: boolean;
+          securityContext: Record<string, unknown>;
+          initContainers?: unknown[];
+          containers: Container[];
+          volumes: Record<string, unknown>[];
         };
       };
     };
   };
 }
 
+function container(gate: ReturnType<typeof generateGate>): Container {
+  const [only, ...rest] = scanJob(gate).spec.template.spec.containers;
+  if (!only || rest.length > 0) throw new Error('expected one container');
+  return only;
+}
+
+function inputs(gate: ReturnType<typeof generateGate>) {
+  const configMap = gate.resources.find((resource) => resource.kind === 'ConfigMap') as unknown as {
+    metadata: { name: string };
+    data: { 'images.json': string; 'policy.json': string };
+  };
+  return {
+    name: configMap.metadata.name,
+    images: parseImagesFile(configMap.data['images.json'], 'images.json'),
+    policy: parsePolicyConfig(JSON.parse(configMap.data['policy.json']), 'policy.json'),
+  };
+}
+
 describe('generateGate', () => {
-  const gate = generateGate({ workloads, policy: { severity: 'HIGH', ignoreUnfixed: true }, now: NOW });
+  const gate = generateGate({ workloads, policy: POLICY });
 
   it('validates every generated object against the Flux CRD and Kubernetes schemas', () => {
-    expect(gate.objects.map((object) => object.kind)).toEqual(['Kustomization', 'Job']);
+    expect(gate.objects.map((object) => object.kind)).toEqual(['Kustomization', 'ConfigMap', 'Job']);
     for (const object of gate.objects) expect(validateManifest(object)).toEqual([]);
     expect(checkGate(gate.kustomization, scanJob(gate))).toEqual([]);
     // The validators do reject wrong objects.
@@ -136,7 +175,6 @@ describe('generateGate', () => {
 
   it('gates Kustomizations with images, HelmReleases through their parents, never the creator of the gate', () => {
     expect(gate.gated).toEqual([KS('apps'), KS('infra')]);
-    expect(gate.images).toEqual(['docker.io/library/redis:7.2', 'ghcr.io/stefanprodan/podinfo:6.9.0']);
     expect(gate.notes).toContain(
       `HelmRelease/podinfo/podinfo is gated through its parent ${KS('apps')}: a HelmRelease can only depend on HelmReleases, so the parent waits for the gate before it applies the HelmRelease.`,
     );
@@ -144,11 +182,100 @@ describe('generateGate', () => {
     expect(gate.notes.some((note) => note.startsWith('HelmRelease/x/loose cannot be gated'))).toBe(true);
   });
 
-  it('sets every field that makes the gate block', () => {
+  it('runs one Sluice container on every image of the repository, judged as in CI', () => {
+    // Every image is judged, also those of objects that cannot wait for the gate: the verdict is CI's.
+    expect(gate.images).toEqual([
+      'docker.io/library/busybox:1.36',
+      'docker.io/library/redis:7.2',
+      'ghcr.io/fluxcd/source-controller:v1.9.0',
+      'ghcr.io/stefanprodan/podinfo:6.9.0',
+    ]);
+    const scan = container(gate);
+    expect(scanJob(gate).spec.template.spec.initContainers).toBeUndefined();
+    expect(scan.image).toBe(DEFAULT_SLUICE_IMAGE);
+    expect(scan.command).toBeUndefined();
+    expect(scan.args).toEqual([
+      'scan',
+      '--images-from',
+      '/etc/sluice/images.json',
+      '--config',
+      '/etc/sluice/policy.json',
+      '--format',
+      'json',
+      '--concurrency',
+      '4',
+      '--termination-log',
+      '/dev/termination-log',
+      '--cache-dir',
+      '/var/cache/sluice/trivy',
+      '--no-cache',
+    ]);
+    expect(scan.terminationMessagePath).toBe('/dev/termination-log');
+    expect(scan.terminationMessagePolicy).toBe('FallbackToLogsOnError');
+    const { images, policy, name } = inputs(gate);
+    expect(images.images.map((image) => image.ref)).toEqual(gate.images);
+    expect(policy).toEqual(POLICY);
+    expect(name).toMatch(/^sluice-gate-inputs-[0-9a-f]{10}$/);
+    expect(scanJob(gate).spec.template.spec.volumes).toContainEqual({ name: 'inputs', configMap: { name } });
+  });
+
+  it('writes the repository as it will be once the gate is wired in', () => {
+    const { images } = inputs(gate);
+    const byId = new Map(images.workloads.map((workload) => [workload.id, workload]));
+    // The gate itself, without the scanner image its Job runs.
+    expect(byId.get(KS('sluice-gate'))).toEqual({
+      id: KS('sluice-gate'),
+      kind: 'Kustomization',
+      namespace: 'flux-system',
+      name: 'sluice-gate',
+      parent: KS('flux-system'),
+      file: 'sluice-gate.yaml',
+      line: 1,
+      dependsOn: [],
+      suspended: false,
+      method: 'rendered',
+      source: 'GitRepository/flux-system/flux-system',
+      path: 'sluice-gate',
+      images: [],
+    });
+    expect(byId.get(KS('apps'))?.dependsOn).toEqual([
+      { name: 'infra' },
+      { name: 'sluice-gate', namespace: 'flux-system' },
+    ]);
+    expect(byId.get(KS('infra'))?.dependsOn).toEqual([{ name: 'sluice-gate', namespace: 'flux-system' }]);
+    expect(byId.get(KS('flux-system'))?.dependsOn).toEqual([]);
+    // Generating again from the wired repository gives the same files.
+    const wired = generateGate({
+      workloads: [
+        ...workloads.map((workload) =>
+          gate.gated.includes(workload.id)
+            ? {
+                ...workload,
+                dependsOn: [...workload.dependsOn, { name: 'sluice-gate', namespace: 'flux-system' }],
+              }
+            : workload,
+        ),
+        {
+          ...k('sluice-gate', {
+            parent: KS('flux-system'),
+            file: 'sluice-gate.yaml',
+            images: [DEFAULT_SLUICE_IMAGE],
+          }),
+          source: 'GitRepository/flux-system/flux-system',
+          path: 'sluice-gate',
+        },
+      ],
+      policy: POLICY,
+    });
+    expect(wired.files).toEqual(gate.files);
+  });
+
+  it('sets every field that makes the gate block, with a time budget sized to the images', () => {
     expect(gate.kustomization?.spec).toEqual({
       interval: '10m',
       retryInterval: '1m',
-      timeout: '15m',
+      // 120 s start-up + 300 s DB + ceil(4 / 4) × 60 s = 480 s, + 60 s margin: 9 minutes.
+      timeout: '9m',
       path: './sluice-gate',
       prune: true,
       wait: true,
@@ -156,57 +283,78 @@ describe('generateGate', () => {
       sourceRef: { kind: 'GitRepository', name: 'flux-system' },
     });
     const job = scanJob(gate);
-    expect(job.spec.activeDeadlineSeconds).toBe(840);
+    expect(job.spec.activeDeadlineSeconds).toBe(480);
+    expect(gate.budget).toMatchObject({ rounds: 1, neededSeconds: 480, timeoutSeconds: 540 });
+    expect(job.metadata.annotations['sluice.dev/time-budget']).toBe(gate.budget?.explanation);
     expect(job.spec.backoffLimit).toBe(0);
     expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
     expect(job.spec.template.spec.restartPolicy).toBe('Never');
-    const containers = job.spec.template.spec.initContainers;
-    expect(containers.map((container) => container.name)).toEqual(['download-db', 'scan-001', 'scan-002']);
-    expect(containers[1]?.args).toEqual([
-      'image',
-      '--skip-db-update',
-      '--cache-dir',
-      '/var/cache/trivy',
-      '--no-progress',
-      '--scanners',
-      'vuln',
-      '--exit-code',
-      '1',
-      '--severity',
-      'CRITICAL,HIGH',
-      '--ignore-unfixed',
-      'docker.io/library/redis:7.2',
-    ]);
-    expect(containers.every((container) => container.command === undefined)).toBe(true);
+    expect(job.spec.template.spec.automountServiceAccountToken).toBe(false);
+    expect(job.spec.template.spec.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(container(gate).securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+    });
     expect(job.metadata.name).toMatch(/^sluice-gate-[0-9a-f]{10}$/);
     expect(job.metadata.annotations['kustomize.toolkit.fluxcd.io/force']).toBe('enabled');
   });
 
-  it('names the Job after a hash of what it scans, so a change is scanned by a new Job', () => {
-    const same = generateGate({ workloads, policy: { severity: 'HIGH', ignoreUnfixed: true }, now: NOW });
+  it('sizes requests, limits and time for the concurrency', () => {
+    const wide = generateGate({ workloads, policy: POLICY, concurrency: 2, perImageSeconds: 90 });
+    expect(container(wide).args).toContain('2');
+    expect(container(wide).resources).toEqual({
+      requests: { cpu: '500m', memory: '768Mi' },
+      limits: { memory: '2048Mi' },
+    });
+    expect(container(gate).resources.requests).toEqual({ cpu: '900m', memory: '1280Mi' });
+    // 120 + 300 + ceil(4 / 2) × 90 = 600 s; + 60 s margin = 11 minutes.
+    expect(scanJob(wide).spec.activeDeadlineSeconds).toBe(600);
+    expect(wide.kustomization?.['spec']).toMatchObject({ timeout: '11m' });
+  });
+
+  it('refuses a gate that cannot fit, with the numbers', () => {
+    expect(() => generateGate({ workloads, timeout: '5m' })).toThrow(
+      /timeout 5m cannot fit its scans: 120s start-up \+ 300s DB download \+ 1 rounds \(4 images, 4 at once\) × 60s per image = 480s/,
+    );
+    expect(() =>
+      generateGate({ workloads, perImageSeconds: 900, concurrency: 1, maxTimeout: '30m' }),
+    ).toThrow(/cannot fit in 30m: .* = 4020s, .* a 1h8m timeout/);
+    // A chosen timeout that fits gives the Job all of it but the margin.
+    const roomy = generateGate({ workloads, timeout: '20m' });
+    expect(scanJob(roomy).spec.activeDeadlineSeconds).toBe(1140);
+  });
+
+  it('names the ConfigMap after its files and the Job after its spec, so a change is scanned by a new Job', () => {
+    const same = generateGate({ workloads, policy: POLICY });
     expect(scanJob(same).metadata.name).toBe(scanJob(gate).metadata.name);
+    expect(inputs(same).name).toBe(inputs(gate).name);
     const moved = workloads.map((workload) =>
       workload.name === 'infra'
         ? { ...workload, images: [{ ref: 'docker.io/library/redis:7.4', locations: [] }] }
         : workload,
     );
-    const names = [
-      generateGate({ workloads: moved, policy: { severity: 'HIGH', ignoreUnfixed: true }, now: NOW }),
-      generateGate({ workloads, policy: { severity: 'CRITICAL', ignoreUnfixed: true }, now: NOW }),
-      generateGate({
-        workloads,
-        policy: { severity: 'HIGH', ignoreUnfixed: true },
-        revision: 'main@sha1:abc',
-        now: NOW,
-      }),
-      generateGate({
-        workloads,
-        policy: { severity: 'HIGH', ignoreUnfixed: true },
-        trivyImage: 'ghcr.io/aquasecurity/trivy:0.73.0',
-        now: NOW,
-      }),
-    ].map((other) => scanJob(other).metadata.name);
-    expect(new Set([...names, scanJob(gate).metadata.name]).size).toBe(5);
+    const others = [
+      generateGate({ workloads: moved, policy: POLICY }),
+      generateGate({ workloads, policy: { ...POLICY, severity: 'CRITICAL' } }),
+    ];
+    for (const other of others) {
+      expect(inputs(other).name).not.toBe(inputs(gate).name);
+      expect(scanJob(other).metadata.name).not.toBe(scanJob(gate).metadata.name);
+    }
+    const rescans = [
+      generateGate({ workloads, policy: POLICY, revision: 'main@sha1:abc' }),
+      generateGate({ workloads, policy: POLICY, sluiceImage: 'ghcr.io/sluice-dev/sluice:0.2.0' }),
+    ];
+    for (const other of rescans) {
+      expect(inputs(other).name).toBe(inputs(gate).name);
+      expect(scanJob(other).metadata.name).not.toBe(scanJob(gate).metadata.name);
+    }
   });
 
   it('adds the gate to each gated Kustomization’s dependsOn, as a full list and as a Flux patch', () => {
@@ -247,50 +395,107 @@ describe('generateGate', () => {
     expect(serializeManifests(gate.objects)).toContain('kind: Job');
   });
 
-  it('hands ignores that Trivy can express to Trivy in a ConfigMap, per image', () => {
-    const withIgnores = generateGate({
-      workloads,
-      policy: {
-        ignores: [
-          { id: 'CVE-1', expires: '2026-12-31', reason: 'no fix' },
-          { id: 'CVE-2', images: ['docker.io/library/redis'] },
-          { id: 'CVE-3', expires: '2026-01-01' },
-          { id: 'CVE-4', packages: ['openssl'] },
-        ],
-      },
-      now: NOW,
+  it('hands the whole policy to the scan: overrides by object, ignores with their sources', () => {
+    const policy = {
+      severity: 'CRITICAL' as const,
+      ignores: [
+        { id: 'CVE-1', expires: '2026-12-31', reason: 'no fix', source: { file: '.trivyignore', line: 3 } },
+        { id: 'CVE-4', packages: ['openssl'] },
+      ],
+      overrides: [{ objects: [KS('infra')], severity: ['CRITICAL', 'HIGH'] as ('CRITICAL' | 'HIGH')[] }],
+    };
+    const withPolicy = generateGate({ workloads, policy });
+    expect(inputs(withPolicy).policy).toEqual({
+      ...policy,
+      ignores: [policy.ignores[0], { ...policy.ignores[1], source: { file: 'policy.json' } }],
     });
-    expect(withIgnores.resources.map((resource) => resource.kind)).toEqual(['ConfigMap', 'Job']);
-    for (const object of withIgnores.objects) expect(validateManifest(object)).toEqual([]);
-    const data = (withIgnores.resources[0] as unknown as { data: Record<string, string> }).data;
-    const redis = parseTrivyIgnoreYaml(data['scan-001.yaml']!, 'scan-001.yaml');
-    expect(redis.diagnostics).toEqual([]);
-    expect(redis.ignores.map((rule) => [rule.id, rule.expires, rule.reason])).toEqual([
-      ['CVE-1', '2026-12-31', 'no fix'],
-      ['CVE-2', undefined, undefined],
-    ]);
-    expect(parseTrivyIgnoreYaml(data['scan-002.yaml']!, 'x').ignores.map((rule) => rule.id)).toEqual([
-      'CVE-1',
-    ]);
-    expect(scanJob(withIgnores).spec.template.spec.initContainers[1]?.args).toContain(
-      '/etc/sluice/ignores/scan-001.yaml',
-    );
-    expect(
-      withIgnores.notes.some((note) => note.startsWith('The ignore for CVE-4 is limited to packages')),
-    ).toBe(true);
+    expect(withPolicy.notes.some((note) => note.includes('do not apply in the cluster'))).toBe(false);
   });
 
-  it('mounts registry credentials as Trivy’s Docker config when asked', () => {
+  it('scans through a Trivy server with its token from a Secret, or with DB mirrors', () => {
+    const server = generateGate({
+      workloads,
+      server: 'http://trivy.trivy-system:4954',
+      serverTokenSecret: { name: 'trivy-token' },
+      javaDbRepository: ['mirror.example/trivy-java-db:1'],
+    });
+    for (const object of server.objects) expect(validateManifest(object)).toEqual([]);
+    const scan = container(server);
+    expect(scan.args.join(' ')).toContain('--server http://trivy.trivy-system:4954');
+    expect(scan.args.join(' ')).toContain('--java-db-repository mirror.example/trivy-java-db:1');
+    expect(scan.env).toContainEqual({
+      name: 'TRIVY_TOKEN',
+      valueFrom: { secretKeyRef: { name: 'trivy-token', key: 'token' } },
+    });
+    // No DB download with a server: 120 + 0 + 60 = 180 s.
+    expect(scanJob(server).spec.activeDeadlineSeconds).toBe(180);
+    const mirrored = generateGate({ workloads, dbRepository: ['mirror.example/trivy-db:2'] });
+    expect(container(mirrored).args.join(' ')).toContain('--db-repository mirror.example/trivy-db:2');
+    expect(() =>
+      generateGate({ workloads, server: 'http://trivy:4954', dbRepository: ['mirror.example/trivy-db:2'] }),
+    ).toThrow(/downloads its own DB/);
+    expect(() => generateGate({ workloads, serverTokenSecret: { name: 'x' } })).toThrow(/needs a server/);
+  });
+
+  it('keeps results between runs in Redis (URL in clear or from a Secret) or in a volume', () => {
+    const redis = generateGate({ workloads, cache: { type: 'redis', url: 'redis://redis.sluice:6379/0' } });
+    expect(container(redis).env).toContainEqual({
+      name: 'SLUICE_CACHE',
+      value: 'redis://redis.sluice:6379/0',
+    });
+    expect(container(redis).args).not.toContain('--no-cache');
+    expect(() =>
+      generateGate({ workloads, cache: { type: 'redis', url: 'redis://:s3cret@redis.sluice:6379/0' } }),
+    ).toThrow(/in clear/);
+    const secret = generateGate({ workloads, cache: { type: 'redis', secret: { name: 'sluice-redis' } } });
+    expect(container(secret).env).toContainEqual({
+      name: 'SLUICE_CACHE',
+      valueFrom: { secretKeyRef: { name: 'sluice-redis', key: 'url' } },
+    });
+    expect(JSON.stringify(secret.objects)).not.toContain('redis://');
+
+    const volume = generateGate({
+      workloads,
+      cache: { type: 'volume', size: '10Gi', storageClassName: 'fast' },
+    });
+    expect(volume.resources.map((resource) => resource.kind)).toEqual([
+      'ConfigMap',
+      'PersistentVolumeClaim',
+      'Job',
+    ]);
+    for (const object of volume.objects) expect(validateManifest(object)).toEqual([]);
+    expect(volume.resources[1]).toMatchObject({
+      metadata: { name: 'sluice-gate-cache' },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: 'fast',
+        resources: { requests: { storage: '10Gi' } },
+      },
+    });
+    expect(container(volume).args.slice(-2)).toEqual(['--cache', '/var/cache/sluice/results']);
+    expect(scanJob(volume).spec.template.spec.volumes).toContainEqual({
+      name: 'cache',
+      persistentVolumeClaim: { claimName: 'sluice-gate-cache' },
+    });
+    const existing = generateGate({ workloads, cache: { type: 'volume', claimName: 'scans' } });
+    expect(existing.resources.map((resource) => resource.kind)).toEqual(['ConfigMap', 'Job']);
+    expect(JSON.stringify(scanJob(existing))).toContain('"claimName":"scans"');
+  });
+
+  it('mounts registry credentials as the Docker config when asked, never as arguments', () => {
     const withSecret = generateGate({
       workloads,
       registrySecret: 'regcred',
       serviceAccountName: 'scanner',
-      now: NOW,
     });
     for (const object of withSecret.objects) expect(validateManifest(object)).toEqual([]);
     const text = JSON.stringify(scanJob(withSecret));
     expect(text).toContain('"secretName":"regcred"');
-    expect(text).toContain('"DOCKER_CONFIG"');
+    expect(container(withSecret).env).toContainEqual({
+      name: 'DOCKER_CONFIG',
+      value: '/var/run/sluice/docker',
+    });
+    expect(container(withSecret).args.join(' ')).not.toContain('regcred');
   });
 
   it('reads the source of the gated Kustomizations, and says which ones read another', () => {
@@ -306,14 +511,14 @@ describe('generateGate', () => {
       },
       { ...k('c', { parent: KS('flux-system'), images: ['c:1'] }), source: 'OCIRepository/apps/manifests' },
     ];
-    const chosen = generateGate({ workloads: withSources, now: NOW });
+    const chosen = generateGate({ workloads: withSources });
     expect(chosen.kustomization?.['spec']).toMatchObject({
       sourceRef: { kind: 'GitRepository', name: 'flux-system' },
     });
     expect(chosen.notes).toContain(
       `The gate reads GitRepository/flux-system/flux-system; ${KS('c')} reads another source, so Flux does not check that the gate applied the same revision before it applies.`,
     );
-    const oci = generateGate({ workloads: withSources, objects: [KS('c')], now: NOW });
+    const oci = generateGate({ workloads: withSources, objects: [KS('c')] });
     expect(oci.kustomization?.['spec']).toMatchObject({
       sourceRef: { kind: 'OCIRepository', name: 'manifests', namespace: 'apps' },
     });
@@ -327,13 +532,16 @@ describe('generateGate', () => {
   });
 
   it('rejects options that would make a gate that cannot block', () => {
-    expect(() => generateGate({ workloads, timeout: '1m' })).toThrow(/less than a minute/);
     expect(() => generateGate({ workloads, timeout: 'soon' })).toThrow(/not a duration/);
     expect(() => generateGate({ workloads, backoffLimit: 6 })).toThrow(/backoffLimit/);
     expect(() => generateGate({ workloads, name: 'Bad_Name' })).toThrow(/DNS label/);
     expect(() => generateGate({ workloads, path: '../outside' })).toThrow(/inside the source/);
-    expect(() => generateGate({ workloads, trivyImage: 'aquasec/trivy:latest' })).toThrow(/pinned/);
-    expect(() => generateGate({ workloads, trivyImage: 'aquasec/trivy' })).toThrow(/pinned/);
-    expect(DEFAULT_TRIVY_IMAGE).toMatch(/:\d+\.\d+\.\d+$/);
+    expect(() => generateGate({ workloads, sluiceImage: 'ghcr.io/sluice-dev/sluice:latest' })).toThrow(
+      /pinned/,
+    );
+    expect(() => generateGate({ workloads, sluiceImage: 'ghcr.io/sluice-dev/sluice' })).toThrow(/pinned/);
+    expect(() => generateGate({ workloads, concurrency: 0 })).toThrow(/concurrency/);
+    expect(() => generateGate({ workloads, cache: { type: 'volume', size: 'lots' } })).toThrow(/quantity/);
+    expect(DEFAULT_SLUICE_IMAGE).toMatch(/^ghcr\.io\/sluice-dev\/sluice:\d+\.\d+\.\d+/);
   });
 });

@@ -1,13 +1,4 @@
-import { createHash } from 'node:crypto';
-import type { IgnoreRule } from '@sluice/core';
-import {
-  SluiceError,
-  compareStrings,
-  isIgnoreExpired,
-  matchGlob,
-  matchImage,
-  resolvePolicy,
-} from '@sluice/core';
+import { SluiceError, compareStrings, matchGlob } from '@sluice/core';
 import { buildDependencyGraph } from '../graph/build-dependency-graph.js';
 import type { FluxGraphNode } from '../graph/types.js';
 import type { FluxWorkload } from '../model.js';
@@ -16,28 +7,32 @@ import { normalizeRelative } from '../source/repo-files.js';
 import { checkGate } from './check-gate.js';
 import { resolveGateOptions } from './gate-options.js';
 import { gatePatch } from './gate-patch.js';
-import type { ScanTarget } from './scan-job.js';
+import { buildGateInputs } from './gate-inputs.js';
 import { chooseGateSource } from './gate-source.js';
 import { buildScanJob } from './scan-job.js';
+import { computeGateBudget } from './time-budget.js';
 import { serializeManifests } from './serialize.js';
 import type { GeneratedGate, GenerateGateOptions, KubernetesManifest } from './types.js';
 
 /**
  * Generates the Flux objects that enforce the gate inside the cluster: a gate Kustomization
- * (`wait: true`, `force: true`, `prune: true`, a `timeout`) whose path holds one `batch/v1`
- * Job running Trivy on exactly the images of the gated objects (`restartPolicy: Never`, a small
- * `backoffLimit`, an `activeDeadlineSeconds` shorter than the timeout, no
- * `ttlSecondsAfterFinished`, a hardened security context, no shell), named with a hash of the
- * images, policy and Trivy image so that every change is scanned by a new Job; and, for every
- * gated Kustomization, the `dependsOn` entry (as a full list and as a Flux patch for its parent)
- * that makes it wait for the gate.
+ * (`wait: true`, `force: true`, `prune: true`, a `timeout` sized to the scans) whose path holds
+ * a ConfigMap with the images file of the cluster and the policy (named after their hash), and
+ * one `batch/v1` Job running one container of the Sluice image, `sluice scan --images-from …`,
+ * which decides with the same code and policy as `sluice scan` in CI (`restartPolicy: Never`, a
+ * small `backoffLimit`, an `activeDeadlineSeconds` from the time budget, no
+ * `ttlSecondsAfterFinished`, a hardened security context, no shell), named with a hash of its
+ * spec so that every change is scanned by a new Job; and, for every gated Kustomization, the
+ * `dependsOn` entry (as a full list and as a Flux patch for its parent) that makes it wait.
  *
  * HelmReleases cannot depend on Kustomizations: a HelmRelease is gated through the Kustomization
  * whose build creates it (the notes say so). The Kustomization that creates the gate, and those
  * above it, cannot be gated (that would deadlock the first install); the notes name them too.
  * The output is checked with {@link checkGate} before it is returned.
  *
- * @throws {SluiceError} `SLUICE_INVALID_GATE_OPTIONS` for bad options (name, durations, image).
+ * @throws {SluiceError} `SLUICE_INVALID_GATE_OPTIONS` for bad options (name, durations, image),
+ * `SLUICE_GATE_BUDGET_EXCEEDED` when the scans cannot fit in the time Flux gives the gate,
+ * `SLUICE_GATE_INPUTS_TOO_LARGE` when the images file does not fit in a ConfigMap.
  * @example
  * ```ts
  * const { workloads } = await loadFluxRepository(root);
@@ -91,7 +86,7 @@ export function generateGate(options: GenerateGateOptions): GeneratedGate {
     if (node.kind === 'Kustomization') {
       if (excluded.has(node.id)) {
         notes.push(
-          `${node.id} cannot be gated: its build creates the gate (directly or through its children), so waiting for the gate would deadlock the first install. Its images are not scanned by the gate.`,
+          `${node.id} cannot be gated: its build creates the gate (directly or through its children), so waiting for the gate would deadlock the first install. Its images are still judged by the gate's scan, as in CI.`,
         );
       } else addImages(node.id, node.images);
       continue;
@@ -112,8 +107,7 @@ export function generateGate(options: GenerateGateOptions): GeneratedGate {
   }
 
   const gated = [...gatedImages.keys()].sort(compareStrings);
-  const images = [...new Set(gated.flatMap((id) => [...gatedImages.get(id)!]))].sort(compareStrings);
-  if (images.length === 0) {
+  if (gated.length === 0) {
     notes.push('Nothing to gate: no gated object deploys an image that Sluice found.');
     return { resources: [], objects: [], patches: [], gated: [], images: [], notes, files: [] };
   }
@@ -125,54 +119,55 @@ export function generateGate(options: GenerateGateOptions): GeneratedGate {
         settings.namespace,
       );
   if (chosenSource.note) notes.push(chosenSource.note);
+  const sourceRef = chosenSource.sourceRef;
+  const kustomizationFile = options.kustomizationFile ?? defaultKustomizationFile(placement, workloads);
 
-  const skippedRules = new Set<IgnoreRule>();
-  const targets: ScanTarget[] = images.map((ref) => {
-    const effective = resolvePolicy(settings.policy, { image: ref });
-    const ignores = effective.ignores.filter((rule) => {
-      if (isIgnoreExpired(rule, settings.now)) return false;
-      if (rule.images && rule.images.length > 0 && !rule.images.some((pattern) => matchImage(pattern, ref)))
-        return false;
-      if (rule.packages && rule.packages.length > 0) {
-        skippedRules.add(rule);
-        return false;
-      }
-      return true;
-    });
-    return { ref, severities: effective.severities, ignoreUnfixed: effective.ignoreUnfixed, ignores };
+  // The gate lives in the cluster of the Kustomization that creates it.
+  const gateCluster = options.cluster ?? workloads.get(placement ?? '')?.cluster;
+  const inputs = buildGateInputs(
+    {
+      workloads: options.workloads,
+      ...(options.images === undefined ? {} : { images: options.images }),
+      ...(options.diagnostics === undefined ? {} : { diagnostics: options.diagnostics }),
+    },
+    settings.policy,
+    {
+      name: settings.name,
+      namespace: settings.namespace,
+      file: kustomizationFile,
+      path: settings.path,
+      source: `${sourceRef.kind}/${sourceRef.namespace ?? settings.namespace}/${sourceRef.name}`,
+      ...(placement === undefined ? {} : { parent: placement }),
+      ...(gateCluster === undefined ? {} : { cluster: gateCluster }),
+      gated,
+    },
+    options.cluster,
+  );
+  const budget = computeGateBudget({
+    images: inputs.images.length,
+    concurrency: settings.concurrency,
+    dbDownloadSeconds: settings.dbDownloadSeconds,
+    ...(options.perImageSeconds === undefined ? {} : { perImageSeconds: options.perImageSeconds }),
+    ...(options.startupSeconds === undefined ? {} : { startupSeconds: options.startupSeconds }),
+    ...(options.deadlineMarginSeconds === undefined
+      ? {}
+      : { deadlineMarginSeconds: options.deadlineMarginSeconds }),
+    ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+    ...(options.maxTimeout === undefined ? {} : { maxTimeout: options.maxTimeout }),
   });
-  for (const rule of skippedRules) {
-    notes.push(
-      `The ignore for ${rule.id ?? 'a scope'} is limited to packages by name, which Trivy's ignore file cannot express; the in-cluster scan does not apply it (stricter than Sluice in CI).`,
-    );
-  }
-  if ((settings.policy.overrides ?? []).some((override) => override.objects && override.objects.length > 0)) {
-    notes.push(
-      'Policy overrides by Flux object do not apply in the cluster: the Job judges each image by the base policy and image overrides.',
-    );
-  }
-
-  const hash = createHash('sha256')
-    .update(
-      JSON.stringify({
-        trivyImage: settings.trivyImage,
-        targets,
-        revision: options.revision ?? null,
-        deadline: settings.activeDeadlineSeconds,
-        backoffLimit: settings.backoffLimit,
-      }),
-    )
-    .digest('hex');
-  const jobName = `${settings.name}-${hash.slice(0, 10)}`;
-  const resources = buildScanJob({
-    jobName,
+  const { resources, job } = buildScanJob({
     gateName: settings.name,
     namespace: settings.namespace,
-    trivyImage: settings.trivyImage,
-    targets,
-    activeDeadlineSeconds: settings.activeDeadlineSeconds,
+    sluiceImage: settings.sluiceImage,
+    inputs,
+    concurrency: budget.concurrency,
+    activeDeadlineSeconds: budget.activeDeadlineSeconds,
     backoffLimit: settings.backoffLimit,
-    hash,
+    budget: budget.explanation,
+    dbRepository: settings.dbRepository,
+    javaDbRepository: settings.javaDbRepository,
+    cache: settings.cache,
+    ...(settings.server === undefined ? {} : { server: settings.server }),
     ...(options.revision === undefined ? {} : { revision: options.revision }),
     ...(options.registrySecret === undefined ? {} : { registrySecret: options.registrySecret }),
     ...(options.serviceAccountName === undefined ? {} : { serviceAccountName: options.serviceAccountName }),
@@ -188,7 +183,7 @@ export function generateGate(options: GenerateGateOptions): GeneratedGate {
     spec: {
       interval: settings.interval,
       retryInterval: '1m',
-      timeout: settings.timeout,
+      timeout: budget.timeout,
       path: `./${settings.path}`,
       prune: true,
       wait: true,
@@ -196,7 +191,6 @@ export function generateGate(options: GenerateGateOptions): GeneratedGate {
       sourceRef: { ...chosenSource.sourceRef },
     },
   };
-  const job = resources.find((resource) => resource.kind === 'Job');
   const problems = checkGate(kustomization, job);
   if (problems.length > 0) {
     throw new SluiceError(
@@ -208,9 +202,8 @@ export function generateGate(options: GenerateGateOptions): GeneratedGate {
   const patches = gated.map((id) =>
     gatePatch(nodes.get(id)!, workloads.get(id), settings.name, settings.namespace, nodes),
   );
-  const sourceRef = chosenSource.sourceRef;
-  const kustomizationFile = options.kustomizationFile ?? defaultKustomizationFile(placement, workloads);
   notes.push(
+    `The Job scans ${inputs.images.length} images, ${budget.concurrency} at once, in at most ${budget.activeDeadlineSeconds}s (${budget.explanation}); the gate's timeout is ${budget.timeout}.`,
     `Commit ${settings.path}/ at that path of the ${sourceRef.kind} ${sourceRef.namespace ?? settings.namespace}/${sourceRef.name} (the gate's spec.path), outside every other Kustomization's path so that only the gate applies the Job.`,
     `${kustomizationFile} holds the gate Kustomization: ${placement ?? 'your root Kustomization'} must build it (it is in its spec.path; list it in the kustomization.yaml there, if there is one).`,
     `Keep the gate on the same source as the gated Kustomizations: Flux's dependsOn then also waits until the gate has applied the same source revision.`,
@@ -245,7 +238,8 @@ export function generateGate(options: GenerateGateOptions): GeneratedGate {
     objects: [kustomization, ...resources],
     patches,
     gated,
-    images,
+    images: inputs.images,
+    budget,
     notes,
     files,
   };

@@ -99,8 +99,37 @@ function toFileWorkload(workload: FluxWorkload): ImagesFileWorkload {
     ...(workload.path === undefined ? {} : { path: workload.path }),
     ...(workload.chart === undefined ? {} : { chart: workload.chart }),
     ...(workload.synthetic === undefined ? {} : { synthetic: workload.synthetic }),
-    images: workload.images.map(copyImage),
+    images: workload.images.map((image) => image.ref),
   };
+}
+
+/**
+ * The repository model an images file stands for: its workloads with their images and their
+ * locations (each location of the file's image list that names the workload), its images and
+ * diagnostics. What `buildGateReport` needs, as `loadFluxRepository` gives it.
+ *
+ * @example
+ * ```ts
+ * const model = toRepositoryModel(parseImagesFile(text, 'images.json'));
+ * buildGateReport({ ...model, outcomes, policy, tool: { version } });
+ * ```
+ */
+export function toRepositoryModel(file: ImagesFile): {
+  workloads: FluxWorkload[];
+  images: ImageEntry[];
+  diagnostics: Diagnostic[];
+} {
+  const locationsOf = new Map(file.images.map((image) => [image.ref, image.locations]));
+  const workloads = file.workloads.map((workload): FluxWorkload => ({
+    ...workload,
+    images: workload.images.map((ref) => ({
+      ref,
+      locations: (locationsOf.get(ref) ?? []).filter((location) =>
+        location.fluxObjects?.includes(workload.id),
+      ),
+    })),
+  }));
+  return { workloads, images: file.images, diagnostics: file.diagnostics };
 }
 
 function copyImage(image: ImageEntry): ImageEntry {
@@ -113,8 +142,11 @@ function copyImage(image: ImageEntry): ImageEntry {
   };
 }
 
-/** The unique images of some workloads: locations merged by place, their Flux objects united. */
-function mergeImages(workloads: readonly FluxWorkload[]): ImageEntry[] {
+/**
+ * The unique images some workloads deploy: locations merged by place (file, line, column, object,
+ * field), each naming every Flux object that deploys it; sorted as the loader sorts them.
+ */
+export function mergeImages(workloads: readonly FluxWorkload[]): ImageEntry[] {
   const byRef = new Map<string, Map<string, ImageLocation>>();
   for (const workload of workloads) {
     for (const image of workload.images) {

@@ -13,7 +13,10 @@ export const ImagesFileDependsOn = z.strictObject({
   line: z.number().int().positive().optional(),
 });
 
-/** One Flux Kustomization or HelmRelease in the images file: a serialised {@link FluxWorkload}. */
+/**
+ * One Flux Kustomization or HelmRelease in the images file: a serialised {@link FluxWorkload}
+ * whose `images` are references, each written once with its locations in the file's `images`.
+ */
 export const ImagesFileWorkload = z.strictObject({
   id: z.string().min(1),
   kind: z.enum(['Kustomization', 'HelmRelease']),
@@ -31,7 +34,8 @@ export const ImagesFileWorkload = z.strictObject({
   path: z.string().optional(),
   chart: z.string().optional(),
   synthetic: z.boolean().optional(),
-  images: z.array(ImageEntry),
+  /** The normalized references of the images it deploys itself, sorted. */
+  images: z.array(z.string().min(1)),
 });
 /** One Flux object in the images file. */
 export type ImagesFileWorkload = z.infer<typeof ImagesFileWorkload>;
@@ -40,7 +44,8 @@ export type ImagesFileWorkload = z.infer<typeof ImagesFileWorkload>;
  * The images file (`version: 1`): a serialised slice of the repository model — every Flux
  * Kustomization and HelmRelease with its images, `dependsOn` and unresolved reason, every unique
  * image with the places it is written, and the diagnostics of reading the repository. It is what
- * `sluice images --format json` prints and what `sluice scan --images-from FILE` reads, and the
+ * `sluice images --format json` prints and what `sluice scan --images-from FILE` reads (see
+ * `readImagesFileModel` for the model it stands for), and the
  * in-cluster gate carries it in its ConfigMap: a scan of the file decides exactly as a scan of
  * the repository (the same `buildGateReport`).
  */
@@ -65,11 +70,12 @@ export const ImagesFile = z.strictObject({
 /** The images file; see the schema of the same name. */
 export type ImagesFile = z.infer<typeof ImagesFile>;
 
-// The file and the model must not drift apart: a file's workload is a FluxWorkload, and both
-// have the same fields (a field added to the model fails here until the file carries it).
+// The file and the model must not drift apart: a file's workload is a FluxWorkload but for its
+// image list, and both have the same fields (a field added to the model fails here until the file
+// carries it).
 type Assignable<A, B> = [A] extends [B] ? true : never;
 const modelMatches: [
-  Assignable<ImagesFileWorkload, FluxWorkload>,
+  Assignable<Omit<ImagesFileWorkload, 'images'>, Omit<FluxWorkload, 'images'>>,
   Assignable<keyof FluxWorkload, keyof ImagesFileWorkload>,
   Assignable<keyof ImagesFileWorkload, keyof FluxWorkload>,
   Assignable<keyof DependsOnEntry, keyof z.infer<typeof ImagesFileDependsOn>>,

@@ -3,7 +3,7 @@ import { repoPath } from '@sluice/test-utils';
 import { describe, expect, it } from 'vitest';
 import { buildGateReport } from '../gate/build-gate-report.js';
 import { loadFluxRepository } from '../load/load-flux-repository.js';
-import { createImagesFile, serializeImagesFile } from './create-images-file.js';
+import { createImagesFile, serializeImagesFile, toRepositoryModel } from './create-images-file.js';
 import { INVALID_IMAGES_FILE, parseImagesFile } from './parse-images-file.js';
 
 const FIXTURE = repoPath('packages/flux-adapter/src/__fixtures__/repo');
@@ -25,9 +25,7 @@ describe('createImagesFile', () => {
     expect(file.version).toBe(1);
     expect(file.mode).toBe('flux');
     expect(file.summary).toEqual({ workloads: 5, unresolved: 1, images: 9 });
-    expect(
-      file.workloads.map((workload) => [workload.id, workload.images.map((image) => image.ref)]),
-    ).toEqual([
+    expect(file.workloads.map((workload) => [workload.id, workload.images])).toEqual([
       [
         'HelmRelease/web/api',
         [
@@ -96,7 +94,20 @@ describe('createImagesFile', () => {
     );
     const common = { outcomes, tool: { version: 'test' }, now: new Date('2026-01-01T00:00:00Z') };
     const fromRepository = buildGateReport({ ...common, ...repo });
-    const fromFile = buildGateReport({ ...common, ...file });
+    const model = toRepositoryModel(file);
+    const fromFile = buildGateReport({ ...common, ...model });
+    // The model read back is the loaded one: the same objects, each with its images and their locations.
+    expect(
+      model.workloads.map((workload) => [workload.id, workload.images.map((image) => image.ref)]),
+    ).toEqual(repo.workloads.map((workload) => [workload.id, workload.images.map((image) => image.ref)]));
+    for (const [index, workload] of model.workloads.entries()) {
+      const loaded = repo.workloads[index]!;
+      for (const [position, image] of workload.images.entries()) {
+        const places = (list: typeof image.locations) =>
+          list.map((location) => ({ ...location, fluxObjects: undefined }));
+        expect(places(image.locations)).toEqual(places(loaded.images[position]!.locations));
+      }
+    }
     expect(fromRepository.objects.some((object) => object.status === 'blocked-upstream')).toBe(true);
     expect(JSON.stringify(fromFile)).toBe(JSON.stringify(fromRepository));
   });
@@ -110,7 +121,7 @@ describe('createImagesFile', () => {
     expect(
       file.workloads.every((workload) => workload.cluster === undefined || workload.cluster === cluster),
     ).toBe(true);
-    const expected = new Set(file.workloads.flatMap((workload) => workload.images.map((image) => image.ref)));
+    const expected = new Set(file.workloads.flatMap((workload) => workload.images));
     expect(file.images.map((image) => image.ref)).toEqual([...expected].sort());
     const ids = new Set(file.workloads.map((workload) => workload.id));
     expect(file.diagnostics.every((diagnostic) => !diagnostic.object || ids.has(diagnostic.object))).toBe(
