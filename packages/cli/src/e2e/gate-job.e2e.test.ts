@@ -19,8 +19,8 @@ interface Report {
 }
 
 /** The files `sluice gate DIR` prints, by path. */
-async function generateGate(dir: string): Promise<Map<string, string>> {
-  const run = await runCli(['gate', dir]);
+async function generateGate(dir: string, options: string[] = []): Promise<Map<string, string>> {
+  const run = await runCli(['gate', dir, ...options]);
   expect(run.code, run.stderr).toBe(0);
   return new Map(
     run.stdout.split(/^---\n(?=# )/m).map((chunk) => {
@@ -38,6 +38,7 @@ async function generateGate(dir: string): Promise<Map<string, string>> {
 async function runGateContainer(
   scanJobYaml: string,
   env: Record<string, string>,
+  pod?: string,
 ): Promise<{ run: CliRun; terminationMessage: string; args: string[]; configMap: Record<string, string> }> {
   const objects = yaml.loadAll(scanJobYaml) as {
     kind: string;
@@ -51,7 +52,8 @@ async function runGateContainer(
   const [container, ...others] = job.spec.template.spec.containers;
   expect(others).toEqual([]);
   expect(job.spec.template.spec.initContainers).toBeUndefined();
-  const root = await temporaryFolder('sluice-pod-');
+  // The same root for two runs keeps what a volume keeps between Pods (the cache).
+  const root = pod ?? (await temporaryFolder('sluice-pod-'));
   const mounts: [string, string][] = [
     ['/etc/sluice', join(root, 'etc/sluice')],
     ['/var/cache/sluice', join(root, 'var/cache/sluice')],
@@ -142,6 +144,28 @@ describe('the in-cluster gate Job, run locally', () => {
     // The verdict line is the container's termination message, and the last line of its log.
     expect(terminationMessage).toMatch(/^sluice: blocked: /);
     expect(run.stderr.trim().split('\n').at(-1)).toBe(terminationMessage.trim());
+  }, 120_000);
+
+  it('keeps results in the cache volume: the next run scans no unchanged image', async () => {
+    const files = await generateGate('examples/flux-repo', ['--cache', 'pvc']);
+    const scanJob = files.get('sluice-gate/scan-job.yaml')!;
+    expect(scanJob).toContain('kind: PersistentVolumeClaim');
+    const env = await fakeTrivyEnv({ ...EXAMPLE_IMAGES, [CLI_SLUICE_IMAGE]: 'alpine-310.json.golden' });
+    const pod = await temporaryFolder('sluice-pod-');
+    const first = await runGateContainer(scanJob, env, pod);
+    const second = await runGateContainer(scanJob, env, pod);
+    expect(second.run.code).toBe(first.run.code);
+    const sources = (run: CliRun) =>
+      (JSON.parse(run.stdout) as { images: { source?: string }[] }).images.map((image) => image.source);
+    expect(sources(first.run)).toEqual(['scan', 'scan', 'scan']);
+    expect(sources(second.run)).toEqual(['cache', 'cache', 'cache']);
+    const scans = (await readFile(env.FAKE_TRIVY_LOG!, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { image?: string; dbDownload?: boolean })
+      .filter((entry) => entry.image);
+    expect(scans).toHaveLength(3);
+    expect(second.terminationMessage).toBe(first.terminationMessage);
   }, 120_000);
 
   it('scans every image of the home-ops corpus in one container and decides as CI', async () => {
