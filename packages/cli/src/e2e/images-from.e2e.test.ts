@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { fakeTrivyEnv, pathWithoutTrivy, runCli, temporaryFolder } from './run-cli.js';
 
@@ -36,6 +37,28 @@ describe('sluice scan --images-from', () => {
     expect(fromFile.stdout).toBe(fromRepository.stdout);
     const file = JSON.parse(await readFile(imagesFile, 'utf8')) as { version: number; mode: string };
     expect(file).toMatchObject({ version: 1, mode: 'flux' });
+    // Compressed as a large gate ConfigMap holds it, the same file gives the same report.
+    const compressed = `${imagesFile}.gz`;
+    await writeFile(compressed, gzipSync(await readFile(imagesFile)));
+    const env = await fakeTrivyEnv({
+      'ghcr.io/aquasecurity/trivy-test-images:alpine-39': 'alpine-39.json.golden',
+      'ghcr.io/aquasecurity/trivy-test-images:sle-micro-rancher-5.4_ndb': 'sl-micro-rancher5.4.json.golden',
+      'ghcr.io/aquasecurity/trivy-test-images:ubuntu-1804': 'ubuntu-1804.json.golden',
+    });
+    const fromGzip = await runCli(
+      [
+        'scan',
+        '--images-from',
+        compressed,
+        '--format',
+        'json',
+        '--no-cache',
+        '--config',
+        `${EXAMPLE}/sluice.config.yaml`,
+      ],
+      { env },
+    );
+    expect(fromGzip.stdout).toBe(fromRepository.stdout);
   }, 120_000);
 
   it('decides on the home-ops corpus exactly as a scan of the folder', async () => {

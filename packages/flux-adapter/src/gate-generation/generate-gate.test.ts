@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { repoPath } from '@sluice/test-utils';
 import { Ajv } from 'ajv';
 import yaml from 'js-yaml';
@@ -480,6 +481,42 @@ describe('generateGate', () => {
     const existing = generateGate({ workloads, cache: { type: 'volume', claimName: 'scans' } });
     expect(existing.resources.map((resource) => resource.kind)).toEqual(['ConfigMap', 'Job']);
     expect(JSON.stringify(scanJob(existing))).toContain('"claimName":"scans"');
+  });
+
+  it('compresses an images file too large for a ConfigMap as text, and refuses one too large even so', () => {
+    const fleet = [
+      k('flux-system'),
+      ...Array.from({ length: 2500 }, (_, index) =>
+        k(`team-${index}`, {
+          parent: KS('flux-system'),
+          file: `clusters/fleet/apps/team-${index}/kustomization-with-a-long-name.yaml`,
+          images: [`registry.example.com/platform/team-${index}/service:1.${index}.0`],
+        }),
+      ),
+    ];
+    const options = { workloads: fleet, concurrency: 64, perImageSeconds: 1, maxTimeout: '3h' };
+    const large = generateGate(options);
+    for (const object of large.objects) expect(validateManifest(object)).toEqual([]);
+    const configMap = large.resources[0] as unknown as {
+      data: Record<string, string>;
+      binaryData: Record<string, string>;
+    };
+    expect(Object.keys(configMap.data)).toEqual(['policy.json']);
+    const text = gunzipSync(Buffer.from(configMap.binaryData['images.json.gz']!, 'base64')).toString('utf8');
+    expect(text.length).toBeGreaterThan(1024 * 1024);
+    expect(parseImagesFile(text, 'images.json').images).toHaveLength(2500);
+    expect(container(large).args.slice(1, 3)).toEqual(['--images-from', '/etc/sluice/images.json.gz']);
+    // The same bytes every time.
+    expect(generateGate(options).files).toEqual(large.files);
+    const huge = Array.from({ length: 40000 }, (_, index) =>
+      k(`t-${index}`, {
+        parent: KS('flux-system'),
+        images: [`r.example/${index.toString(36)}-${(index * 7919).toString(36)}:1`],
+      }),
+    );
+    expect(() =>
+      generateGate({ ...options, workloads: [k('flux-system'), ...huge], maxTimeout: '24h' }),
+    ).toThrow(/compressed, more than the 1048576 bytes a ConfigMap holds/);
   });
 
   it('mounts registry credentials as the Docker config when asked, never as arguments', () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { SluiceError } from '@sluice/core';
 import type { GateInputs } from './gate-inputs.js';
 import type { KubernetesManifest } from './types.js';
@@ -72,7 +73,7 @@ export interface ScanJobResources {
  * asks a Trivy server), judges with the same code and policy as CI, prints the JSON report to
  * the log, writes the verdict line to the termination message, and exits 1 when something is
  * blocked (3 when the scanner could not run). Both files are in a ConfigMap named after their
- * hash, so a change of images or policy makes a new ConfigMap, and so a new Job; the Job is named
+ * hash (the images file gzip-compressed when it would not fit as text), so a change of images or policy makes a new ConfigMap, and so a new Job; the Job is named
  * after a hash of its whole spec.
  *
  * @throws {SluiceError} `SLUICE_GATE_INPUTS_TOO_LARGE` when the files exceed a ConfigMap's 1 MiB.
@@ -83,13 +84,7 @@ export function buildScanJob(spec: ScanJobSpec): ScanJobResources {
     'app.kubernetes.io/managed-by': 'sluice',
     'sluice.dev/gate': spec.gateName,
   };
-  const size = Buffer.byteLength(spec.inputs.imagesJson) + Buffer.byteLength(spec.inputs.policyJson);
-  if (size > MAX_CONFIGMAP_BYTES) {
-    throw new SluiceError(
-      GATE_INPUTS_TOO_LARGE,
-      `The gate's images file and policy take ${size} bytes (${spec.inputs.images.length} images), more than the ${MAX_CONFIGMAP_BYTES} bytes a ConfigMap holds: generate one gate per cluster.`,
-    );
-  }
+  const files = encodeInputs(spec.inputs);
   const configMapName = `${spec.gateName}-inputs-${spec.inputs.hash.slice(0, 10)}`;
   const configMap: KubernetesManifest = {
     apiVersion: 'v1',
@@ -102,14 +97,15 @@ export function buildScanJob(spec: ScanJobSpec): ScanJobResources {
       annotations: { 'kustomize.toolkit.fluxcd.io/substitute': 'disabled' },
     },
     immutable: true,
-    data: { 'images.json': spec.inputs.imagesJson, 'policy.json': spec.inputs.policyJson },
+    data: files.data,
+    ...(files.binaryData ? { binaryData: files.binaryData } : {}),
   };
 
   const { cache } = spec;
   const args = [
     'scan',
     '--images-from',
-    `${INPUTS_DIR}/images.json`,
+    `${INPUTS_DIR}/${files.imagesName}`,
     '--config',
     `${INPUTS_DIR}/policy.json`,
     '--format',
@@ -241,6 +237,42 @@ export function buildScanJob(spec: ScanJobSpec): ScanJobResources {
         ]
       : [];
   return { resources: [configMap, ...claim, job], job, jobName, configMapName };
+}
+
+/**
+ * The ConfigMap's files: `images.json` as readable text when it fits, else gzip-compressed as
+ * `images.json.gz` in `binaryData` (JSON compresses about tenfold; `sluice scan --images-from`
+ * reads both). The compressed bytes do not depend on the machine (gzip's OS byte is fixed).
+ *
+ * @throws {SluiceError} `SLUICE_GATE_INPUTS_TOO_LARGE` when even the compressed file does not fit.
+ */
+function encodeInputs(inputs: GateInputs): {
+  data: Record<string, string>;
+  binaryData?: Record<string, string>;
+  imagesName: string;
+} {
+  const policySize = Buffer.byteLength(inputs.policyJson);
+  const plainSize = Buffer.byteLength(inputs.imagesJson) + policySize;
+  if (plainSize <= MAX_CONFIGMAP_BYTES) {
+    return {
+      data: { 'images.json': inputs.imagesJson, 'policy.json': inputs.policyJson },
+      imagesName: 'images.json',
+    };
+  }
+  const compressed = gzipSync(inputs.imagesJson, { level: 9 });
+  compressed[9] = 0xff; // OS "unknown": the same bytes on every platform.
+  const encoded = compressed.toString('base64');
+  if (encoded.length + policySize > MAX_CONFIGMAP_BYTES) {
+    throw new SluiceError(
+      GATE_INPUTS_TOO_LARGE,
+      `The gate's images file takes ${plainSize} bytes (${inputs.images.length} images), ${encoded.length} compressed, more than the ${MAX_CONFIGMAP_BYTES} bytes a ConfigMap holds: generate one gate per cluster.`,
+    );
+  }
+  return {
+    data: { 'policy.json': inputs.policyJson },
+    binaryData: { 'images.json.gz': encoded },
+    imagesName: 'images.json.gz',
+  };
 }
 
 /**
