@@ -17,7 +17,26 @@ export interface CliContext {
   readonly signal?: AbortSignal;
 }
 
-/** Whether colour is wanted on a stream: a terminal, and `NO_COLOR` unset (https://no-color.org). */
+/**
+ * Whether colour is wanted on a stream. `FORCE_COLOR` decides when set (`0` or `false`: never;
+ * anything else, even empty: always), as in Node and chalk; else `NO_COLOR` (non-empty: never,
+ * https://no-color.org); else a terminal that is not `TERM=dumb`.
+ */
 export function wantsColor(stream: TextStream, env: CliContext['env']): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
   return stream.isTTY === true && (env.NO_COLOR ?? '') === '' && env.TERM !== 'dumb';
+}
+
+/** The width of a pipe or file when `COLUMNS` does not say otherwise. */
+export const DEFAULT_WIDTH = 80;
+
+/**
+ * The width output on a stream should fit: the terminal's, else `COLUMNS` (a positive whole
+ * number), else {@link DEFAULT_WIDTH}.
+ */
+export function outputWidth(stream: TextStream, env: CliContext['env']): number {
+  if (stream.isTTY === true && stream.columns !== undefined && stream.columns > 0) return stream.columns;
+  const columns = Number(env.COLUMNS);
+  return Number.isInteger(columns) && columns > 0 ? columns : DEFAULT_WIDTH;
 }

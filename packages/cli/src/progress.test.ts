@@ -47,6 +47,20 @@ describe('createProgress', () => {
     expect(out.text).toContain('\r\u001b[2Ksluice: warning: slow registry\n\r\u001b[2K[#');
     progress.done();
     expect(out.text.endsWith('\r\u001b[2K')).toBe(true);
+    // The closing summary after the scan is a plain line: the bar is not drawn again under it.
+    const before = out.text.length;
+    progress.note('sluice: blocked: 1 of 2 Flux objects must not be applied');
+    progress.update({ total: 4, scanned: 4, cached: 0, failed: 0 });
+    expect(out.text.slice(before)).toBe('sluice: blocked: 1 of 2 Flux objects must not be applied\n');
+  });
+
+  it('keeps the bar within the terminal, so that clearing it leaves nothing behind', () => {
+    const out = Object.assign(stream(true), { columns: 30 });
+    const progress = createProgress(out, { quiet: false, now: () => 0 });
+    progress.update({ total: 100, scanned: 50, cached: 0, failed: 0 });
+    const bar = out.text.split('\r\u001b[2K').at(-1) ?? '';
+    expect(bar).toBe('[############------------] 50');
+    expect([...bar].length).toBe(29);
   });
 
   it('prints nothing when quiet', () => {

@@ -1,3 +1,4 @@
+import { wrapWithIndent } from '@sluice/reporters';
 import type { TextStream } from './io.js';
 
 /** What the progress display counts. */
@@ -13,7 +14,7 @@ export interface Progress {
   /** A line of information (plain mode prints it; the bar mode prints it above the bar). */
   note(message: string): void;
   update(counts: ProgressCounts): void;
-  /** Clears the bar. */
+  /** Clears the bar for good: later notes are plain lines, and the bar is not drawn again. */
   done(): void;
 }
 
@@ -47,20 +48,22 @@ function createLines(stream: TextStream): Progress {
 function createBar(stream: TextStream, now: () => number): Progress {
   const started = now();
   let shown = false;
+  let finished = false;
   let current: ProgressCounts = { total: 0, scanned: 0, cached: 0, failed: 0 };
   const draw = (): void => {
-    const finished = current.scanned + current.cached + current.failed;
-    const ratio = current.total === 0 ? 1 : finished / current.total;
+    const complete = current.scanned + current.cached + current.failed;
+    const ratio = current.total === 0 ? 1 : complete / current.total;
     const filled = Math.round(ratio * BAR_WIDTH);
     const elapsed = now() - started;
     const eta =
-      finished === 0 || finished === current.total
+      complete === 0 || complete === current.total
         ? ''
-        : ` ETA ${formatSeconds((elapsed / finished) * (current.total - finished))}`;
+        : ` ETA ${formatSeconds((elapsed / complete) * (current.total - complete))}`;
     const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
-    stream.write(
-      `\r\u001b[2K${bar} ${finished}/${current.total} scanned ${current.scanned} cached ${current.cached} failed ${current.failed}${eta}`,
-    );
+    const line = `${bar} ${complete}/${current.total} scanned ${current.scanned} cached ${current.cached} failed ${current.failed}${eta}`;
+    // A line longer than the terminal wraps, and "\r" then clears only its last row.
+    const columns = stream.columns !== undefined && stream.columns > 1 ? stream.columns - 1 : Infinity;
+    stream.write(`\r\u001b[2K${[...line].slice(0, columns).join('')}`);
     shown = true;
   };
   const clear = (): void => {
@@ -70,14 +73,20 @@ function createBar(stream: TextStream, now: () => number): Progress {
   return {
     note(message) {
       clear();
-      stream.write(`${message}\n`);
-      if (current.total > 0) draw();
+      // On a terminal a long note wraps at a space (continuation lines indented), not mid-word.
+      const width = stream.columns !== undefined && stream.columns > 0 ? stream.columns : Infinity;
+      const lines = message.split('\n').flatMap((line) => wrapWithIndent(line, width, 2));
+      stream.write(`${lines.join('\n')}\n`);
+      if (!finished && current.total > 0) draw();
     },
     update(counts) {
       current = counts;
-      draw();
+      if (!finished) draw();
     },
-    done: clear,
+    done() {
+      clear();
+      finished = true;
+    },
   };
 }
 

@@ -3,7 +3,7 @@ import type { Reporter, ReporterConfig } from '@sluice/reporters';
 import { resolveReporter } from '@sluice/reporters';
 import { CliError } from './exit-codes.js';
 import type { CliContext } from './io.js';
-import { wantsColor } from './io.js';
+import { outputWidth, wantsColor } from './io.js';
 import type { FormatTarget } from './output.js';
 import { parseFormatTargets, writeOutput } from './output.js';
 
@@ -21,7 +21,16 @@ export interface ReportTarget {
 function builtinConfig(target: FormatTarget, context: CliContext): ReporterConfig {
   switch (target.name) {
     case 'table':
-      return ['table', { color: target.file === undefined && wantsColor(context.stdout, context.env) }];
+      // To stdout it fits the terminal (wrapping, never cutting); to a file nothing is wrapped.
+      return [
+        'table',
+        target.file === undefined
+          ? {
+              color: wantsColor(context.stdout, context.env),
+              width: outputWidth(context.stdout, context.env),
+            }
+          : { color: false },
+      ];
     case 'mermaid':
     case 'dot':
       return ['graph', { format: target.name }];

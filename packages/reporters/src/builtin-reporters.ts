@@ -56,7 +56,7 @@ const BUILTINS = {
   table: {
     options: z.strictObject({
       color: z.boolean().optional(),
-      maxCellWidth: positiveInt.optional(),
+      width: positiveInt.optional(),
       maxFindingsPerImage: z.number().int().min(0).optional(),
     }),
     create: tableReporter,

@@ -53,14 +53,51 @@ describe('tableReporter', () => {
     expect(stripped).toEqual(plain);
   });
 
-  it('limits findings per image and cuts long cells', () => {
-    const text = renderTable(buildSampleReport(), { maxFindingsPerImage: 0, maxCellWidth: 20 });
-    expect(text).not.toContain('fails the policy');
-    expect(text).toContain('ghcr.io/aquasecurit…');
+  it('limits findings per image', () => {
+    const text = renderTable(buildSampleReport(), { maxFindingsPerImage: 0 });
+    expect(text).not.toMatch(/: \d+ findings? fails? the policy$/m);
+    expect(renderTable(buildSampleReport())).toMatch(/: \d+ findings? fails? the policy$/m);
+  });
+
+  it('never cuts a cell: without a width every reason and reference is whole on its line', () => {
+    const report = buildSampleReport();
+    const text = renderTable(report);
+    expect(text).not.toContain('…');
+    for (const object of report.objects) expect(text).toContain(object.reasons.join(' '));
+    for (const image of report.images) expect(text).toContain(image.ref);
+  });
+
+  it.each([60, 80, 120, 200])('fits every line into %i columns, wrapping instead of cutting', (width) => {
+    const report = buildSampleReport();
+    const text = renderTable(report, { width });
+    const lines = text.trimEnd().split('\n');
+    for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(width);
+    expect(text).not.toContain('…');
+    // Every character of every reason is still there, in order, across the wrapped lines.
+    const squeezed = text.replace(/[\s─]+/g, '');
+    for (const object of report.objects) {
+      const reason = object.reasons.join('').replace(/\s+/g, '');
+      const letters = [...reason];
+      let at = 0;
+      for (const letter of letters) {
+        at = squeezed.indexOf(letter, at);
+        expect(at, `${object.id}: ${reason}`).toBeGreaterThanOrEqual(0);
+        at += letter.length;
+      }
+    }
+  });
+
+  it('matches the golden file at 80 columns, with colour, aligned as without', async () => {
+    await expect(await tableReporter({ width: 80 }).render(buildSampleReport())).toMatchFileSnapshot(
+      './__fixtures__/golden/sample-80.txt',
+    );
+    const colored = renderTable(buildSampleReport(), { width: 80, color: true });
+    // eslint-disable-next-line no-control-regex
+    expect(colored.replace(/\u001b\[\d+m/g, '')).toBe(renderTable(buildSampleReport(), { width: 80 }));
   });
 
   it('strips control characters and escape sequences from hostile manifest text', () => {
-    const text = renderTable(buildHostileReport(), { maxCellWidth: 500 });
+    const text = renderTable(buildHostileReport());
     expect(text).not.toMatch(CONTROL);
     expect(text).toContain('red');
     expect(text).not.toContain('[31mred');

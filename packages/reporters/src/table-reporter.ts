@@ -11,7 +11,7 @@ import {
 } from './report-helpers.js';
 import type { Reporter } from './reporter.js';
 import { formatSummary } from './summary-text.js';
-import { cellText, formatTextTable } from './text-table.js';
+import { cellText, formatTextTable, wrapWithIndent } from './text-table.js';
 import type { TextCell } from './text-table.js';
 
 /** Options of {@link tableReporter}. */
@@ -23,10 +23,12 @@ export interface TableReporterOptions {
    */
   readonly color?: boolean;
   /**
-   * Longest text in one cell; longer text is cut with `…`.
-   * @default 60
+   * The widest line, in columns (the CLI passes the terminal's width, or 80 on a pipe unless
+   * `COLUMNS` says otherwise). Wide columns are narrowed and long cells and lines wrap onto more
+   * lines: nothing that explains a verdict is ever cut.
+   * @default Infinity (no wrapping: a file)
    */
-  readonly maxCellWidth?: number;
+  readonly width?: number;
   /**
    * Findings listed per failing image (most severe first); `0` lists none.
    * @default 10
@@ -53,7 +55,7 @@ const SEVERITY_STYLE: Record<string, AnsiStyle> = {
 /** Renders the report as plain-text tables for a terminal (see {@link tableReporter}). */
 export function renderTable(report: GateReport, options: TableReporterOptions = {}): string {
   const color = options.color ?? false;
-  const maxCellWidth = options.maxCellWidth ?? 60;
+  const width = options.width ?? Infinity;
   const maxFindings = options.maxFindingsPerImage ?? 10;
   const styled =
     (style: AnsiStyle) =>
@@ -63,21 +65,28 @@ export function renderTable(report: GateReport, options: TableReporterOptions = 
   const images = sortedImages(report);
   const out: string[] = [];
 
+  // A paragraph wrapped to the width; `prefix` (plain text at its start) is styled afterwards,
+  // so that wrapping never counts or splits an escape sequence.
+  const paragraph = (text: string, indent: number, prefix?: [string, string]): string[] =>
+    wrapWithIndent(text, width, indent).map((line, index) =>
+      index === 0 && prefix && line.startsWith(prefix[0]) ? prefix[1] + line.slice(prefix[0].length) : line,
+    );
+
   const summary = formatSummary(summarizeGateReport(report));
-  const verdict =
-    report.verdict === 'blocked' ? paint(color, 'red', 'BLOCKED') : paint(color, 'green', 'PASS');
-  out.push(`${bold('Sluice')} ${verdict}: ${summary.objects ? `${summary.objects}; ` : ''}${summary.images}`);
+  const verdict = report.verdict === 'blocked' ? 'BLOCKED' : 'PASS';
+  out.push(
+    ...paragraph(`Sluice ${verdict}: ${summary.objects ? `${summary.objects}; ` : ''}${summary.images}`, 2, [
+      `Sluice ${verdict}`,
+      `${bold('Sluice')} ${paint(color, verdict === 'PASS' ? 'green' : 'red', verdict)}`,
+    ]),
+  );
   const scanner = report.scanner
     ? `${cellText(report.scanner.name)}${report.scanner.version ? ` ${cellText(report.scanner.version)}` : ''}`
     : 'unknown scanner';
-  out.push(
-    paint(
-      color,
-      'dim',
-      `Policy: fail on ${report.policy.severities.join(', ') || 'nothing'}` +
-        `${report.policy.ignoreUnfixed ? ', unfixed ignored' : ''}, scan errors ${report.policy.onScanError === 'block' ? 'block' : 'warn'}; scanner: ${scanner}`,
-    ),
-  );
+  const policy =
+    `Policy: fail on ${report.policy.severities.join(', ') || 'nothing'}` +
+    `${report.policy.ignoreUnfixed ? ', unfixed ignored' : ''}, scan errors ${report.policy.onScanError === 'block' ? 'block' : 'warn'}; scanner: ${scanner}`;
+  out.push(...paragraph(policy, 2).map((line) => paint(color, 'dim', line)));
 
   if (report.objects.length > 0) {
     const objects = [...report.objects].sort((a, b) => compareStrings(a.id, b.id));
@@ -90,7 +99,7 @@ export function renderTable(report: GateReport, options: TableReporterOptions = 
           { text: object.status, style: styled(STATUS_STYLE[object.status]) },
           { text: object.reasons.join(' ') || '-' },
         ]),
-        { maxCellWidth, headerStyle: bold },
+        { width, headerStyle: bold },
       ),
     );
   }
@@ -116,21 +125,31 @@ export function renderTable(report: GateReport, options: TableReporterOptions = 
           { text: first ? `${formatLocation(first)}${more}` : '-' },
         ];
       }),
-      { maxCellWidth, headerStyle: bold },
+      { width, headerStyle: bold },
     ),
   );
 
   for (const image of images) {
+    const ref = cellText(image.ref);
     if (image.outcome === 'error') {
-      out.push('', `${bold(cellText(image.ref))}: ${paint(color, 'yellow', 'scan failed')}`);
-      out.push(`  ${cellText(`${image.error?.code ?? 'unknown'}: ${image.error?.message ?? ''}`)}`);
+      out.push(
+        '',
+        ...paragraph(`${ref}: scan failed`, 2, [ref, bold(ref)]).map(paintEnd(color, 'scan failed')),
+      );
+      out.push(
+        ...paragraph(`  ${cellText(`${image.error?.code ?? 'unknown'}: ${image.error?.message ?? ''}`)}`, 2),
+      );
       continue;
     }
     const blocking = image.findings.filter((finding) => isBlockingFinding(finding, report.policy));
     if (image.verdict !== 'fail' || maxFindings === 0 || blocking.length === 0) continue;
     out.push(
       '',
-      `${bold(cellText(image.ref))}: ${plural(blocking.length, 'finding')} ${blocking.length === 1 ? 'fails' : 'fail'} the policy`,
+      ...paragraph(
+        `${ref}: ${plural(blocking.length, 'finding')} ${blocking.length === 1 ? 'fails' : 'fail'} the policy`,
+        2,
+        [ref, bold(ref)],
+      ),
     );
     out.push(
       formatTextTable(
@@ -144,7 +163,7 @@ export function renderTable(report: GateReport, options: TableReporterOptions = 
             { text: finding.installedVersion },
             { text: finding.fixedVersion ?? '-' },
           ]),
-        { maxCellWidth, headerStyle: bold },
+        { width, headerStyle: bold },
       ),
     );
     if (blocking.length > maxFindings)
@@ -160,12 +179,22 @@ export function renderTable(report: GateReport, options: TableReporterOptions = 
         : '';
       const style: AnsiStyle =
         diagnostic.severity === 'error' ? 'red' : diagnostic.severity === 'warning' ? 'yellow' : 'gray';
+      const severity = `  ${diagnostic.severity}`;
       out.push(
-        `  ${paint(color, style, diagnostic.severity)} ${cellText(`${where}${diagnostic.message} (${diagnostic.code})`)}`,
+        ...paragraph(`${severity} ${cellText(`${where}${diagnostic.message} (${diagnostic.code})`)}`, 2, [
+          severity,
+          `  ${paint(color, style, diagnostic.severity)}`,
+        ]),
       );
     }
   }
   return `${out.join('\n')}\n`;
+}
+
+/** Paints `suffix` in yellow where a line ends with it (the "scan failed" of a heading). */
+function paintEnd(color: boolean, suffix: string): (line: string) => string {
+  return (line) =>
+    line.endsWith(suffix) ? line.slice(0, -suffix.length) + paint(color, 'yellow', suffix) : line;
 }
 
 /**
