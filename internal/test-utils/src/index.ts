@@ -58,3 +58,16 @@ export async function mountTinyTmpfs(sizeKiB = 64): Promise<TinyFileSystem | und
     },
   };
 }
+
+export { helmBinary, createHelmHome } from './helm.js';
+export type { HelmMajor } from './helm.js';
+export { startRegistry, startFileServer, freePort, DOCKER_REGISTRY } from './chart-servers.js';
+export type { TestRegistry, TestFileServer } from './chart-servers.js';
+export {
+  TEST_CHARTS,
+  runTestHelm,
+  packageChart,
+  pushChart,
+  indexChartRepository,
+  testChart,
+} from './charts.js';

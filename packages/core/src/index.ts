@@ -146,3 +146,5 @@ export {
 } from './policy/index.js';
 export { GateSummary, isBlockingObject, summarizeGateReport } from './report-summary.js';
 export { endSentence, joinSentences } from './sentence.js';
+export { REDACTED, redactSecrets, secretValues } from './redact.js';
+export { defaultCacheDirectory } from './cache-directory.js';

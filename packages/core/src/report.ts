@@ -33,6 +33,13 @@ export const ImageLocation = z.object({
   documentIndex: z.number().int().nonnegative().optional(),
   /** The Flux objects (`kind/namespace/name`) that deploy this location, in Flux mode. */
   fluxObjects: z.array(z.string()).optional(),
+  /**
+   * Set when the image is a Helm chart's default (no value of the repository wrote it): the
+   * location is then the line that chose the chart (a HelmRelease's `chart:`/`chartRef:`, or an
+   * OCIRepository's `ref`), and this names the chart, its version and the template that holds
+   * the image (`podinfo/templates/deployment.yaml`).
+   */
+  chart: z.object({ name: z.string(), version: z.string(), template: z.string() }).optional(),
 });
 /** Where one image reference is written; see the schema of the same name. */
 export type ImageLocation = z.infer<typeof ImageLocation>;

@@ -1,6 +1,6 @@
-import { availableParallelism, homedir } from 'node:os';
-import { join, resolve, sep } from 'node:path';
-import type { Severity } from '@sluice/core';
+import { availableParallelism } from 'node:os';
+import { resolve, sep } from 'node:path';
+import { defaultCacheDirectory, type Severity } from '@sluice/core';
 import type { Cache } from './cache.js';
 import type { ScanEventHandler } from './events.js';
 import { DEFAULT_MAX_REPORT_BYTES } from './read-report.js';
@@ -268,15 +268,5 @@ function resolveExecutablePath(path: string): string {
   return path.includes('/') || path.includes(sep) ? resolve(path) : path;
 }
 
-/**
- * The default result-cache directory: `$XDG_CACHE_HOME/sluice`, else the platform's user cache
- * directory (`~/.cache/sluice`, `~/Library/Caches/sluice`, `%LOCALAPPDATA%\\sluice`).
- */
-export function defaultCacheDirectory(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): string {
-  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'sluice');
-  if (process.platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'sluice');
-  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'sluice');
-  return join(homedir(), '.cache', 'sluice');
-}
+/** The default result-cache directory: core's {@link defaultCacheDirectory}, shared with the chart cache. */
+export { defaultCacheDirectory };

@@ -11,14 +11,21 @@ export interface ValuesImage {
   readonly origin: ValueOrigin | undefined;
   /** The container name for the app-template layout (`containers.<name>.image`). */
   readonly containerName?: string;
+  /**
+   * Only the repository is written (`image: {repository: …}`): the chart decides the tag (often
+   * its appVersion), so `image` holds no tag and is not a reference to scan.
+   */
+  readonly chartDecidesTag?: boolean;
 }
 
 const IMAGE_KEY = /image$/i;
 
 /**
  * Finds images in Helm values by the conventions charts follow (as Renovate's helm-values
- * manager does): a key ending in `image` whose value is a reference string, or a mapping with
- * `repository` (plus optional `registry`, `tag` or `version`, `digest`). This covers the common
+ * manager does): a key ending in `image` whose value is a reference string; a mapping under any
+ * key with `repository` and `tag` (or `version`, or `digest`), plus an optional `registry`
+ * (podinfo's `redis: {repository, tag}`); and, under a key ending in `image`, a mapping with
+ * only `repository`, whose tag the chart decides (`chartDecidesTag`). This covers the common
  * `image: {repository, tag}` layout and the app-template chart's
  * `controllers.<c>.containers.<n>.image`.
  */
@@ -41,10 +48,11 @@ export function findValuesImages(values: unknown, basePath: string, provenance: 
     if (!isMap(node)) return;
     for (const [key, value] of Object.entries(node)) {
       const childPath = `${path}.${key}`;
-      if (IMAGE_KEY.test(key)) {
+      const imageKey = IMAGE_KEY.test(key);
+      if (imageKey || (isMap(value) && hasVersion(value))) {
         const containerName =
           grandKey === 'containers' || grandKey === 'initContainers' ? parentKey : undefined;
-        const image = readImage(node, key, value, provenance);
+        const image = readImage(node, key, value, provenance, imageKey);
         if (image) {
           found.push({ ...image, fieldPath: childPath, ...(containerName ? { containerName } : {}) });
           continue;
@@ -57,13 +65,25 @@ export function findValuesImages(values: unknown, basePath: string, provenance: 
   return found;
 }
 
+/** A `repository` with a `tag`, `version` or `digest` beside it. */
+function hasVersion(value: YamlMap): boolean {
+  const written = (field: unknown): boolean =>
+    (typeof field === 'string' && field.trim() !== '') || typeof field === 'number';
+  return (
+    typeof value.repository === 'string' &&
+    (written(value.tag) || written(value.version) || written(value.digest))
+  );
+}
+
 function readImage(
   parent: YamlMap,
   key: string,
   value: unknown,
   provenance: Provenance,
-): { image: string; origin: ValueOrigin | undefined } | undefined {
+  imageKey: boolean,
+): { image: string; origin: ValueOrigin | undefined; chartDecidesTag?: true } | undefined {
   if (typeof value === 'string') {
+    if (!imageKey) return undefined;
     if (!looksLikeImage(value)) return undefined;
     return { image: value.trim(), origin: provenance.originOf(parent, key) };
   }
@@ -80,6 +100,14 @@ function readImage(
   if (digest && !image.includes('@')) image += `@${digest}`;
   if (!looksLikeImage(image)) return undefined;
   const repositoryOrigin = provenance.originOf(value, 'repository');
+  // No tag and no digest: helm would use the chart's own tag (often its appVersion), never `latest`.
+  if (!tag && !digest && !/[:@]/.test(repository.split('/').at(-1) ?? '')) {
+    return {
+      image,
+      origin: repositoryOrigin ? { ...repositoryOrigin, raw: repositoryOrigin.raw ?? repository } : undefined,
+      chartDecidesTag: true,
+    };
+  }
   const tagKey = text(value.tag) ? 'tag' : text(value.version) ? 'version' : undefined;
   const tagOrigin = tagKey ? provenance.originOf(value, tagKey) : undefined;
   // When only the tag was written elsewhere (a variable, a patch), that is where the image changes.

@@ -16,6 +16,8 @@ export interface ImageFinding {
   readonly name: string;
   readonly container?: string;
   readonly fieldPath?: string;
+  /** For a Helm chart's default image: the chart, its version and the template holding the image. */
+  readonly chart?: { readonly name: string; readonly version: string; readonly template: string };
 }
 
 /**
@@ -59,6 +61,7 @@ export class ImageSet {
       ...(finding.container ? { container: finding.container } : {}),
       ...(finding.fieldPath ? { fieldPath: finding.fieldPath } : {}),
       ...(finding.origin?.documentIndex === undefined ? {} : { documentIndex: finding.origin.documentIndex }),
+      ...(finding.chart ? { chart: { ...finding.chart } } : {}),
     };
     const key = [
       normalized.ref,
@@ -70,6 +73,7 @@ export class ImageSet {
       finding.name,
       finding.container ?? '',
       finding.fieldPath ?? '',
+      finding.chart ? `${finding.chart.name}@${finding.chart.version}/${finding.chart.template}` : '',
     ].join('\0');
     let entry = this.#locations.get(key);
     if (!entry) {

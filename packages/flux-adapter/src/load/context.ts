@@ -5,7 +5,7 @@ import type { KResource, YamlMap } from '../kustomize/resource.js';
 import type { DependsOnEntry, FluxWorkload } from '../model.js';
 import type { SourceRegistry } from '../source/source-registry.js';
 import type { ImageSet } from '../images/image-set.js';
-import type { HelmRenderer } from '../helm/helm-renderer.js';
+import type { ReleaseRenderer } from '../helm/release-renderer.js';
 import type { RawScan } from './raw-scan.js';
 
 /** Progress of {@link loadFluxRepository}, as typed events. */
@@ -38,7 +38,10 @@ export interface LoadContext {
   readonly registry: SourceRegistry;
   readonly provenance: Provenance;
   readonly renderer: Renderer;
-  readonly helmRenderer: HelmRenderer | undefined;
+  /** Renders HelmRelease charts; undefined reads images from values only. */
+  readonly helm: ReleaseRenderer | undefined;
+  /** Work started during the load (chart renders) that must end before the result is assembled. */
+  readonly pending: Promise<void>[];
   readonly scan: RawScan;
   readonly diagnostics: Diagnostic[];
   /** Repository files some build read. */
@@ -56,6 +59,8 @@ export interface ClusterState {
   readonly workloads: Map<string, WorkloadDraft>;
   /** ConfigMaps and Secrets rendered in this cluster, by `kind/namespace/name`. */
   readonly configObjects: Map<string, YamlMap>;
+  /** Flux sources (HelmRepository, OCIRepository, HelmChart, …) rendered in this cluster, by `kind/namespace/name`. */
+  readonly sourceObjects: Map<string, YamlMap>;
   readonly kustomizations: PendingObject[];
   readonly helmReleases: PendingObject[];
 }

@@ -1,21 +1,21 @@
-import { parseYaml } from '@sluice/core';
 import { applyImageOverride, imageMatches } from '../kustomize/images-transformer.js';
-import { isMap, metaString, type YamlMap } from '../kustomize/resource.js';
+import { isMap, type YamlMap } from '../kustomize/resource.js';
 import { readFluxObject } from '../schemas/flux-object.js';
-import { findValuesImages, type ValuesImage } from '../helm/values-images.js';
-import { findPodImages, type InvalidImageField } from '../images/find-pod-images.js';
-import { invalidImageDiagnostic } from '../images/invalid-image.js';
+import { resolveChartReference, type ChartReference, type FoundSource } from '../helm/chart-reference.js';
+import { releaseNameOf, releaseNamespaceOf } from '../helm/release-name.js';
+import { composeReleaseValues } from '../helm/release-values.js';
+import { findValuesImages } from '../helm/values-images.js';
 import { ImageSet } from '../images/image-set.js';
-import { type ClusterState, type LoadContext, type PendingObject } from './context.js';
+import { type ClusterState, type LoadContext, type PendingObject, type WorkloadDraft } from './context.js';
 import { registerWorkload, reportInvalidFluxObject } from './register-workload.js';
-import { dataEntries } from './variables.js';
-import type { RawFluxObject } from './raw-scan.js';
-import { lookupConfig } from './kustomization-step.js';
+import { lookupConfig, lookupSource } from './kustomization-step.js';
 
 /**
- * Finds the images of one HelmRelease: from `spec.values` and `valuesFrom` (ConfigMaps and
- * Secrets found in the builds or the repository) by the image conventions charts follow, with
- * `postRenderers` image overrides applied; or from the chart itself when a Helm renderer is set.
+ * Finds the images of one HelmRelease. With a Helm renderer (`helm` option) the chart is
+ * fetched and rendered as helm-controller would, in the load's pool (the workload is completed
+ * when the render ends); a chart that cannot be rendered leaves the release unknown with the
+ * reason, its values images still listed. Without one, images come from the values by the
+ * conventions charts follow, and a release whose images are not all written there is unknown.
  */
 export async function processHelmRelease(
   pending: PendingObject,
@@ -26,7 +26,7 @@ export async function processHelmRelease(
   const object = resource.object;
   const workload = registerWorkload('HelmRelease', pending, state, context);
   if (!workload) return;
-  const { id, namespace, name } = workload;
+  const { id, namespace } = workload;
   const spec = isMap(object.spec) ? object.spec : {};
   const read = readFluxObject(object);
   if (read.status !== 'flux' || read.object.kind !== 'HelmRelease') {
@@ -41,76 +41,111 @@ export async function processHelmRelease(
     workload.chart = `${chart.chart}${chart.version ? `@${chart.version}` : ''}`;
   } else if (hr.chartRef) {
     workload.source = `${hr.chartRef.kind}/${hr.chartRef.namespace ?? namespace}/${hr.chartRef.name}`;
-    workload.chart =
-      sourceUrl(context, hr.chartRef.kind, hr.chartRef.namespace ?? namespace, hr.chartRef.name) ??
-      workload.source;
+    const url = lookupSource(
+      state,
+      context,
+      hr.chartRef.kind,
+      hr.chartRef.namespace ?? namespace,
+      hr.chartRef.name,
+    )?.spec.url;
+    workload.chart = typeof url === 'string' ? url : workload.source;
   }
-  // Helm merges valuesFrom in order, then spec.values on top: images are read from the result,
-  // whose values keep the position they were written at.
-  const merged: YamlMap = {};
-  const valuesFrom = spec.valuesFrom;
-  if (Array.isArray(valuesFrom)) {
-    for (const [index, reference] of valuesFrom.entries()) {
-      if (!isMap(reference) || typeof reference.name !== 'string' || typeof reference.kind !== 'string')
-        continue;
-      const config = lookupConfig(state, context, reference.kind, namespace, reference.name);
-      const origin = context.provenance.originOf(valuesFrom, index);
-      if (!config) {
-        if (reference.optional !== true) {
-          context.diagnostics.push({
-            file: origin?.file ?? resource.file,
-            line: origin?.line ?? resource.line,
-            severity: 'warning',
-            code: 'values-from-missing',
-            message: `${reference.kind} ${namespace}/${reference.name} named in valuesFrom of ${id} is not in the repository; images it sets are not listed`,
-            object: id,
-          });
-        }
-        continue;
-      }
-      const key = typeof reference.valuesKey === 'string' ? reference.valuesKey : 'values.yaml';
-      const entry = dataEntries(config).find(([dataKey]) => dataKey === key);
-      if (!entry) {
-        if (reference.optional !== true) {
-          context.diagnostics.push({
-            file: origin?.file ?? resource.file,
-            line: origin?.line ?? resource.line,
-            severity: 'warning',
-            code: 'values-key-missing',
-            message: `${reference.kind} ${namespace}/${reference.name} has no key ${key} (valuesFrom of ${id})`,
-            object: id,
-          });
-        }
-        continue;
-      }
-      const [, text, container] = entry;
-      if (typeof reference.targetPath === 'string') {
-        // The whole value lands at targetPath: read it as values nested at that path.
-        const values = nestAt(reference.targetPath, text);
-        const textOrigin = context.provenance.originOf(container, key);
-        const leaf = innermost(values);
-        if (leaf && textOrigin) context.provenance.setOverride(leaf.container, leaf.key, textOrigin);
-        mergeValues(merged, values, context.provenance);
-        continue;
-      }
-      const textOrigin = context.provenance.originOf(container, key);
-      const parsed = parseYaml(text, textOrigin?.file ?? resource.file);
-      const values = parsed.documents[0]?.value;
-      if (!values || !parsed.documents[0]) continue;
-      context.provenance.register(values, {
-        file: textOrigin?.file ?? resource.file,
-        positions: parsed.documents[0].positions,
-        lineOffset: (textOrigin?.line ?? 1) - 1,
-        columnOffset: (textOrigin?.column ?? 1) - 1,
-      });
-      if (isMap(values)) mergeValues(merged, values, context.provenance);
-    }
+  const site = { id, namespace, file: resource.file, line: resource.line };
+  const lookup = (kind: string, ns: string, configName: string): YamlMap | undefined =>
+    lookupConfig(state, context, kind, ns, configName);
+  const values = composeReleaseValues(spec, site, lookup, context.provenance, context.diagnostics);
+  const reference = resolveChartReference(spec, namespace, {
+    provenance: context.provenance,
+    findSource: (kind, ns, sourceName): FoundSource | undefined =>
+      lookupSource(state, context, kind, ns, sourceName),
+    resolveTree: (sourceId) => context.registry.resolve(sourceId),
+  });
+  const renderer = context.helm;
+  if (!renderer) {
+    readValuesOnly(workload, spec, values, context, undefined);
+    return;
   }
-  if (isMap(spec.values)) mergeValues(merged, spec.values, context.provenance);
-  const found: ValuesImage[] = findValuesImages(merged, 'spec.values', context.provenance);
-  const overrides = postRendererImages(spec);
+  if ('reason' in reference) {
+    readValuesOnly(workload, spec, values, context, `its chart was not rendered: ${reference.reason}`);
+    return;
+  }
+  context.pending.push(renderRelease(workload, spec, values, reference, pending, context));
+}
+
+async function renderRelease(
+  workload: WorkloadDraft,
+  spec: YamlMap,
+  values: YamlMap,
+  reference: ChartReference,
+  pending: PendingObject,
+  context: LoadContext,
+): Promise<void> {
+  const renderer = context.helm;
+  if (!renderer) return;
+  const started = performance.now();
+  const result = await renderer.render({
+    id: workload.id,
+    reference,
+    releaseName: releaseNameOf(spec, workload.name),
+    namespace: releaseNamespaceOf(spec, workload.namespace),
+    spec,
+    values,
+    file: pending.resource.file,
+    line: pending.resource.line,
+    rootTree: context.registry.root(),
+    provenance: context.provenance,
+    diagnostics: context.diagnostics,
+    consumed: context.consumed,
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
+  if ('error' in result) {
+    context.diagnostics.push({
+      file: pending.resource.file,
+      line: pending.resource.line,
+      severity: 'warning',
+      code: 'helm-render-failed',
+      message: `the chart of ${workload.id} was not rendered: ${result.error}`,
+      object: workload.id,
+    });
+    readValuesOnly(workload, spec, values, context, `its chart was not rendered: ${result.error}`);
+    return;
+  }
+  workload.method = 'helm-template';
+  workload.chart = `${result.chart.name}@${result.chart.version}`;
+  workload.images = result.images.entries();
+  context.images.merge(result.images);
+  context.onEvent?.({
+    type: 'rendered',
+    id: workload.id,
+    renderer: 'helm-template',
+    resources: workload.images.length,
+    images: result.images.size,
+    durationMs: performance.now() - started,
+  });
+}
+
+/**
+ * The values-only reading: every complete image written in the values (post-renderer image
+ * overrides applied) is listed. With `notRendered` (the chart could not be rendered) the release
+ * is unknown for that reason; without a renderer it is unknown when a value leaves the tag to
+ * the chart, or when the values hold no image at all. No `:latest` is ever made up.
+ */
+function readValuesOnly(
+  workload: WorkloadDraft,
+  spec: YamlMap,
+  values: YamlMap,
+  context: LoadContext,
+  notRendered: string | undefined,
+): void {
   const images = new ImageSet();
-  for (const item of found) {
+  const overrides = postRendererImages(spec);
+  const partial: string[] = [];
+  for (const item of findValuesImages(values, 'spec.values', context.provenance)) {
+    if (item.chartDecidesTag) {
+      const where = item.origin ? ` (${item.origin.file}:${item.origin.line})` : '';
+      partial.push(`${item.fieldPath} sets the repository ${item.image}${where} but its tag is the chart's`);
+      continue;
+    }
     const override = overrides.find((entry) => imageMatches(item.image, entry.override.name));
     const image = override ? applyImageOverride(item.image, override.override) : item.image;
     const overrideOrigin = override
@@ -123,103 +158,48 @@ export async function processHelmRelease(
       {
         image,
         origin: overrideOrigin ?? item.origin,
-        fallback: { file: resource.file, line: resource.line },
+        fallback: { file: workload.file, line: workload.line },
         kind: 'HelmRelease',
-        namespace,
-        name,
+        namespace: workload.namespace,
+        name: workload.name,
         ...(item.containerName ? { container: item.containerName } : {}),
         fieldPath: item.fieldPath,
       },
-      id,
+      workload.id,
     );
     if (diagnostic) context.diagnostics.push(diagnostic);
   }
-  if (context.helmRenderer && (chart || hr.chartRef)) {
-    const sourceRef = chart
-      ? { kind: chart.sourceRef.kind, namespace: chart.sourceRef.namespace, name: chart.sourceRef.name }
-      : hr.chartRef;
-    const sourceNamespace = sourceRef?.namespace ?? namespace;
-    const source = sourceRef
-      ? sourceObject(context, sourceRef.kind, sourceNamespace, sourceRef.name)
-      : undefined;
-    const url = (source?.spec as { url?: unknown } | undefined)?.url;
-    const ociTag = (source?.spec as { ref?: { tag?: unknown } } | undefined)?.ref?.tag;
-    const version = chart?.version ?? (typeof ociTag === 'string' ? ociTag : undefined);
-    const rendered = await context.helmRenderer.render({
-      id,
-      releaseName: typeof spec.releaseName === 'string' ? spec.releaseName : name,
-      namespace: typeof spec.targetNamespace === 'string' ? spec.targetNamespace : namespace,
-      chart: {
-        ...(chart ? { name: chart.chart } : {}),
-        ...(version ? { version } : {}),
-        sourceKind: sourceRef?.kind ?? '',
-        sourceId: workload.source ?? '',
-        ...(typeof url === 'string' ? { url } : {}),
-      },
-      values: isMap(spec.values) ? spec.values : {},
-      ...(context.signal ? { signal: context.signal } : {}),
-    });
-    if ('manifests' in rendered) {
-      for (const manifest of rendered.manifests) {
-        const invalid: InvalidImageField[] = [];
-        for (const field of findPodImages(manifest, invalid)) {
-          images.add(
-            {
-              image: field.image,
-              origin: undefined,
-              fallback: { file: resource.file, line: resource.line },
-              kind: String(manifest.kind ?? ''),
-              name: metaString(manifest, 'name') ?? '',
-              fieldPath: field.fieldPath,
-            },
-            id,
-          );
-        }
-        for (const field of invalid) {
-          const object = { kind: String(manifest.kind ?? ''), name: metaString(manifest, 'name') ?? '' };
-          const fallback = { file: resource.file, line: resource.line };
-          context.diagnostics.push(invalidImageDiagnostic(field, undefined, fallback, object, id));
-        }
-      }
-      workload.method = 'helm-template';
-    } else {
-      context.diagnostics.push({
-        file: resource.file,
-        line: resource.line,
-        severity: 'warning',
-        code: 'helm-render-failed',
-        message: `${context.helmRenderer.name} could not render ${id}: ${rendered.error}`,
-        object: id,
-      });
-    }
-  }
   workload.images = images.entries();
   context.images.merge(images);
-  if (workload.method !== 'helm-template') {
-    if (workload.images.length > 0) {
-      workload.method = 'values';
-    } else {
-      workload.unresolvedReason = `no image in spec.values${Array.isArray(valuesFrom) ? ' or valuesFrom' : ''}: the images of chart ${workload.chart ?? '(unknown)'} are its defaults, which need helm template`;
-      context.onEvent?.({ type: 'unresolved', id, reason: workload.unresolvedReason });
-    }
+  let reason = notRendered;
+  if (reason === undefined && partial.length > 0) {
+    reason = `the chart decides some image tags (${partial.join('; ')}): render the chart to know them`;
   }
+  if (reason === undefined && workload.images.length === 0) {
+    reason = `no image in spec.values${Array.isArray(spec.valuesFrom) ? ' or valuesFrom' : ''}: the images of chart ${workload.chart ?? '(unknown)'} are its defaults, which need the chart rendered`;
+  }
+  if (reason === undefined) {
+    workload.method = 'values';
+    return;
+  }
+  workload.method = 'unresolved';
+  workload.unresolvedReason = reason;
+  context.onEvent?.({ type: 'unresolved', id: workload.id, reason });
 }
 
-function postRendererImages(
-  spec: YamlMap,
-): { override: { name: string; newName?: string; newTag?: string; digest?: string }; container: YamlMap }[] {
-  const out: {
-    override: { name: string; newName?: string; newTag?: string; digest?: string };
-    container: YamlMap;
-  }[] = [];
+interface PostRendererImage {
+  readonly override: { name: string; newName?: string; newTag?: string; digest?: string };
+  readonly container: YamlMap;
+}
+
+function postRendererImages(spec: YamlMap): PostRendererImage[] {
+  const out: PostRendererImage[] = [];
   if (!Array.isArray(spec.postRenderers)) return out;
   for (const renderer of spec.postRenderers) {
     if (!isMap(renderer) || !isMap(renderer.kustomize) || !Array.isArray(renderer.kustomize.images)) continue;
     for (const image of renderer.kustomize.images) {
       if (!isMap(image) || typeof image.name !== 'string') continue;
-      const override: { name: string; newName?: string; newTag?: string; digest?: string } = {
-        name: image.name,
-      };
+      const override: PostRendererImage['override'] = { name: image.name };
       if (image.newName !== undefined) override.newName = String(image.newName);
       if (image.newTag !== undefined) override.newTag = String(image.newTag);
       if (image.digest !== undefined) override.digest = String(image.digest);
@@ -227,65 +207,4 @@ function postRendererImages(
     }
   }
   return out;
-}
-
-/** A source written in the repository, by kind, namespace (or the only one of that name) and name. */
-function sourceObject(
-  context: LoadContext,
-  kind: string,
-  namespace: string,
-  name: string,
-): RawFluxObject['object'] | undefined {
-  const candidates = context.scan.fluxObjects.filter(
-    (raw) => raw.object.kind === kind && raw.object.name === name,
-  );
-  return (
-    candidates.find((raw) => raw.object.namespace === namespace) ??
-    (candidates.length === 1 ? candidates[0] : undefined)
-  )?.object;
-}
-
-/** The `spec.url` of a source written in the repository (an OCIRepository's `oci://…`), if found. */
-function sourceUrl(context: LoadContext, kind: string, namespace: string, name: string): string | undefined {
-  const url = (sourceObject(context, kind, namespace, name)?.spec as { url?: unknown } | undefined)?.url;
-  return typeof url === 'string' ? url : undefined;
-}
-
-/** `{a: {b: value}}` for the Helm target path `a.b` (escaped dots kept, list indexes as keys). */
-function nestAt(targetPath: string, value: string): YamlMap {
-  const keys = targetPath.split(/(?<!\\)\./).map((key) => key.replace(/\\\./g, '.'));
-  const root: YamlMap = {};
-  let current = root;
-  for (const [position, key] of keys.entries()) {
-    if (position === keys.length - 1) current[key] = value;
-    else current = (current[key] = {}) as YamlMap;
-  }
-  return root;
-}
-
-function innermost(values: YamlMap): { container: YamlMap; key: string } | undefined {
-  let current = values;
-  for (;;) {
-    const [key, value] = Object.entries(current)[0] ?? [];
-    if (key === undefined) return undefined;
-    if (!isMap(value)) return { container: current, key };
-    current = value;
-  }
-}
-
-/** Helm's values merge: mappings merge key by key, `null` deletes, anything else replaces. */
-function mergeValues(target: YamlMap, source: YamlMap, provenance: LoadContext['provenance']): void {
-  for (const [key, value] of Object.entries(source)) {
-    if (value === null) {
-      delete target[key];
-      continue;
-    }
-    const current = target[key];
-    if (isMap(value) && isMap(current)) {
-      mergeValues(current, value, provenance);
-      continue;
-    }
-    target[key] = provenance.clone(value);
-    provenance.copyOrigin(source, key, target, key);
-  }
 }

@@ -143,6 +143,10 @@ export function collectOutput(
     state.helmReleases.push(pending);
     return;
   }
+  if (apiVersion.startsWith('source.toolkit.fluxcd.io/')) {
+    const namespace = metaString(object, 'namespace') ?? defaultNamespace;
+    state.sourceObjects.set(`${kind}/${namespace}/${metaString(object, 'name') ?? ''}`, object);
+  }
   if ((kind === 'ConfigMap' || kind === 'Secret') && apiVersion === 'v1') {
     const namespace = metaString(object, 'namespace') ?? defaultNamespace;
     state.configObjects.set(`${kind}/${namespace}/${metaString(object, 'name') ?? ''}`, object);
@@ -214,6 +218,36 @@ export function lookupConfig(
     return raw.value;
   }
   return undefined;
+}
+
+/**
+ * A Flux source by kind, namespace and name: rendered by this cluster's builds (after their
+ * patches and substitutions), else written in the repository (in that namespace, or the only one
+ * of that name). Its spec keeps the positions it was written at.
+ */
+export function lookupSource(
+  state: ClusterState,
+  context: LoadContext,
+  kind: string,
+  namespace: string,
+  name: string,
+): { kind: string; namespace: string; name: string; spec: YamlMap } | undefined {
+  const rendered = state.sourceObjects.get(`${kind}/${namespace}/${name}`);
+  if (rendered) return { kind, namespace, name, spec: isMap(rendered.spec) ? rendered.spec : {} };
+  const candidates = context.scan.fluxObjects.filter(
+    (raw) => raw.object.kind === kind && raw.object.name === name,
+  );
+  const raw =
+    candidates.find((candidate) => (candidate.object.namespace ?? namespace) === namespace) ??
+    (candidates.length === 1 ? candidates[0] : undefined);
+  if (!raw || !isMap(raw.document.value)) return undefined;
+  context.provenance.register(raw.document.value, {
+    file: raw.file,
+    positions: raw.document.positions,
+    documentIndex: raw.document.index,
+  });
+  const spec = raw.document.value.spec;
+  return { kind, namespace: raw.object.namespace ?? namespace, name, spec: isMap(spec) ? spec : {} };
 }
 
 function overlayOf(spec: YamlMap): KustomizeOverlay {

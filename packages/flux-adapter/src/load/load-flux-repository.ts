@@ -6,7 +6,8 @@ import type { FluxRepository, FluxWorkload } from '../model.js';
 import { workloadId } from '../model.js';
 import { RepoFiles, normalizeRelative } from '../source/repo-files.js';
 import { SourceRegistry } from '../source/source-registry.js';
-import type { HelmRenderer } from '../helm/helm-renderer.js';
+import type { HelmRenderOptions } from '../helm/helm-options.js';
+import { ReleaseRenderer } from '../helm/release-renderer.js';
 import { ImageSet } from '../images/image-set.js';
 import type { ClusterState, FluxLoadEvent, LoadContext, WorkloadDraft } from './context.js';
 import { recordReads } from './context.js';
@@ -40,10 +41,12 @@ export interface LoadFluxRepositoryOptions {
    */
   readonly renderer?: Renderer;
   /**
-   * Renders Helm charts to find images in chart defaults.
-   * @default undefined (images come from values only)
+   * Fetches and renders HelmRelease charts as helm-controller would (the `helm` executable, the
+   * chart cache, mirrors, offline, Kubernetes version, pool size, timeout).
+   * @default undefined (images come from values only; a release whose images are not all
+   * written in its values is unknown)
    */
-  readonly helmRenderer?: HelmRenderer;
+  readonly helm?: HelmRenderOptions;
   /**
    * Extra gitignore patterns applied to every source.
    * @default []
@@ -95,7 +98,8 @@ export async function loadFluxRepository(
     registry,
     provenance: new Provenance(),
     renderer: options.renderer ?? builtinRenderer(),
-    helmRenderer: options.helmRenderer,
+    helm: options.helm ? new ReleaseRenderer(options.helm, options.signal) : undefined,
+    pending: [],
     scan,
     diagnostics: [],
     consumed: new Set(),
@@ -125,6 +129,8 @@ export async function loadFluxRepository(
     workloads.push(...(await loadCluster(entry, context)));
   }
   workloads.push(...(await unreachedWorkloads(context)));
+  // Chart renders run in the pool while the builds go on; every one must end before the result.
+  await Promise.all(context.pending);
   context.diagnostics.push(...scan.invalid.filter((diagnostic) => !context.consumed.has(diagnostic.file)));
   const sorted = workloads.sort(
     (a, b) => compareStrings(a.id, b.id) || compareStrings(a.cluster ?? '', b.cluster ?? ''),
@@ -151,6 +157,7 @@ async function loadCluster(entry: string, context: LoadContext): Promise<FluxWor
     cluster: entry,
     workloads: new Map(),
     configObjects: new Map(),
+    sourceObjects: new Map(),
     kustomizations: [],
     helmReleases: [],
   };
