@@ -38,6 +38,14 @@ export const SluiceConfig = z.strictObject({
   trivyPath: z.string().optional(),
   trivyReports: z.string().optional(),
   sources: z.record(z.string(), z.string()).optional(),
+  helmPath: z.string().optional(),
+  chartMirrors: z.array(z.string().regex(/^[^=\s]+=[^=\s]+$/, 'expected FROM=TO')).optional(),
+  offline: z.boolean().optional(),
+  render: z.boolean().optional(),
+  kubeVersion: z
+    .string()
+    .regex(/^v?\d+\.\d+(\.\d+)?$/, 'expected a version such as 1.33.0')
+    .optional(),
   ignore: z.array(z.string()).optional(),
   failOn: z.enum(['blocked', 'never']).optional(),
   registryCredentials: z.array(z.string()).optional(),

@@ -9,6 +9,7 @@ import { CliError } from './exit-codes.js';
 import type { CommandLine } from './options.js';
 import { listOption } from './options.js';
 import type { CliContext } from './io.js';
+import { resolveHelmOptions } from './helm-settings.js';
 
 /** What a repository deploys: in Flux mode per Kustomization and HelmRelease, else from plain manifests. */
 export interface RepositoryInventory {
@@ -25,7 +26,8 @@ export interface RepositoryInventory {
 /**
  * Reads the command's folder as Flux would when it holds Flux objects (Flux mode), else as plain
  * manifests, and returns every image with its locations. `--source` and `--ignore` add to the
- * config file's `sources` and `ignore`.
+ * config file's `sources` and `ignore`. HelmRelease charts are rendered with helm unless
+ * `--no-render` (see {@link resolveHelmOptions}).
  */
 export async function inspectRepository(
   commandLine: CommandLine,
@@ -41,9 +43,11 @@ export async function inspectRepository(
   const info = await stat(root).catch(() => undefined);
   if (!info) throw new CliError(`${describeFolder(dir, root)}: no such folder`);
   if (!info.isDirectory()) throw new CliError(`${describeFolder(dir, root)}: not a folder`);
+  const helm = resolveHelmOptions(values, config, context);
   const flux = await loadFluxRepository(root, {
     sources: options.sources,
     ignore: options.ignore,
+    ...(helm ? { helm } : {}),
     ...(context.signal ? { signal: context.signal } : {}),
   });
   if (flux.workloads.length > 0) {

@@ -97,11 +97,33 @@ export const OPTIONS = {
   cache: {
     type: 'string',
     value: 'DIR|redis://…',
-    help: 'where scan results are cached (default: $SLUICE_CACHE, else the user cache directory)',
+    help: 'where scan results, and charts in DIR/charts, are cached (default: $SLUICE_CACHE, else the user cache directory)',
   },
   'no-cache': { type: 'boolean', help: 'neither read nor write cached scan results' },
   'skip-db-update': { type: 'boolean', help: 'do not update the vulnerability DB before scanning' },
-  concurrency: { type: 'string', short: 'j', value: 'N', help: 'scans at once (default: number of CPUs)' },
+  concurrency: {
+    type: 'string',
+    short: 'j',
+    value: 'N',
+    help: 'scans (and chart renders) at once (default: number of CPUs)',
+  },
+  'helm-path': { type: 'string', value: 'PATH', help: 'the helm executable (default: helm on PATH)' },
+  'chart-mirror': {
+    type: 'string',
+    multiple: true,
+    value: 'FROM=TO',
+    help: 'fetch charts of URLs starting with FROM from TO instead (loopback: plain HTTP)',
+  },
+  offline: { type: 'boolean', help: 'charts only from the chart cache and the repository' },
+  'no-render': {
+    type: 'boolean',
+    help: 'do not render charts: HelmRelease images from values only',
+  },
+  'kube-version': {
+    type: 'string',
+    value: 'VERSION',
+    help: 'Kubernetes version charts are rendered for (default 1.33.0)',
+  },
   'trivy-path': { type: 'string', value: 'PATH', help: 'the trivy executable (default: trivy on PATH)' },
   'trivy-reports': {
     type: 'string',
@@ -190,6 +212,17 @@ export const OPTIONS = {
 /** The name of an option in {@link OPTIONS}. */
 export type OptionName = keyof typeof OPTIONS;
 
+/** The options of chart rendering, on every command that reads a repository. */
+const HELM_OPTIONS: readonly OptionName[] = [
+  'helm-path',
+  'chart-mirror',
+  'offline',
+  'no-render',
+  'kube-version',
+  'concurrency',
+  'cache',
+];
+
 /** Which options each command accepts (global ones: help, version, quiet, config). */
 export const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   scan: [
@@ -218,14 +251,20 @@ export const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
     'termination-log',
     'source',
     'ignore',
+    'helm-path',
+    'chart-mirror',
+    'offline',
+    'no-render',
+    'kube-version',
     'on-scan-error',
     'fail-on',
   ],
-  images: ['format', 'source', 'ignore', 'output'],
-  graph: ['format', 'source', 'ignore', 'output'],
+  images: ['format', 'source', 'ignore', ...HELM_OPTIONS, 'output'],
+  graph: ['format', 'source', 'ignore', ...HELM_OPTIONS, 'output'],
   gate: [
     'source',
     'ignore',
+    ...HELM_OPTIONS,
     'write',
     'namespace',
     'sluice-image',

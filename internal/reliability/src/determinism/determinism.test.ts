@@ -51,7 +51,7 @@ describe('determinism on real corpora: two independent scans give byte-identical
   );
 
   it(
-    'joryirving-home-ops (134 images, 468 Flux objects, every image with findings)',
+    'joryirving-home-ops (131 images, 468 Flux objects, every image with findings)',
     { timeout: 300_000 },
     async () => {
       const [first, second] = await Promise.all([

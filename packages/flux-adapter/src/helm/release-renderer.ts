@@ -16,6 +16,7 @@ import {
   type HelmRenderOptions,
   type ResolvedHelmRenderOptions,
 } from './helm-options.js';
+import { runHelm } from './helm-command.js';
 import { applyPostRenderers } from './post-render.js';
 import { copyChartFolder, copySourceChart, overwriteChartValues } from './prepare-chart.js';
 import { mergeValues } from './release-values.js';
@@ -57,6 +58,7 @@ export class ReleaseRenderer {
   readonly options: ResolvedHelmRenderOptions;
   readonly #fetcher: ChartFetcher;
   readonly #limit: LimitFunction;
+  #helmCheck: Promise<string | undefined> | undefined;
 
   constructor(options: HelmRenderOptions, signal?: AbortSignal) {
     this.options = resolveHelmRenderOptions(options);
@@ -82,8 +84,24 @@ export class ReleaseRenderer {
     return this.#limit(() => this.#render(job));
   }
 
+  /**
+   * Why helm cannot run (checked once per run with `helm version`), so that without helm no
+   * chart is fetched for nothing and every release says the same thing.
+   */
+  #helmMissing(signal: AbortSignal | undefined): Promise<string | undefined> {
+    this.#helmCheck ??= runHelm(['version', '--short'], {
+      helm: this.options.helm,
+      env: this.options.env,
+      timeoutMs: this.options.timeoutMs,
+      ...(signal ? { signal } : {}),
+    }).then((result) => (result.ok ? undefined : result.error));
+    return this.#helmCheck;
+  }
+
   async #render(job: ReleaseRenderJob): Promise<ReleaseRenderResult> {
     job.signal?.throwIfAborted();
+    const missing = await this.#helmMissing(job.signal);
+    if (missing !== undefined) return { error: missing };
     const workDir = await mkdtemp(join(tmpdir(), 'sluice-helm-'));
     try {
       const prepared = await this.#prepareChart(job, workDir);

@@ -1,0 +1,61 @@
+import { join, resolve } from 'node:path';
+import { defaultCacheDirectory } from '@sluice/core';
+import type { HelmRenderOptions } from '@sluice/flux-adapter';
+import { parseChartMirror, type ChartMirror } from '@sluice/flux-adapter';
+import type { SluiceConfig } from './config.js';
+import { CliError } from './exit-codes.js';
+import type { CliContext } from './io.js';
+import type { OptionValues } from './options.js';
+import { booleanOption, listOption, stringOption } from './options.js';
+
+/**
+ * How HelmRelease charts are rendered in this run, from the command line and the config file
+ * (the command line wins): `undefined` with `--no-render` (or `render: false`), where images
+ * come from values only. Charts are cached in `<cache>/charts`, beside the scan results.
+ */
+export function resolveHelmOptions(
+  values: OptionValues,
+  config: SluiceConfig,
+  context: CliContext,
+): HelmRenderOptions | undefined {
+  if (
+    booleanOption(values, 'no-render') === true ||
+    (config.render === false && !booleanOption(values, 'offline'))
+  )
+    return undefined;
+  const chartMirrors: ChartMirror[] = [
+    ...(config.chartMirrors ?? []),
+    ...listOption(values, 'chart-mirror'),
+  ].map((text) => {
+    const mirror = parseChartMirror(text);
+    if ('error' in mirror) throw new CliError(`--chart-mirror ${mirror.error}`);
+    return mirror;
+  });
+  const kubeVersion = stringOption(values, 'kube-version') ?? config.kubeVersion;
+  if (kubeVersion !== undefined && !/^v?\d+\.\d+(\.\d+)?$/.test(kubeVersion)) {
+    throw new CliError(`--kube-version ${kubeVersion}: expected a Kubernetes version such as 1.33.0`);
+  }
+  const concurrencyText = stringOption(values, 'concurrency');
+  const concurrency = concurrencyText === undefined ? config.concurrency : Number(concurrencyText);
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)) {
+    throw new CliError(`--concurrency ${concurrencyText}: expected a whole number from 1 to 256`);
+  }
+  const cache =
+    stringOption(values, 'cache') ?? (typeof config.cache === 'string' ? config.cache : undefined);
+  const cacheRoot =
+    cache === undefined || /^rediss?:\/\//.test(cache)
+      ? defaultCacheDirectory(context.env)
+      : resolve(context.cwd, cache);
+  const helmPath = stringOption(values, 'helm-path') ?? config.helmPath;
+  return {
+    ...(helmPath !== undefined
+      ? { helm: helmPath.includes('/') ? resolve(context.cwd, helmPath) : helmPath }
+      : {}),
+    cacheDir: join(cacheRoot, 'charts'),
+    chartMirrors,
+    offline: booleanOption(values, 'offline') ?? config.offline ?? false,
+    ...(kubeVersion !== undefined ? { kubeVersion: kubeVersion.replace(/^v/, '') } : {}),
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    env: context.env,
+  };
+}
