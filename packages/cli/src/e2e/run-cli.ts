@@ -76,6 +76,9 @@ export const EXAMPLE_IMAGES = {
   'ghcr.io/aquasecurity/trivy-test-images:alpine-39': 'alpine-39.json.golden',
   'ghcr.io/aquasecurity/trivy-test-images:sle-micro-rancher-5.4_ndb': 'sl-micro-rancher5.4.json.golden',
   'ghcr.io/aquasecurity/trivy-test-images:ubuntu-1804': 'ubuntu-1804.json.golden',
+  // The chart-default images of the docs HelmRelease (charts/docs-site).
+  'ghcr.io/aquasecurity/trivy-test-images:distroless-base': 'distroless-base.json.golden',
+  'ghcr.io/aquasecurity/trivy-test-images:alpine-310': 'alpine-310.json.golden',
 } as const;
 
 /**

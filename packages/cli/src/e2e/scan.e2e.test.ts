@@ -1,17 +1,24 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { repoPath } from '@sluice/test-utils';
-import { describe, expect, it } from 'vitest';
+import { helmBinary, repoPath } from '@sluice/test-utils';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI_SLUICE_IMAGE } from '../commands/gate-settings.js';
 import { fakeTrivyEnv, pathWithoutTrivy, runCli, temporaryFolder } from './run-cli.js';
 
 const EXAMPLE = 'examples/flux-repo';
 
+// The docs HelmRelease's chart is committed in the example: rendered with the real helm, offline.
+let helmPath = '';
+beforeAll(async () => {
+  helmPath = await helmBinary(3);
+});
+const helm = (): string[] => ['--helm-path', helmPath, '--offline'];
+
 describe('sluice scan on the example repository, with the stand-in trivy', () => {
   it('blocks the apps Kustomization and what depends on it, and exits 1', async () => {
     const env = await fakeTrivyEnv();
-    const run = await runCli(['scan', EXAMPLE, '--format', 'json'], { env });
-    expect(run.stderr).toContain('sluice: 4 unique images in 7 Flux objects');
+    const run = await runCli(['scan', EXAMPLE, ...helm(), '--format', 'json'], { env });
+    expect(run.stderr).toContain('sluice: 6 unique images in 8 Flux objects');
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as {
       verdict: string;
@@ -21,7 +28,10 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
     expect(report.verdict).toBe('blocked');
     const status = Object.fromEntries(report.objects.map((object) => [object.id, object.status]));
     expect(status).toEqual({
-      'HelmRelease/apps/blog': 'pass',
+      // Offline, the app-template chart is not in the chart cache: unknown, failing closed.
+      'HelmRelease/apps/blog': 'unknown',
+      // Its chart (committed in the example) is rendered: its default images pass.
+      'HelmRelease/apps/docs': 'pass',
       'Kustomization/flux-system/apps': 'blocked',
       'Kustomization/flux-system/flux-system': 'pass',
       'Kustomization/flux-system/infra-configs': 'pass',
@@ -36,7 +46,9 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
       'Kustomization/flux-system/apps',
     ]);
     expect(report.images.map((image) => [image.ref, image.verdict, image.source])).toEqual([
+      ['ghcr.io/aquasecurity/trivy-test-images:alpine-310', 'pass', 'scan'],
       ['ghcr.io/aquasecurity/trivy-test-images:alpine-39', 'fail', 'scan'],
+      ['ghcr.io/aquasecurity/trivy-test-images:distroless-base', 'pass', 'scan'],
       ['ghcr.io/aquasecurity/trivy-test-images:sle-micro-rancher-5.4_ndb', 'pass', 'scan'],
       ['ghcr.io/aquasecurity/trivy-test-images:ubuntu-1804', 'pass', 'scan'],
       [CLI_SLUICE_IMAGE, 'unknown', undefined],
@@ -56,7 +68,7 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
       '--format',
       `${format}=${join(out, `report.${format}`)}`,
     ]);
-    const first = await runCli(['scan', EXAMPLE, ...formats, '--format', 'table'], { env });
+    const first = await runCli(['scan', EXAMPLE, ...helm(), ...formats, '--format', 'table'], { env });
     expect(first.code).toBe(1);
     expect(first.stdout).toContain('Kustomization/flux-system/apps');
     const sarif = JSON.parse(await readFile(join(out, 'report.sarif'), 'utf8')) as {
@@ -73,17 +85,17 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
     expect(critical?.locations[0]?.physicalLocation.artifactLocation.uri).toBe(
       'apps/production/kustomization.yaml',
     );
-    expect(critical?.locations[0]?.physicalLocation.region.startLine).toBe(11);
+    expect(critical?.locations[0]?.physicalLocation.region.startLine).toBe(12);
     expect(await readFile(join(out, 'report.junit'), 'utf8')).toContain('<testsuites');
     expect(await readFile(join(out, 'report.markdown'), 'utf8')).toMatch(/blocked/i);
 
-    const second = await runCli(['scan', EXAMPLE, '--format', 'json'], { env });
+    const second = await runCli(['scan', EXAMPLE, ...helm(), '--format', 'json'], { env });
     expect(second.code).toBe(1);
     const sources = (JSON.parse(second.stdout) as { images: { source: string }[] }).images.map(
       (image) => image.source,
     );
     // Failures are never cached: the unknown scanner image is tried again.
-    expect(sources).toEqual(['cache', 'cache', 'cache', undefined]);
+    expect(sources).toEqual(['cache', 'cache', 'cache', 'cache', 'cache', undefined]);
   });
 
   it('gives byte-identical SARIF, JSON and JUnit for the same repository', async () => {
@@ -96,7 +108,7 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
         '--format',
         `${format}=${files[index]}`,
       ]);
-      const run = await runCli(['scan', EXAMPLE, ...formats, '--quiet'], { env });
+      const run = await runCli(['scan', EXAMPLE, ...helm(), ...formats, '--quiet'], { env });
       expect(run.code).toBe(1);
       expect(run.stderr).toBe('');
       outputs.push(await Promise.all(files.map((file) => readFile(file, 'utf8'))));
@@ -106,17 +118,30 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
 
   it('passes with --fail-on never, and with a severity the findings do not reach', async () => {
     const env = await fakeTrivyEnv();
-    expect((await runCli(['scan', EXAMPLE, '--fail-on', 'never', '-q'], { env })).code).toBe(0);
-    const ignored = await runCli(['scan', EXAMPLE, '--severity', 'UNKNOWN', '-q', '--format', 'json'], {
-      env,
-    });
+    expect((await runCli(['scan', EXAMPLE, ...helm(), '--fail-on', 'never', '-q'], { env })).code).toBe(0);
+    // --on-scan-error warn: the blog's chart is not reachable offline, which would block.
+    const ignored = await runCli(
+      [
+        'scan',
+        EXAMPLE,
+        ...helm(),
+        '--severity',
+        'UNKNOWN',
+        '--on-scan-error',
+        'warn',
+        '-q',
+        '--format',
+        'json',
+      ],
+      { env },
+    );
     expect(ignored.code).toBe(0);
     expect((JSON.parse(ignored.stdout) as { verdict: string }).verdict).toBe('pass');
   });
 
   it('uses existing Trivy reports with --trivy-reports, without any trivy installed', async () => {
     const run = await runCli(
-      ['scan', EXAMPLE, '--trivy-reports', `${EXAMPLE}/trivy-reports`, '--format', 'json'],
+      ['scan', EXAMPLE, ...helm(), '--trivy-reports', `${EXAMPLE}/trivy-reports`, '--format', 'json'],
       {
         env: { PATH: pathWithoutTrivy() },
       },
@@ -124,7 +149,9 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as { images: { source: string; verdict: string }[] };
     expect(report.images.map((image) => [image.source, image.verdict])).toEqual([
+      ['report', 'pass'],
       ['report', 'fail'],
+      ['report', 'pass'],
       ['report', 'pass'],
       ['report', 'pass'],
       [undefined, 'unknown'],
@@ -147,20 +174,31 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
     const env = await fakeTrivyEnv({
       'ghcr.io/aquasecurity/trivy-test-images:alpine-39': 'alpine-39.json.golden',
     });
-    const closed = await runCli(['scan', EXAMPLE, '--format', 'json', '--severity', 'UNKNOWN'], { env });
+    const closed = await runCli(['scan', EXAMPLE, ...helm(), '--format', 'json', '--severity', 'UNKNOWN'], {
+      env,
+    });
     expect(closed.code).toBe(1);
     const report = JSON.parse(closed.stdout) as {
       images: { ref: string; verdict: string; error?: { code: string } }[];
       objects: { id: string; status: string }[];
     };
     const unscanned = report.images.filter((image) => image.verdict === 'unknown');
-    expect(unscanned.map((image) => image.error?.code)).toEqual(['not-found', 'not-found', 'not-found']);
+    // alpine-310 is in the stand-in's own image map; the other images are unknown to it.
+    expect(unscanned.map((image) => [image.ref, image.error?.code])).toEqual([
+      ['ghcr.io/aquasecurity/trivy-test-images:distroless-base', 'not-found'],
+      ['ghcr.io/aquasecurity/trivy-test-images:sle-micro-rancher-5.4_ndb', 'not-found'],
+      ['ghcr.io/aquasecurity/trivy-test-images:ubuntu-1804', 'not-found'],
+      ['ghcr.io/aquasecurity/trivy:0.74.0', 'not-found'],
+    ]);
     expect(
       report.objects.find((object) => object.id === 'Kustomization/flux-system/infra-controllers')?.status,
     ).toBe('unknown');
-    const warned = await runCli(['scan', EXAMPLE, '--severity', 'UNKNOWN', '--on-scan-error', 'warn', '-q'], {
-      env,
-    });
+    const warned = await runCli(
+      ['scan', EXAMPLE, ...helm(), '--severity', 'UNKNOWN', '--on-scan-error', 'warn', '-q'],
+      {
+        env,
+      },
+    );
     expect(warned.code).toBe(0);
   });
 });
@@ -168,7 +206,7 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
 describe('sluice usage errors', () => {
   it('exits 2 on an unknown format, before scanning anything', async () => {
     const env = await fakeTrivyEnv();
-    const run = await runCli(['scan', EXAMPLE, '--format', 'pdf'], { env });
+    const run = await runCli(['scan', EXAMPLE, ...helm(), '--format', 'pdf'], { env });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
       'unknown format "pdf": expected one of table, json, sarif, junit, markdown, mermaid, dot',
@@ -180,7 +218,7 @@ describe('sluice usage errors', () => {
     const dir = await temporaryFolder();
     const config = join(dir, 'sluice.config.yaml');
     await import('node:fs/promises').then((fs) => fs.writeFile(config, 'severity: HIGH\nconcurency: 4\n'));
-    const run = await runCli(['scan', EXAMPLE, '--config', config]);
+    const run = await runCli(['scan', EXAMPLE, ...helm(), '--config', config]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/sluice\.config\.yaml:2: concurency: /);
   });

@@ -26,6 +26,16 @@ export interface ChartFetcherOptions {
   /** Milliseconds for one fetch. */
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
+  /** Told of every chart a release needed, downloaded or from the cache. */
+  readonly onChart?: (event: ChartEvent) => void;
+}
+
+/** A chart a release needed. */
+export interface ChartEvent {
+  readonly url: string;
+  readonly version: string;
+  readonly digest: string;
+  readonly from: 'network' | 'cache';
 }
 
 /** What a fetcher did during one run. */
@@ -65,7 +75,21 @@ export class ChartFetcher {
         : `oci\0${reference.url}\0${reference.digest ?? reference.version}`;
     let pending = this.#inFlight.get(key);
     if (!pending) {
-      pending = (reference.type === 'http' ? this.#fetchHttp(reference) : this.#fetchOci(reference)).catch(
+      const pullsBefore = this.stats.pulls;
+      const url = reference.type === 'http' ? `${reference.repositoryUrl}/${reference.chart}` : reference.url;
+      pending = (reference.type === 'http' ? this.#fetchHttp(reference) : this.#fetchOci(reference)).then(
+        (result) => {
+          if ('chart' in result) {
+            const { version, digest } = result.chart;
+            this.options.onChart?.({
+              url,
+              version,
+              digest,
+              from: this.stats.pulls > pullsBefore ? 'network' : 'cache',
+            });
+          }
+          return result;
+        },
         (error: unknown) => {
           this.options.signal?.throwIfAborted();
           return { error: this.#redact(error instanceof Error ? error.message : String(error)) };

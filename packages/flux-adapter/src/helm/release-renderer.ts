@@ -9,7 +9,7 @@ import { isMap, type YamlMap } from '../kustomize/resource.js';
 import type { ImageSet } from '../images/image-set.js';
 import type { SourceTree } from '../source/source-tree.js';
 import { collectChartImages } from './chart-images.js';
-import { ChartFetcher, type ChartFetchStats } from './chart-fetcher.js';
+import { ChartFetcher, type ChartEvent, type ChartFetchStats } from './chart-fetcher.js';
 import type { ChartReference } from './chart-reference.js';
 import {
   resolveHelmRenderOptions,
@@ -60,7 +60,7 @@ export class ReleaseRenderer {
   readonly #limit: LimitFunction;
   #helmCheck: Promise<string | undefined> | undefined;
 
-  constructor(options: HelmRenderOptions, signal?: AbortSignal) {
+  constructor(options: HelmRenderOptions, signal?: AbortSignal, onChart?: (event: ChartEvent) => void) {
     this.options = resolveHelmRenderOptions(options);
     this.#fetcher = new ChartFetcher({
       helm: this.options.helm,
@@ -70,6 +70,7 @@ export class ReleaseRenderer {
       offline: this.options.offline,
       timeoutMs: this.options.timeoutMs,
       ...(signal ? { signal } : {}),
+      ...(onChart ? { onChart } : {}),
     });
     this.#limit = pLimit(this.options.concurrency);
   }

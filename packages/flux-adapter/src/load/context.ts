@@ -19,7 +19,15 @@ export type FluxLoadEvent =
       readonly images: number;
       readonly durationMs: number;
     }
-  | { readonly type: 'unresolved'; readonly id: string; readonly reason: string };
+  | { readonly type: 'unresolved'; readonly id: string; readonly reason: string }
+  /** A chart was needed: downloaded (`network`) or found in the chart cache (`cache`). */
+  | {
+      readonly type: 'chart';
+      readonly url: string;
+      readonly version: string;
+      readonly digest: string;
+      readonly from: 'network' | 'cache';
+    };
 
 /** A workload being assembled. */
 export type WorkloadDraft = { -readonly [K in keyof FluxWorkload]: FluxWorkload[K] };

@@ -98,7 +98,11 @@ export async function loadFluxRepository(
     registry,
     provenance: new Provenance(),
     renderer: options.renderer ?? builtinRenderer(),
-    helm: options.helm ? new ReleaseRenderer(options.helm, options.signal) : undefined,
+    helm: options.helm
+      ? new ReleaseRenderer(options.helm, options.signal, (event) =>
+          options.onEvent?.({ type: 'chart', ...event }),
+        )
+      : undefined,
     pending: [],
     scan,
     diagnostics: [],
