@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoPath } from './index.js';
 
@@ -25,7 +26,8 @@ export async function runTestHelm(
 
 /**
  * Packages a chart folder (`helm package --dependency-update`) at a version into `destination`
- * and returns the archive path.
+ * and returns the archive path. The chart and its siblings (its `file://../` dependencies) are
+ * copied aside first, so that the vendored `charts/` and `Chart.lock` never land in the sources.
  */
 export async function packageChart(
   helm: string,
@@ -35,6 +37,22 @@ export async function packageChart(
   version?: { readonly version: string; readonly appVersion?: string },
 ): Promise<string> {
   await mkdir(destination, { recursive: true });
+  const scratch = await mkdtemp(join(tmpdir(), 'sluice-package-'));
+  try {
+    await cp(dirname(chartDir), scratch, { recursive: true });
+    return await packageCopy(helm, env, join(scratch, basename(chartDir)), destination, version);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function packageCopy(
+  helm: string,
+  env: Readonly<Record<string, string>>,
+  chartDir: string,
+  destination: string,
+  version?: { readonly version: string; readonly appVersion?: string },
+): Promise<string> {
   const { stdout } = await runTestHelm(helm, env, [
     'package',
     chartDir,
