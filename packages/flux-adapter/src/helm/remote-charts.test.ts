@@ -91,6 +91,11 @@ function manifests(releases: { name: string; chart: string; extra?: string }[]):
     '  url: oci://ghcr.io/example/charts/webapp',
     '  ref:',
     '    semver: "1.x"',
+    '---',
+    'apiVersion: source.toolkit.fluxcd.io/v1',
+    'kind: HelmChart',
+    'metadata: { name: webapp-chart, namespace: apps }',
+    'spec: { chart: webapp, version: "~1.0", sourceRef: { kind: HelmRepository, name: stable } }',
   ];
   const releaseDocs = releases.map((release) =>
     [
@@ -151,6 +156,7 @@ describe('charts from chart repositories (loopback, through mirrors)', () => {
       { name: 'by-digest', chart: '  chartRef: { kind: OCIRepository, name: webapp-digest }' },
       { name: 'by-semver', chart: '  chartRef: { kind: OCIRepository, name: webapp-semver }' },
       { name: 'missing', chart: chartSpec('stable', '9.x') },
+      { name: 'via-helmchart', chart: '  chartRef: { kind: HelmChart, name: webapp-chart }' },
     ]);
     expect(webImage(repo, 'latest')).toBe('ghcr.io/sluice-test/webapp:2.0.0');
     expect(webImage(repo, 'one-x')).toBe('ghcr.io/sluice-test/webapp:1.1.0');
@@ -159,6 +165,7 @@ describe('charts from chart repositories (loopback, through mirrors)', () => {
     expect(webImage(repo, 'oci-range')).toBe('ghcr.io/sluice-test/webapp:1.0.0');
     expect(webImage(repo, 'by-digest')).toBe('ghcr.io/sluice-test/webapp:2.0.0');
     expect(webImage(repo, 'by-semver')).toBe('ghcr.io/sluice-test/webapp:1.1.0');
+    expect(webImage(repo, 'via-helmchart')).toBe('ghcr.io/sluice-test/webapp:1.0.0');
     expect(webImage(repo, 'missing')).toBe(
       "its chart was not rendered: no chart version matching '9.x' found for chart webapp",
     );
