@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { GateReport, Policy } from '@sluice/core';
-import { buildGateReport, loadFluxRepository } from '@sluice/flux-adapter';
+import { buildGateReport, loadFluxRepository, type HelmRenderOptions } from '@sluice/flux-adapter';
 import { markdownReporter, sarifReporter } from '@sluice/reporters';
 import { createTrivyRunner } from '@sluice/trivy-runner';
 
@@ -18,11 +18,17 @@ export interface GateOptions {
   readonly cache?: string | false;
   /** @default CRITICAL and HIGH fail, unfixed vulnerabilities count, scan errors block */
   readonly policy?: Policy;
+  /**
+   * How HelmRelease charts are fetched and rendered (helm executable, chart cache, mirrors,
+   * offline). @default helm on PATH, the user cache directory
+   */
+  readonly helm?: HelmRenderOptions;
 }
 
 /** Scans a Flux repository and returns the gate report. */
 export async function gateRepository(root: string, options: GateOptions = {}): Promise<GateReport> {
-  const repository = await loadFluxRepository(root);
+  // Charts are rendered as helm-controller would, so that chart-default images are scanned too.
+  const repository = await loadFluxRepository(root, { helm: options.helm ?? {} });
   const runner = createTrivyRunner({
     ...(options.trivyPath ? { trivyPath: options.trivyPath } : {}),
     ...(options.env ? { env: options.env } : {}),

@@ -23,6 +23,8 @@ async function scanOnce(corpus: string): Promise<{ code: number | null; reports:
       'scan',
       repoPath(`fixtures/corpora/${corpus}`),
       '--quiet',
+      // No chart is fetched (the chart cache of the sandbox is empty): no test needs the network.
+      '--offline',
       '--concurrency',
       '8',
       ...FORMATS.flatMap((format, index) => ['--format', `${format}=${files[index]}`]),

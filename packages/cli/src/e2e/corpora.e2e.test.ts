@@ -67,7 +67,7 @@ describe('sluice on the real corpora, with the stand-in trivy', () => {
   }, 180_000);
 
   it('prints the dependency graph of a Flux example in the documented JSON shape', async () => {
-    const run = await runCli(['graph', 'fixtures/corpora/flux2-kustomize-helm-example-pre-2.7']);
+    const run = await runCli(['graph', 'fixtures/corpora/flux2-kustomize-helm-example-pre-2.7', '--offline']);
     expect(run.code).toBe(0);
     const graph = JSON.parse(run.stdout) as {
       nodes: { id: string; dependsOn: string[]; manages: string[]; images: string[] }[];
@@ -86,7 +86,7 @@ describe('sluice on the real corpora, with the stand-in trivy', () => {
   });
 
   it('lists the images of every Flux object, or why they are unknown', async () => {
-    const run = await runCli(['images', HOME_OPS, '--format', 'json']);
+    const run = await runCli(['images', HOME_OPS, '--format', 'json', '--offline']);
     expect(run.code).toBe(0);
     const listing = JSON.parse(run.stdout) as {
       mode: string;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { helmBinary } from '@sluice/test-utils';
 import { describe, expect, it } from 'vitest';
 import { fakeTrivyEnv, runCli, temporaryFolder } from './run-cli.js';
 import { expectOneSummary } from './summary-check.js';
@@ -32,19 +33,29 @@ async function scanAndCompare(dir: string, args: readonly string[], env: Record<
 }
 
 describe('one summary: the headline, the stderr line, the table, JSON and Markdown agree', () => {
-  it('on the demo repository, whose unknown object blocks nothing', async () => {
+  it('on the demo repository: one unknown object blocks nothing, the other (an unrendered chart) blocks', async () => {
     const summary = await scanAndCompare(
       'examples/flux-repo',
-      ['--trivy-reports', 'examples/flux-repo/trivy-reports', '--fail-on', 'never'],
+      [
+        '--trivy-reports',
+        'examples/flux-repo/trivy-reports',
+        '--fail-on',
+        'never',
+        // As `pnpm demo`: the docs chart is rendered offline; the blog's app-template chart is not cached.
+        '--helm-path',
+        await helmBinary(3),
+        '--offline',
+      ],
       await fakeTrivyEnv(),
     );
-    expect(summary.objects).toMatchObject({ total: 7, blocking: 2, unknown: 1, unknownBlocking: 0 });
+    expect(summary.objects).toMatchObject({ total: 8, blocking: 3, unknown: 2, unknownBlocking: 1 });
   });
 
   it('on the Flux kustomize-helm example, failing closed on images nobody recorded', async () => {
     const summary = await scanAndCompare(
       'fixtures/corpora/flux2-kustomize-helm-example',
-      [],
+      // Offline with an empty chart cache: no chart can be fetched (and no test needs the network).
+      ['--offline'],
       await fakeTrivyEnv({ '*': 'alpine-310.json.golden' }),
     );
     // Its HelmReleases take their images from chart defaults: unknown, failing closed.
@@ -52,7 +63,11 @@ describe('one summary: the headline, the stderr line, the table, JSON and Markdo
   });
 
   it('on the Flux multi-tenancy example', async () => {
-    const summary = await scanAndCompare('fixtures/corpora/flux2-multi-tenancy', [], await fakeTrivyEnv({}));
+    const summary = await scanAndCompare(
+      'fixtures/corpora/flux2-multi-tenancy',
+      ['--offline'],
+      await fakeTrivyEnv({}),
+    );
     expect(summary.objects.unknownBlocking).toBeGreaterThan(0);
     expect(summary.objects.pass).toBeGreaterThan(0);
   });
