@@ -188,7 +188,7 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
       ['ghcr.io/aquasecurity/trivy-test-images:distroless-base', 'not-found'],
       ['ghcr.io/aquasecurity/trivy-test-images:sle-micro-rancher-5.4_ndb', 'not-found'],
       ['ghcr.io/aquasecurity/trivy-test-images:ubuntu-1804', 'not-found'],
-      ['ghcr.io/aquasecurity/trivy:0.74.0', 'not-found'],
+      [CLI_SLUICE_IMAGE, 'not-found'],
     ]);
     expect(
       report.objects.find((object) => object.id === 'Kustomization/flux-system/infra-controllers')?.status,
