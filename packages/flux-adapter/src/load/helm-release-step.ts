@@ -99,14 +99,7 @@ async function renderRelease(
     ...(context.signal ? { signal: context.signal } : {}),
   });
   if ('error' in result) {
-    context.diagnostics.push({
-      file: pending.resource.file,
-      line: pending.resource.line,
-      severity: 'warning',
-      code: 'helm-render-failed',
-      message: `the chart of ${workload.id} was not rendered: ${result.error}`,
-      object: workload.id,
-    });
+    // The release's own reason says it (unknown, with helm's message): no second diagnostic.
     readValuesOnly(workload, spec, values, context, `its chart was not rendered: ${result.error}`);
     return;
   }
