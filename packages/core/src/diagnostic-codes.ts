@@ -204,7 +204,6 @@ export const DIAGNOSTIC_CODES = {
     effect: 'unknown',
     meaning: 'A HelmRelease valuesFrom key is missing from its ConfigMap or Secret.',
   },
-  'helm-render-failed': { effect: 'unknown', meaning: 'helm template failed for a HelmRelease chart.' },
 
   // The dependency graph.
   'missing-dependency': {
@@ -234,6 +233,11 @@ export const DIAGNOSTIC_CODES = {
   'expired-ignore': {
     effect: 'none',
     meaning: 'An ignore rule has expired; it no longer suppresses findings.',
+  },
+  'policy-file-refused': {
+    effect: 'none',
+    meaning:
+      'A policy or ignore file of the repository is not a regular file inside it (a symlink, FIFO or device, or too large); it suppresses nothing.',
   },
   'ignore-section-unused': {
     effect: 'none',
