@@ -6,6 +6,8 @@ export const REPORTER_ERROR_CODES = {
   notFound: 'SLUICE_REPORTER_NOT_FOUND',
   /** The reporter module was found but importing it failed (see `cause`). */
   loadFailed: 'SLUICE_REPORTER_LOAD_FAILED',
+  /** The reporter is a TypeScript file, which Node cannot load: it must be compiled to JavaScript. */
+  typescript: 'SLUICE_REPORTER_TYPESCRIPT',
   /** The module loaded but its default export is not a reporter or a reporter factory. */
   invalid: 'SLUICE_REPORTER_INVALID',
   /** The options given to a built-in reporter are not valid. */

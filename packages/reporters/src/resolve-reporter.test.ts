@@ -30,6 +30,18 @@ beforeAll(() => {
     `module.exports = (options) => ({ name: 'factory', render: () => JSON.stringify(options) });\n`,
   );
   write('reporters/broken.mjs', 'export default {;\n');
+  write(
+    'reporters/typed.ts',
+    `import type { Reporter } from '@sluice/reporters';\nexport default { name: 'typed', render: () => 'x' } satisfies Reporter;\n`,
+  );
+  write(
+    'node_modules/sluice-reporter-typed/package.json',
+    JSON.stringify({ name: 'sluice-reporter-typed', type: 'module', main: 'src/index.mts' }),
+  );
+  write(
+    'node_modules/sluice-reporter-typed/src/index.mts',
+    `export default { name: 't', render: () => '' };\n`,
+  );
   write('reporters/not-a-reporter.mjs', 'export default 42;\n');
   write(
     'node_modules/sluice-reporter-csvish/package.json',
@@ -136,6 +148,24 @@ describe('resolveReporter', () => {
       resolveReporter('./reporters/not-a-reporter.mjs', { cwd: project }),
       'SLUICE_REPORTER_INVALID',
     );
+  });
+});
+
+describe('a reporter written in TypeScript', () => {
+  it('is refused before Node tries to load it, with how to compile it', async () => {
+    for (const name of ['./reporters/typed.ts', 'reporters/typed.ts', join(project, 'reporters/typed.ts')]) {
+      const error = await expectError(resolveReporter(name, { cwd: project }), 'SLUICE_REPORTER_TYPESCRIPT');
+      expect(error.message).toContain(
+        `Reporter "${name}" is TypeScript (${join(project, 'reporters/typed.ts')})`,
+      );
+      expect(error.message).toContain('reporters are JavaScript modules');
+      expect(error.message).toContain('Compile it first');
+    }
+  });
+
+  it('is refused from a package whose entry is TypeScript', async () => {
+    const error = await expectError(resolveReporter('typed', { cwd: project }), 'SLUICE_REPORTER_TYPESCRIPT');
+    expect(error.message).toContain('src/index.mts');
   });
 });
 

@@ -35,7 +35,23 @@ function isPathLike(name: string): boolean {
     name.startsWith('.\\') ||
     name.startsWith('..\\') ||
     isAbsolute(name) ||
-    /\.(?:m|c)?js$/.test(name)
+    /\.(?:m|c)?[jt]s$/.test(name)
+  );
+}
+
+const TYPESCRIPT = /\.(?:m|c)?tsx?$/;
+
+/**
+ * Node 20 cannot load TypeScript, and its error ("Unknown file extension") does not say what to
+ * do. Reporters are JavaScript modules: this says so, and how to get one.
+ */
+function refuseTypeScript(file: string, name: string): void {
+  if (!TYPESCRIPT.test(file)) return;
+  throw new SluiceError(
+    REPORTER_ERROR_CODES.typescript,
+    `Reporter "${name}" is TypeScript (${file}), which Node cannot load: reporters are JavaScript modules ` +
+      '(.js or .mjs, or .cjs). Compile it first, for example `npx tsc --module nodenext --target es2022 ' +
+      `${name}\` or \`npx esbuild ${name} --format=esm --outfile=reporter.mjs\`, and pass the JavaScript file.`,
   );
 }
 
@@ -70,10 +86,13 @@ async function fromModule(
 /**
  * Turns a reporter configuration into a reporter: a built-in by name, a file by path (relative
  * to `cwd`), or an installed package (`<name>`, then `sluice-reporter-<name>`). A module must
- * export by default a reporter object or a factory that takes the options and returns one.
+ * export by default a reporter object or a factory that takes the options and returns one. It
+ * is JavaScript (`.js`, `.mjs`, `.cjs`): a TypeScript file is refused with a message that says
+ * how to compile it.
  *
  * @throws SluiceError `SLUICE_REPORTER_NOT_FOUND` listing everything tried, or
- *   `SLUICE_REPORTER_LOAD_FAILED` / `SLUICE_REPORTER_INVALID` / `SLUICE_REPORTER_INVALID_OPTIONS`.
+ *   `SLUICE_REPORTER_LOAD_FAILED` / `SLUICE_REPORTER_INVALID` / `SLUICE_REPORTER_INVALID_OPTIONS` /
+ *   `SLUICE_REPORTER_TYPESCRIPT`.
  *
  * @example
  * ```ts
@@ -110,6 +129,7 @@ export async function resolveReporter(
       tried.push(`the file ${file} (does not exist)`);
       throw notFound(name, tried);
     }
+    refuseTypeScript(file, name);
     return fromModule(await importModule(file, name), name, file, reporterOptions);
   }
   let searched: readonly string[] = [];
@@ -117,6 +137,7 @@ export async function resolveReporter(
     const lookup = findPackageEntry(packageName, cwd);
     searched = lookup.searched;
     if (lookup.entry !== undefined) {
+      refuseTypeScript(lookup.entry, name);
       return fromModule(await importModule(lookup.entry, name), name, lookup.entry, reporterOptions);
     }
     tried.push(`the package "${packageName}" (not installed)`);
