@@ -163,11 +163,19 @@ export const DIAGNOSTIC_CODES = {
       'A kustomization inflates Helm charts (helmCharts); kustomize-controller refuses them (no --enable-helm).',
   },
   'render-failed': { effect: 'unknown', meaning: 'The kubectl kustomize renderer failed on a folder.' },
+  'build-limit': {
+    effect: 'unknown',
+    meaning: 'A build exceeds a resource limit (objects, nesting, expansion); the rest is not built.',
+  },
 
   // postBuild substitution.
   'invalid-variable-name': {
     effect: 'unknown',
     meaning: 'A postBuild variable name Flux refuses; the substitution (and the build) fails.',
+  },
+  'substitution-failed': {
+    effect: 'unknown',
+    meaning: "Flux's envsubst refuses the object text (bad substitution syntax); the build fails.",
   },
   'undefined-variables': {
     effect: 'unknown',
@@ -178,6 +186,11 @@ export const DIAGNOSTIC_CODES = {
     effect: 'none',
     meaning:
       'A postBuild.substituteFrom ConfigMap or Secret is not in the repository (it may exist in the cluster).',
+  },
+  'variable-from-cluster': {
+    effect: 'unknown',
+    meaning:
+      'An object uses a variable that a substituteFrom ConfigMap or Secret missing from the repository may define.',
   },
 
   // Images.

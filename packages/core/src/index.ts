@@ -23,7 +23,7 @@ export {
 export type { SourcePosition } from './source-text.js';
 export { LineIndex } from './source-text.js';
 export { YamlPositions } from './yaml-positions.js';
-export type { YamlDocument, ParsedYaml } from './parse-yaml.js';
+export type { YamlDocument, ParsedYaml, ParseYamlOptions } from './parse-yaml.js';
 export { parseYaml } from './parse-yaml.js';
 export type { LocatedIssue } from './locate-issue.js';
 export { formatPath, lineOfPath, locateSchemaIssue } from './locate-issue.js';

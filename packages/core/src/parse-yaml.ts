@@ -35,6 +35,16 @@ const SCHEMA = yaml.DEFAULT_SCHEMA.extend(
   ),
 );
 
+/** Options of {@link parseYaml}. */
+export interface ParseYamlOptions {
+  /**
+   * A key repeated in one mapping: `error` (a `yaml-syntax` diagnostic, as kustomize's go-yaml v3
+   * reports it) or `last` (the last value wins, as go-yaml v2 and `sigs.k8s.io/yaml` read it).
+   * @default 'error'
+   */
+  readonly duplicateKeys?: 'error' | 'last';
+}
+
 /**
  * Parses every YAML document of a file and records the position of every value.
  *
@@ -49,13 +59,14 @@ const SCHEMA = yaml.DEFAULT_SCHEMA.extend(
  * doc.positions.positionOf(container, 'image'); // { line: 12, column: 16 }
  * ```
  */
-export function parseYaml(text: string, file: string): ParsedYaml {
+export function parseYaml(text: string, file: string, options: ParseYamlOptions = {}): ParsedYaml {
   const positions = new YamlPositions(text);
+  const lastKeyWins = options.duplicateKeys === 'last';
   let parsed: ParsedYaml;
   try {
-    parsed = { documents: loadDocuments(text, file, positions, 0, 0), diagnostics: [] };
+    parsed = { documents: loadDocuments(text, file, positions, 0, 0, lastKeyWins), diagnostics: [] };
   } catch {
-    parsed = parseDocumentByDocument(text, file, positions);
+    parsed = parseDocumentByDocument(text, file, positions, lastKeyWins);
   }
   const separator = lineSeparatorDiagnostic(text, file);
   if (separator) parsed.diagnostics.push(separator);
@@ -90,7 +101,12 @@ export function lineSeparatorDiagnostic(text: string, file: string): Diagnostic 
   };
 }
 
-function parseDocumentByDocument(text: string, file: string, positions: YamlPositions): ParsedYaml {
+function parseDocumentByDocument(
+  text: string,
+  file: string,
+  positions: YamlPositions,
+  lastKeyWins: boolean,
+): ParsedYaml {
   const documents: YamlDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   const lines = new LineIndex(text);
@@ -102,7 +118,7 @@ function parseDocumentByDocument(text: string, file: string, positions: YamlPosi
     const chunk = text.slice(start, end);
     if (position === 0 && start === 0 && end !== text.length && isBlank(chunk)) continue;
     try {
-      const loaded = loadDocuments(chunk, file, positions, start, index);
+      const loaded = loadDocuments(chunk, file, positions, start, index, lastKeyWins);
       for (const document of loaded) documents.push(document);
       index += Math.max(loaded.length, 1);
     } catch (error) {
@@ -119,6 +135,7 @@ function loadDocuments(
   positions: YamlPositions,
   baseOffset: number,
   firstIndex: number,
+  lastKeyWins: boolean,
 ): YamlDocument[] {
   // The listener runs twice for every node, so its bookkeeping lives in flat arrays used as
   // stacks with explicit heights: no object per node, no array resizing. A node's finished
@@ -134,6 +151,8 @@ function loadDocuments(
   const rootOffsets: number[] = [];
   const values = yaml.loadAll(text, undefined, {
     schema: SCHEMA,
+    // js-yaml's JSON compatibility: a repeated key overrides the earlier one instead of failing.
+    json: lastKeyWins,
     listener(event, state) {
       if (event === 'open') {
         openOffsets[depth] = state.position + baseOffset;

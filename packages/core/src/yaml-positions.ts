@@ -87,6 +87,15 @@ export class YamlPositions {
     return this.#lines.positionAt(skipToContent(this.#lines.text, offset));
   }
 
+  /**
+   * The character offset where `container[key]`'s text starts (after whitespace, anchors, tags
+   * and an opening quote), or undefined when it was not recorded.
+   */
+  contentOffsetOf(container: object, key: string | number): number | undefined {
+    const offset = this.#offsetOf(this.#aliases.get(container) ?? container, key);
+    return offset === undefined ? undefined : skipToContent(this.#lines.text, offset);
+  }
+
   #offsetOf(container: object, key: string | number): number | undefined {
     const wanted = Array.isArray(container) && typeof key === 'number' ? key : String(key);
     if (this.#hasRecorded) {

@@ -101,10 +101,18 @@ export type { ValueOrigin, TextLocator } from './kustomize/provenance.js';
 export { Provenance } from './kustomize/provenance.js';
 export type { KResource } from './kustomize/resource.js';
 export { splitImage, imageMatches, applyImageOverride } from './kustomize/images-transformer.js';
-export type { SubstitutionResult } from './substitute/envsubst.js';
-export { substituteText } from './substitute/envsubst.js';
-export type { Variable } from './substitute/post-build.js';
-export { substituteObject, isSubstitutionDisabled, SUBSTITUTE_ANNOTATION } from './substitute/post-build.js';
+export type {
+  SubstitutionResult,
+  EnvsubstOptions,
+  EnvsubstPiece,
+  EnvsubstResult,
+} from './substitute/envsubst.js';
+export { substituteText, evaluateEnvsubst, EnvsubstSyntaxError } from './substitute/envsubst.js';
+export type { Variable, ResourceSubstitution } from './substitute/substitute-resource.js';
+export { substituteResource } from './substitute/substitute-resource.js';
+export type { EmittedSpan, EmittedYaml } from './substitute/go-yaml-emit.js';
+export { emitGoYaml } from './substitute/go-yaml-emit.js';
+export { isSubstitutionDisabled, SUBSTITUTE_ANNOTATION } from './substitute/post-build.js';
 export type { ValuesImage } from './helm/values-images.js';
 export { findValuesImages } from './helm/values-images.js';
 export type { RawScan, RawFluxObject } from './load/raw-scan.js';

@@ -52,12 +52,14 @@ export function describeObjects(objects: readonly YamlMap[]): string[] {
 
 /**
  * Builds each folder with `kubectl kustomize` and with the built-in renderer and compares the
- * described objects (test and benchmark helper; needs kubectl).
+ * described objects (test and benchmark helper; needs kubectl). `onBuilt` receives each
+ * kubectl output (other oracles read it too).
  */
 export async function compareFolderImages(
   root: string,
   folders: readonly string[],
   concurrency = 4,
+  onBuilt?: (folder: string, output: string) => void,
 ): Promise<FolderComparison> {
   const files = await RepoFiles.open(root);
   const tree = new SourceTree('compare', files, { mounts: [{ at: '', from: '' }], specIgnore: '' });
@@ -82,6 +84,7 @@ export async function compareFolderImages(
           continue;
         }
         compared += 1;
+        onBuilt?.(folder, stdout);
         const expected = describeObjects(
           parseYaml(stdout, folder)
             .documents.map((document) => document.value)

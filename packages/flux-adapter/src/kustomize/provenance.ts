@@ -35,16 +35,41 @@ export interface TextLocator {
  * entry, a patch, a substituted variable). Clones made with {@link Provenance.clone} answer like
  * their originals, so positions survive kustomize's copy-and-transform pipeline.
  */
+/** Answers where `container[key]` was written, for values rebuilt from a text (substitution). */
+export type OriginResolver = (container: object, key: string | number) => ValueOrigin | undefined;
+
 export class Provenance {
   readonly #locators = new WeakMap<object, TextLocator>();
   readonly #overrides = new WeakMap<object, Map<string | number, ValueOrigin>>();
+  readonly #resolvers = new WeakMap<object, OriginResolver>();
 
   /** Records that every container of `value` was read through `locator`. */
   register(value: unknown, locator: TextLocator): void {
-    if (typeof value !== 'object' || value === null) return;
-    if (this.#locators.has(value)) return;
-    this.#locators.set(value, locator);
-    for (const child of Object.values(value)) this.register(child, locator);
+    // Iterative: a repository decides how deep its YAML nests.
+    const stack: unknown[] = [value];
+    while (stack.length > 0) {
+      const item = stack.pop();
+      if (typeof item !== 'object' || item === null || this.#locators.has(item)) continue;
+      this.#locators.set(item, locator);
+      for (const child of Object.values(item))
+        if (typeof child === 'object' && child !== null) stack.push(child);
+    }
+  }
+
+  /**
+   * Records that the origins of every container of `value` are answered by `resolver` (an
+   * object parsed again from a substituted text: its positions lead back through the text).
+   * Iterative, each container once.
+   */
+  registerResolver(value: unknown, resolver: OriginResolver): void {
+    const stack: unknown[] = [value];
+    while (stack.length > 0) {
+      const item = stack.pop();
+      if (typeof item !== 'object' || item === null || this.#resolvers.has(item)) continue;
+      this.#resolvers.set(item, resolver);
+      for (const child of Object.values(item))
+        if (typeof child === 'object' && child !== null) stack.push(child);
+    }
   }
 
   /** The text a container was read from, if known. */
@@ -56,6 +81,8 @@ export class Provenance {
   originOf(container: object, key: string | number): ValueOrigin | undefined {
     const override = this.#overrides.get(container)?.get(key);
     if (override) return override;
+    const resolver = this.#resolvers.get(container);
+    if (resolver) return resolver(container, key);
     const locator = this.#locators.get(container);
     if (!locator) return undefined;
     const position = locator.positions.positionOf(container, key);
@@ -119,6 +146,9 @@ export class Provenance {
     }
     const overrides = this.#overrides.get(source);
     if (overrides) this.#overrides.set(copy, new Map(overrides));
+    const resolver = this.#resolvers.get(source);
+    // The resolver answers for the original's keys; the copy asks it with the original.
+    if (resolver) this.#resolvers.set(copy, (_container, key) => resolver(source, key));
     return copy as T;
   }
 }

@@ -84,18 +84,18 @@ describe('loadFluxRepository edge cases', () => {
     );
   });
 
-  it('leaves a default unsubstituted when no variable is defined (Flux skips substitution)', async () => {
+  it('a substituteFrom Secret that only the cluster may hold makes the variables it could define unknown', async () => {
     const repo = await loadFluxRepository(EDGE);
     const apps = repo.workloads.find((workload) => workload.id === 'Kustomization/flux-system/apps');
     expect(apps?.method).toBe('rendered');
-    expect(apps?.images).toEqual([]);
+    // With the Secret in the cluster, Flux substitutes (TAG may come from it; else the default).
+    expect(apps?.images.map((image) => image.ref)).toEqual(['ghcr.io/acme/defaulted:1.0']);
     expect(repo.diagnostics).toContainEqual(
       expect.objectContaining({
-        code: 'unresolved-variable',
-        file: 'apps/defaulted.yaml',
-        line: 9,
+        code: 'variable-from-cluster',
+        file: 'cluster/sync.yaml',
         object: 'Kustomization/flux-system/apps',
-        message: expect.stringContaining('TAG'),
+        message: expect.stringMatching(/uses TAG, which Secret flux-system\/maybe/),
       }),
     );
   });

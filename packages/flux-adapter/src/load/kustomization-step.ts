@@ -7,7 +7,8 @@ import { findObjectImages } from '../images/find-object-images.js';
 import type { InvalidImageField } from '../images/find-pod-images.js';
 import { invalidImageDiagnostic } from '../images/invalid-image.js';
 import { ImageSet } from '../images/image-set.js';
-import { isSubstitutionDisabled, substituteObject } from '../substitute/post-build.js';
+import { isSubstitutionDisabled } from '../substitute/post-build.js';
+import { substituteResource } from '../substitute/substitute-resource.js';
 import { recordReads, type ClusterState, type LoadContext, type PendingObject } from './context.js';
 import { registerWorkload, reportInvalidFluxObject } from './register-workload.js';
 import { collectVariables, type ConfigLookup } from './variables.js';
@@ -75,7 +76,7 @@ export async function processKustomization(
   for (const diagnostic of result.diagnostics)
     context.diagnostics.push({ ...diagnostic, object: diagnostic.object ?? id });
   const lookup: ConfigLookup = (kind, ns, configName) => lookupConfig(state, context, kind, ns, configName);
-  const { variables, enabled } = collectVariables(
+  const post = collectVariables(
     spec,
     namespace,
     id,
@@ -86,13 +87,19 @@ export async function processKustomization(
   );
   const images = new ImageSet();
   const undefinedVariables = new Set<string>();
+  const clusterVariables = new Set<string>();
   for (const child of result.resources) {
-    if (enabled && !isSubstitutionDisabled(child.object)) {
-      for (const reference of substituteObject(child.object, variables, context.provenance)) {
-        for (const variable of reference.variables) undefinedVariables.add(variable);
+    let output = child;
+    if (post.enabled && !isSubstitutionDisabled(child.object)) {
+      const substituted = substituteResource(child, post.variables, context.provenance);
+      if (substituted.failure) reportSubstitutionFailure(child, substituted.failure, id, context);
+      for (const name of [...substituted.used, ...substituted.missing, ...substituted.defaulted]) {
+        if (post.fromCluster.length > 0 && !post.settled.has(name)) clusterVariables.add(name);
       }
+      for (const name of substituted.missing) if (!clusterVariables.has(name)) undefinedVariables.add(name);
+      output = substituted.resource;
     }
-    collectOutput(child, id, namespace, state, context, images);
+    collectOutput(output, id, namespace, state, context, images);
   }
   if (undefinedVariables.size > 0) {
     // kustomize-controller 1.9 turns StrictPostBuildSubstitutions on: the build fails.
@@ -102,6 +109,16 @@ export async function processKustomization(
       severity: 'error',
       code: 'undefined-variables',
       message: `${id} uses ${[...undefinedVariables].sort().join(', ')}, which nothing in the repository defines and which have no default: unless the cluster provides them, kustomize-controller 1.9+ fails this build`,
+      object: id,
+    });
+  }
+  if (clusterVariables.size > 0) {
+    context.diagnostics.push({
+      file: resource.file,
+      line: resource.line,
+      severity: 'error',
+      code: 'variable-from-cluster',
+      message: `${id} uses ${[...clusterVariables].sort().join(', ')}, which ${post.fromCluster.join(', ')} (not readable in the repository) may define: what Flux substitutes is known only in the cluster`,
       object: id,
     });
   }
@@ -115,6 +132,24 @@ export async function processKustomization(
     resources: result.resources.length,
     images: images.size,
     durationMs: performance.now() - started,
+  });
+}
+
+/** A rendered object Flux's substitution fails on: the whole build fails (`substitution-failed`, or `build-limit`). */
+function reportSubstitutionFailure(
+  child: KResource,
+  failure: { readonly reason: string; readonly limit: boolean },
+  id: string,
+  context: LoadContext,
+): void {
+  const object = `${kindOf(child.object)}/${metaString(child.object, 'name') ?? ''}`;
+  context.diagnostics.push({
+    file: child.file,
+    line: child.line,
+    severity: 'error',
+    code: failure.limit ? 'build-limit' : 'substitution-failed',
+    message: `postBuild substitution of ${object} in ${id} fails (${failure.reason}): kustomize-controller fails this build`,
+    object: id,
   });
 }
 

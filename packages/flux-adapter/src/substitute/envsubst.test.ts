@@ -9,8 +9,10 @@ describe('substituteText (Flux postBuild dialect)', () => {
     ['ghcr.io/acme/${APP}:${TAG}', 'ghcr.io/acme/web:1.2.3'],
     ['${MISSING:=fallback}', 'fallback'],
     ['${EMPTY:=fallback}', 'fallback'],
-    ['${EMPTY=fallback}', ''],
-    ['${MISSING-dash}', 'dash'],
+    // funcs.go toDefault: an empty value takes the default, with or without the colon.
+    ['${EMPTY=fallback}', 'fallback'],
+    // `-` without a colon is no operator in fluxcd/pkg envsubst: the text fails to parse, unchanged.
+    ['${MISSING-dash}', '${MISSING-dash}'],
     ['${MISSING:=${APP}}', 'web'],
     ['$${APP}', '${APP}'],
     ['$${POSTGRES:=$${APP}}', '${POSTGRES:=${APP}}'],
@@ -36,5 +38,32 @@ describe('substituteText (Flux postBuild dialect)', () => {
 
   it('reports the variables it used, in order', () => {
     expect(substituteText('${TAG}-${APP}-${TAG}', lookup).used).toEqual(['TAG', 'APP']);
+  });
+
+  it.each([
+    // funcs.go: positions and lengths count bytes, as Go strings do.
+    ['${PATHS:5}', 'opt/app/bin'],
+    ['${PATHS:1:3}', 'usr'],
+    ['${#UTF}', '2'],
+    // envsubst's own path.Match: `*` crosses `/`, so `##*/` keeps the base name.
+    ['${PATHS##*/}', 'bin'],
+    ['${PATHS#*/}', 'usr/opt/app/bin'],
+    ['${PATHS%/*}', '/usr/opt/app'],
+    ['${PATHS%%/*}', ''],
+    // `:+` and `:?` are no bash operators here: they read as defaults.
+    ['${MISSING:+plus}', 'plus'],
+    ['${APP:+plus}', 'web'],
+    // `\/` escapes a slash in a replace pattern.
+    ['${PATHS//\\//-}', '-usr-opt-app-bin'],
+    ['${APP/#w/W}', 'Web'],
+    ['${APP/%b/B}', 'weB'],
+    // `$$$` is an escaped `$` then an expression.
+    ['$$${APP}', '$web'],
+    ['${MISSING=${APP}-x}', 'web-x'],
+    // Go's scanner reads rune 0 as the end of the text.
+    ['a${APP}\u0000${TAG}', 'aweb'],
+  ])('Flux semantics: %s → %s', (input, expected) => {
+    const values: Record<string, string> = { ...vars, PATHS: '/usr/opt/app/bin', UTF: 'é' };
+    expect(substituteText(input, (name) => values[name]).value).toBe(expected);
   });
 });
