@@ -247,11 +247,6 @@ export const DIAGNOSTIC_CODES = {
     effect: 'none',
     meaning: 'An ignore rule has expired; it no longer suppresses findings.',
   },
-  'policy-file-refused': {
-    effect: 'none',
-    meaning:
-      'A policy or ignore file of the repository is not a regular file inside it (a symlink, FIFO or device, or too large); it suppresses nothing.',
-  },
   'ignore-section-unused': {
     effect: 'none',
     meaning:
