@@ -252,6 +252,11 @@ export const DIAGNOSTIC_CODES = {
     meaning:
       '.trivyignore.yaml holds a section Sluice does not apply (misconfigurations, secrets, licenses).',
   },
+  'policy-file-refused': {
+    effect: 'none',
+    meaning:
+      'A repository ignore file is not a regular file inside the repository (a link, a FIFO, too large); it is not applied, so it suppresses nothing.',
+  },
   'invalid-trivy-report': {
     effect: 'none',
     meaning: 'An existing Trivy report cannot be read; its image counts as not scanned.',
