@@ -17,6 +17,7 @@ export function resolveHelmOptions(
   values: OptionValues,
   config: SluiceConfig,
   context: CliContext,
+  command?: string,
 ): HelmRenderOptions | undefined {
   if (
     booleanOption(values, 'no-render') === true ||
@@ -40,8 +41,10 @@ export function resolveHelmOptions(
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)) {
     throw new CliError(`--concurrency ${concurrencyText}: expected a whole number from 1 to 256`);
   }
+  // `sluice gate --cache` names the in-cluster gate's cache: not a local folder.
   const cache =
-    stringOption(values, 'cache') ?? (typeof config.cache === 'string' ? config.cache : undefined);
+    (command === 'gate' ? undefined : stringOption(values, 'cache')) ??
+    (typeof config.cache === 'string' ? config.cache : undefined);
   const cacheRoot =
     cache === undefined || /^rediss?:\/\//.test(cache)
       ? defaultCacheDirectory(context.env)

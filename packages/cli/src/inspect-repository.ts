@@ -43,7 +43,7 @@ export async function inspectRepository(
   const info = await stat(root).catch(() => undefined);
   if (!info) throw new CliError(`${describeFolder(dir, root)}: no such folder`);
   if (!info.isDirectory()) throw new CliError(`${describeFolder(dir, root)}: not a folder`);
-  const helm = resolveHelmOptions(values, config, context);
+  const helm = resolveHelmOptions(values, config, context, commandLine.command);
   const flux = await loadFluxRepository(root, {
     sources: options.sources,
     ignore: options.ignore,

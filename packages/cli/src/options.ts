@@ -220,7 +220,6 @@ const HELM_OPTIONS: readonly OptionName[] = [
   'no-render',
   'kube-version',
   'concurrency',
-  'cache',
 ];
 
 /** Which options each command accepts (global ones: help, version, quiet, config). */
@@ -259,8 +258,8 @@ export const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
     'on-scan-error',
     'fail-on',
   ],
-  images: ['format', 'source', 'ignore', ...HELM_OPTIONS, 'output'],
-  graph: ['format', 'source', 'ignore', ...HELM_OPTIONS, 'output'],
+  images: ['format', 'source', 'ignore', ...HELM_OPTIONS, 'cache', 'output'],
+  graph: ['format', 'source', 'ignore', ...HELM_OPTIONS, 'cache', 'output'],
   gate: [
     'source',
     'ignore',

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { repoPath } from '@sluice/test-utils';
+import { helmBinary, repoPath } from '@sluice/test-utils';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { CLI_SLUICE_IMAGE } from '../commands/gate-settings.js';
@@ -113,13 +113,17 @@ function expectSameDecision(
 
 describe('the in-cluster gate Job, run locally', () => {
   it('decides on the example repository as sluice scan does in CI', async () => {
-    const files = await generateGate('examples/flux-repo');
+    // The docs HelmRelease's chart is committed in the example: rendered with the real helm, offline.
+    const helm = ['--helm-path', await helmBinary(3), '--offline'];
+    const files = await generateGate('examples/flux-repo', helm);
     // The committed gate is current (the example's own test checks every file).
     expect(files.get('sluice-gate/scan-job.yaml')).toBe(
       await readFile(repoPath('examples/flux-repo/sluice-gate/scan-job.yaml'), 'utf8'),
     );
     const env = await fakeTrivyEnv({ ...EXAMPLE_IMAGES, [CLI_SLUICE_IMAGE]: 'alpine-310.json.golden' });
-    const ci = await runCli(['scan', 'examples/flux-repo', '--format', 'json', '--no-cache'], { env });
+    const ci = await runCli(['scan', 'examples/flux-repo', '--format', 'json', '--no-cache', ...helm], {
+      env,
+    });
     const { run, terminationMessage, args } = await runGateContainer(
       files.get('sluice-gate/scan-job.yaml')!,
       env,
