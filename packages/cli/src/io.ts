@@ -1,3 +1,5 @@
+import { neutralizeWorkflowCommands } from '@sluice/reporters';
+
 /** A writable text stream, as little of it as the CLI needs. */
 export interface TextStream {
   write(text: string): unknown;
@@ -15,6 +17,34 @@ export interface CliContext {
   readonly cwd: string;
   /** Cancels the run (Ctrl-C). */
   readonly signal?: AbortSignal;
+}
+
+/**
+ * Wraps a stream so that nothing written to it runs a GitHub Actions workflow command in a CI
+ * log: `neutralizeWorkflowCommands` on every write, knowing whether the write continues a line.
+ * Terminal colours and progress escapes pass unchanged; files are never touched (only what goes
+ * to stdout and stderr). The last line of defence: every untrusted field is already shown
+ * through `sanitizeText`, and machine formats escape what they must.
+ */
+export function guardWorkflowCommands(stream: TextStream): TextStream {
+  let atLineStart = true;
+  return {
+    get isTTY() {
+      return stream.isTTY;
+    },
+    get columns() {
+      return stream.columns;
+    },
+    write(text: string) {
+      // A write that continues a line must not be read as starting one: an 'x' in front holds
+      // its place for the check, and is dropped again.
+      const guarded = atLineStart
+        ? neutralizeWorkflowCommands(text)
+        : neutralizeWorkflowCommands(`x${text}`).slice(1);
+      if (text !== '') atLineStart = /[\n\r]$/.test(text);
+      return stream.write(guarded);
+    },
+  };
 }
 
 /**

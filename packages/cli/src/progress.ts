@@ -1,4 +1,4 @@
-import { wrapWithIndent } from '@sluice/reporters';
+import { sanitizeText, wrapWithIndent } from '@sluice/reporters';
 import type { TextStream } from './io.js';
 
 /** What the progress display counts. */
@@ -11,7 +11,10 @@ export interface ProgressCounts {
 
 /** Shows scan progress on stderr: a live bar on a terminal, plain lines otherwise, nothing when quiet. */
 export interface Progress {
-  /** A line of information (plain mode prints it; the bar mode prints it above the bar). */
+  /**
+   * A line of information (plain mode prints it; the bar mode prints it above the bar). It may
+   * quote image names and scanner or registry messages: it is shown through `sanitizeText`.
+   */
   note(message: string): void;
   update(counts: ProgressCounts): void;
   /** Clears the bar for good: later notes are plain lines, and the bar is not drawn again. */
@@ -33,7 +36,7 @@ export function createProgress(
 function createLines(stream: TextStream): Progress {
   let last = '';
   return {
-    note: (message) => stream.write(`${message}\n`),
+    note: (message) => stream.write(`${sanitizeText(message, { multiline: true })}\n`),
     update(counts) {
       const finished = counts.scanned + counts.cached + counts.failed;
       const line = `sluice: ${finished}/${counts.total} images (${counts.scanned} scanned, ${counts.cached} cached, ${counts.failed} failed)`;
@@ -75,7 +78,9 @@ function createBar(stream: TextStream, now: () => number): Progress {
       clear();
       // On a terminal a long note wraps at a space (continuation lines indented), not mid-word.
       const width = stream.columns !== undefined && stream.columns > 0 ? stream.columns : Infinity;
-      const lines = message.split('\n').flatMap((line) => wrapWithIndent(line, width, 2));
+      const lines = sanitizeText(message, { multiline: true })
+        .split('\n')
+        .flatMap((line) => wrapWithIndent(line, width, 2));
       stream.write(`${lines.join('\n')}\n`);
       if (!finished && current.total > 0) draw();
     },

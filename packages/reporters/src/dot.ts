@@ -1,10 +1,13 @@
 import type { GateReport } from '@sluice/core';
 import { STATUS_COLORS, buildDrawGraph } from './gate-graph.js';
-import { toOneLine } from './sanitize-text.js';
+import { sanitizeText } from './sanitize-text.js';
 
-/** Escapes untrusted text for a double-quoted DOT string: one line, backslashes and quotes escaped. */
+/**
+ * Escapes untrusted text for a double-quoted DOT string: {@link sanitizeText} (one line, no
+ * escapes or workflow commands), then backslashes and quotes escaped.
+ */
 export function escapeDotString(text: string): string {
-  return toOneLine(text).replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  return sanitizeText(text).replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 }
 
 /** Options of {@link renderDotGraph}. */

@@ -8,10 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { buildSampleReport } from './__fixtures__/sample-report.js';
 import { sarifSchemaErrors } from './__fixtures__/validate-sarif.js';
 import { renderDotGraph } from './dot.js';
+import { serializeGateReport } from './json-reporter.js';
 import { renderJunit } from './junit-reporter.js';
 import { renderMarkdown } from './markdown-reporter.js';
 import { renderMermaidGraph } from './mermaid.js';
-import { buildSarifLog } from './sarif-reporter.js';
+import { buildSarifLog, sarifReporter } from './sarif-reporter.js';
 import { renderTable } from './table-reporter.js';
 
 // Strings biased towards the characters that break formats.
@@ -50,6 +51,16 @@ const nasty = fc.string({
       '-->',
       '```',
       '%%',
+      // Workflow commands, terminal links and screen clearing, autolinks.
+      '::add-mask::',
+      '::stop-commands::',
+      '##[',
+      '##vso[',
+      '\u001b]8;;https://evil.example\u0007',
+      '\u001b[2J',
+      'https://',
+      'www.',
+      '#1',
     ),
     fc.string({ unit: 'binary', maxLength: 3 }),
   ),
@@ -107,7 +118,38 @@ function withText(texts: readonly string[]): GateReport {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/;
 
+// What GitHub Actions would run from a line of a job's log (actions/runner ActionCommand).
+const WORKFLOW_COMMAND = /^\s*::|##\[|##vso\[/m;
+// Raw characters a terminal acts on or shows misleadingly (C0 but tab and line breaks, DEL, C1, bidi).
+// eslint-disable-next-line no-control-regex
+const TERMINAL_UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
 describe('hostile manifest text', () => {
+  it('reaches no human-readable or machine output as a workflow command or a terminal escape', async () => {
+    const samples = fc.sample(fc.array(nasty, { minLength: 1, maxLength: 6 }), { numRuns: 40, seed: 16 });
+    for (const texts of samples) {
+      const report = withText(texts);
+      const outputs: Record<string, string> = {
+        table: renderTable(report),
+        markdown: renderMarkdown(report),
+        mermaid: renderMermaidGraph(report),
+        dot: renderDotGraph(report),
+        junit: renderJunit(report),
+        json: serializeGateReport(report),
+        sarif: (await sarifReporter().render(report)) as string,
+      };
+      for (const [format, text] of Object.entries(outputs)) {
+        expect(text, `${format} of ${JSON.stringify(texts)}`).not.toMatch(WORKFLOW_COMMAND);
+        expect(text, `${format} of ${JSON.stringify(texts)}`).not.toMatch(TERMINAL_UNSAFE);
+      }
+      // Machine formats keep exact values: the hostile ids come back unchanged.
+      const ids = (JSON.parse(outputs.json!) as { objects: { id: string }[] }).objects.map(
+        (object) => object.id,
+      );
+      expect(ids.sort()).toEqual(report.objects.map((object) => object.id).sort());
+    }
+  });
+
   it('never breaks Markdown, Mermaid, DOT, the terminal table or SARIF', () => {
     fc.assert(
       fc.property(fc.array(nasty, { minLength: 1, maxLength: 6 }), (texts) => {

@@ -45,6 +45,13 @@ export type { TableReporterOptions } from './table-reporter.js';
 export { renderTable, tableReporter } from './table-reporter.js';
 export type { TextCell, TextTableOptions } from './text-table.js';
 export { formatTextTable, wrapText, wrapWithIndent } from './text-table.js';
-export { stripControlCharacters, toOneLine } from './sanitize-text.js';
+export {
+  escapeJsonForTerminal,
+  neutralizeWorkflowCommands,
+  sanitizeText,
+  stripControlCharacters,
+  toOneLine,
+} from './sanitize-text.js';
+export type { SanitizeTextOptions } from './sanitize-text.js';
 export type { SummaryText } from './summary-text.js';
 export { formatSummary } from './summary-text.js';

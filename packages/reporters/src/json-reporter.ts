@@ -2,6 +2,7 @@ import { GateReport, SluiceError, summarizeGateReport } from '@sluice/core';
 import type { z } from 'zod';
 import { REPORTER_ERROR_CODES } from './error-codes.js';
 import type { Reporter } from './reporter.js';
+import { escapeJsonForTerminal } from './sanitize-text.js';
 
 /** Options of {@link jsonReporter}. */
 export interface JsonReporterOptions {
@@ -47,7 +48,7 @@ export function serializeGateReport(report: GateReport, options: JsonReporterOpt
     output[key] = value;
     if (key === 'verdict') output.summary = summarizeGateReport(validated);
   }
-  return `${JSON.stringify(output, null, options.indent ?? 2)}\n`;
+  return `${escapeJsonForTerminal(JSON.stringify(output, null, options.indent ?? 2))}\n`;
 }
 
 /**

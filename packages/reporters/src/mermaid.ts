@@ -1,7 +1,7 @@
 import type { GateReport } from '@sluice/core';
 import { STATUS_COLORS, buildDrawGraph } from './gate-graph.js';
 import type { GraphNodeStatus } from './gate-graph.js';
-import { toOneLine } from './sanitize-text.js';
+import { sanitizeText } from './sanitize-text.js';
 
 /**
  * Escapes untrusted text for a double-quoted Mermaid label: everything but letters, digits and
@@ -9,7 +9,7 @@ import { toOneLine } from './sanitize-text.js';
  * backticks, `%%`, HTML and code fences cannot end the label, the statement or the block.
  */
 export function escapeMermaidLabel(text: string): string {
-  return [...toOneLine(text)]
+  return [...sanitizeText(text)]
     .map((char) => (/^[A-Za-z0-9 /._:,=+-]$/.test(char) ? char : `#${char.codePointAt(0)};`))
     .join('');
 }

@@ -36,6 +36,71 @@ export function toOneLine(text: string): string {
   return stripControlCharacters(text).replace(/\s+/g, ' ').trim();
 }
 
+// GitHub Actions runs a line of a job's log as a workflow command when, past leading
+// whitespace, it starts with `::` (`::add-mask::`, `::set-output`, `::stop-commands::`), and
+// when it holds the legacy `##[command]` anywhere in the line (actions/runner,
+// src/Runner.Common/ActionCommand.cs: TryParseV2 trims and checks the start, TryParse searches
+// with IndexOf; ActionCommandManager tries both). Azure Pipelines reads `##vso[` the same way.
+const LEGACY_COMMAND = /##(\[|vso\[)/g;
+const LINE_START_COMMAND = /^([^\S\n\r]*)::/gm;
+
+/**
+ * Makes text that may reach a CI log unable to run a workflow command: `::` at the start of a
+ * line (after any blanks) becomes `: :`, and `##[` (or `##vso[`) anywhere becomes `# #[`. The
+ * text still reads the same to a person; nothing else changes (terminal colours included).
+ *
+ * @example
+ * ```ts
+ * neutralizeWorkflowCommands('::add-mask::x\n  ##[stop-commands]t'); // ': :add-mask::x\n  # #[stop-commands]t'
+ * ```
+ */
+export function neutralizeWorkflowCommands(text: string): string {
+  return text.replace(LEGACY_COMMAND, '# #$1').replace(LINE_START_COMMAND, '$1: :');
+}
+
+/** Options of {@link sanitizeText}. */
+export interface SanitizeTextOptions {
+  /**
+   * Keep line breaks (a message of several lines); else every run of whitespace becomes one
+   * space, so the text cannot start a line of its own.
+   * @default false
+   */
+  readonly multiline?: boolean;
+}
+
+/**
+ * The one way untrusted text (object and file names, image references, messages of Trivy or a
+ * registry) is shown to a person, in every human-readable output: terminal escape sequences
+ * (CSI such as screen clearing, OSC 8 links), C0 and C1 controls, bidirectional overrides and
+ * lone surrogates are removed, the text is put on one line, and GitHub workflow commands are
+ * neutralised ({@link neutralizeWorkflowCommands}). Formats add their own escaping on top
+ * (Markdown, Mermaid, DOT); machine formats (JSON, SARIF, JUnit) keep exact values instead.
+ *
+ * @example
+ * ```ts
+ * sanitizeText('web\u001b]8;;https://evil\u0007x\u001b]8;;\u001b\\\n::add-mask::t'); // 'webx : :add-mask::t'
+ * ```
+ */
+export function sanitizeText(text: string, options: SanitizeTextOptions = {}): string {
+  const clean = options.multiline ? stripControlCharacters(text).replace(/\r\n?/g, '\n') : toOneLine(text);
+  return neutralizeWorkflowCommands(clean);
+}
+
+// Characters a terminal may act on or show misleadingly, raw inside JSON strings: C1 controls
+// (U+009B is CSI), bidirectional formatting, and the `#` of a legacy workflow command.
+const JSON_UNSAFE = /[\u0080-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|#(?=#\[|#vso\[)/g;
+
+/**
+ * Makes JSON text safe to print to a terminal or a CI log without changing any value: characters
+ * a terminal would act on and the `#` of a `##[` workflow command are written as `\uXXXX`
+ * escapes (JSON.stringify leaves them raw). In JSON text these characters only occur inside
+ * strings, where an escape is always valid, so a parser reads exactly the same document.
+ * Lines of JSON never start with `::` (they start with a bracket, a quote or indentation).
+ */
+export function escapeJsonForTerminal(json: string): string {
+  return json.replace(JSON_UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Shortens text to at most `max` characters, ending with `…` when cut. */
 export function truncateText(text: string, max: number): string {
   if (text.length <= max) return text;

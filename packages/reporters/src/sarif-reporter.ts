@@ -13,7 +13,7 @@ import type {
   SarifRun,
 } from './sarif-types.js';
 import type { Reporter } from './reporter.js';
-import { toWellFormed } from './sanitize-text.js';
+import { escapeJsonForTerminal, toWellFormed } from './sanitize-text.js';
 
 /** The `$schema` of every SARIF log Sluice writes (the OASIS 2.1.0 errata 01 schema). */
 export const SARIF_SCHEMA_URI =
@@ -208,7 +208,7 @@ function renderSarif(report: GateReport, options: SarifReporterOptions): { log: 
         : {}),
     };
     const log = buildLog(report, options, kept, built.notifications, truncation);
-    const text = `${JSON.stringify(log, null, indent)}\n`;
+    const text = `${escapeJsonForTerminal(JSON.stringify(log, null, indent))}\n`;
     if (count === 0) return { log, text };
     const size = gzipSync(text).length;
     if (size <= maxGzipBytes) return { log, text };

@@ -1,4 +1,4 @@
-import { stripControlCharacters } from './sanitize-text.js';
+import { sanitizeText } from './sanitize-text.js';
 
 /** One cell: its plain text, and a function that colours the padded text. */
 export interface TextCell {
@@ -29,9 +29,9 @@ export function displayWidth(text: string): number {
   return [...text].length;
 }
 
-/** Plain text for a terminal cell: control characters and escapes removed, one line. */
+/** Plain text for a terminal cell: {@link sanitizeText} (no escapes, controls or workflow commands, one line). */
 export function cellText(text: string): string {
-  return stripControlCharacters(text).replace(/\s+/g, ' ').trim();
+  return sanitizeText(text);
 }
 
 /**

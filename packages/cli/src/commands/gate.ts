@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { generateGate } from '@sluice/flux-adapter';
+import { sanitizeText } from '@sluice/reporters';
 import { loadConfig } from '../config.js';
 import { CliError, EXIT_CODES } from '../exit-codes.js';
 import { inspectRepository } from '../inspect-repository.js';
@@ -46,10 +47,11 @@ export async function runGate(commandLine: CommandLine, context: CliContext): Pr
   }
   const quiet = booleanOption(values, 'quiet') === true;
   if (!quiet) {
-    for (const note of gate.notes) context.stderr.write(`sluice: ${note}\n`);
+    // Object names and paths come from the repository: shown through sanitizeText.
+    for (const note of gate.notes) context.stderr.write(`sluice: ${sanitizeText(note)}\n`);
     for (const patch of gate.patches) {
       context.stderr.write(
-        `sluice: ${patch.target} (${patch.file}:${patch.line}) must depend on the gate: dependsOn ${JSON.stringify(patch.dependsOn)}\n`,
+        `sluice: ${sanitizeText(`${patch.target} (${patch.file}:${patch.line}) must depend on the gate: dependsOn ${JSON.stringify(patch.dependsOn)}`)}\n`,
       );
     }
   }

@@ -1,6 +1,6 @@
 import type { GateReport } from '@sluice/core';
 import { buildDependencyGraph, toDependencyGraph } from '@sluice/flux-adapter';
-import { renderDotGraph, renderMermaidGraph } from '@sluice/reporters';
+import { escapeJsonForTerminal, renderDotGraph, renderMermaidGraph } from '@sluice/reporters';
 import type { FluxDependencyGraph } from '@sluice/flux-adapter';
 
 import { loadConfig } from '../config.js';
@@ -23,7 +23,7 @@ export async function runGraph(commandLine: CommandLine, context: CliContext): P
   const graph = buildDependencyGraph(inventory.workloads);
   const text =
     target?.name === 'json' || target === undefined
-      ? `${JSON.stringify(toGraphJson(graph), null, 2)}\n`
+      ? `${escapeJsonForTerminal(JSON.stringify(toGraphJson(graph), null, 2))}\n`
       : renderPicture(graph, target.name === 'dot' ? 'dot' : 'mermaid');
   await writeOutput(text, target?.file ?? stringOption(commandLine.values, 'output'), context);
   return EXIT_CODES.PASS;
