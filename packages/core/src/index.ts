@@ -50,6 +50,7 @@ export {
 export { goPathMatch } from './go-path-match.js';
 export type { ReadTextOptions, ReadTextResult } from './read-text-file.js';
 export { DEFAULT_MAX_FILE_SIZE, readTextFile } from './read-text-file.js';
+export { escapeJsonForTerminal } from './terminal-safe-json.js';
 export type { WriteFileAtomicOptions } from './write-file-atomic.js';
 export { writeFileAtomic } from './write-file-atomic.js';
 export {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, escapeMarkdown } from './escape-markdown.js';
 import { escapeXmlAttribute, escapeXmlText } from './escape-xml.js';
+import { escapeJsonForTerminal } from '@sluice/core';
 import {
-  escapeJsonForTerminal,
   neutralizeWorkflowCommands,
   sanitizeText,
   stripControlCharacters,

@@ -46,7 +46,6 @@ export { renderTable, tableReporter } from './table-reporter.js';
 export type { TextCell, TextTableOptions } from './text-table.js';
 export { formatTextTable, wrapText, wrapWithIndent } from './text-table.js';
 export {
-  escapeJsonForTerminal,
   neutralizeWorkflowCommands,
   sanitizeText,
   stripControlCharacters,

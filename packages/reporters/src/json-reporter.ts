@@ -1,8 +1,7 @@
-import { GateReport, SluiceError, summarizeGateReport } from '@sluice/core';
+import { GateReport, SluiceError, escapeJsonForTerminal, summarizeGateReport } from '@sluice/core';
 import type { z } from 'zod';
 import { REPORTER_ERROR_CODES } from './error-codes.js';
 import type { Reporter } from './reporter.js';
-import { escapeJsonForTerminal } from './sanitize-text.js';
 
 /** Options of {@link jsonReporter}. */
 export interface JsonReporterOptions {

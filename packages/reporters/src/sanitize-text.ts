@@ -86,21 +86,6 @@ export function sanitizeText(text: string, options: SanitizeTextOptions = {}): s
   return neutralizeWorkflowCommands(clean);
 }
 
-// Characters a terminal may act on or show misleadingly, raw inside JSON strings: C1 controls
-// (U+009B is CSI), bidirectional formatting, and the `#` of a legacy workflow command.
-const JSON_UNSAFE = /[\u0080-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|#(?=#\[|#vso\[)/g;
-
-/**
- * Makes JSON text safe to print to a terminal or a CI log without changing any value: characters
- * a terminal would act on and the `#` of a `##[` workflow command are written as `\uXXXX`
- * escapes (JSON.stringify leaves them raw). In JSON text these characters only occur inside
- * strings, where an escape is always valid, so a parser reads exactly the same document.
- * Lines of JSON never start with `::` (they start with a bracket, a quote or indentation).
- */
-export function escapeJsonForTerminal(json: string): string {
-  return json.replace(JSON_UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 /** Shortens text to at most `max` characters, ending with `…` when cut. */
 export function truncateText(text: string, max: number): string {
   if (text.length <= max) return text;

@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { escapeJsonForTerminal } from '@sluice/core';
 import type { Finding, GateReport } from '@sluice/core';
 import { buildSarifCandidates } from './sarif-results.js';
 import type { SarifCandidate } from './sarif-results.js';
@@ -13,7 +14,7 @@ import type {
   SarifRun,
 } from './sarif-types.js';
 import type { Reporter } from './reporter.js';
-import { escapeJsonForTerminal, toWellFormed } from './sanitize-text.js';
+import { toWellFormed } from './sanitize-text.js';
 
 /** The `$schema` of every SARIF log Sluice writes (the OASIS 2.1.0 errata 01 schema). */
 export const SARIF_SCHEMA_URI =

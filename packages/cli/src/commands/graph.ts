@@ -1,6 +1,7 @@
 import type { GateReport } from '@sluice/core';
 import { buildDependencyGraph, toDependencyGraph } from '@sluice/flux-adapter';
-import { escapeJsonForTerminal, renderDotGraph, renderMermaidGraph } from '@sluice/reporters';
+import { escapeJsonForTerminal } from '@sluice/core';
+import { renderDotGraph, renderMermaidGraph } from '@sluice/reporters';
 import type { FluxDependencyGraph } from '@sluice/flux-adapter';
 
 import { loadConfig } from '../config.js';

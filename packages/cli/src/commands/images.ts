@@ -1,5 +1,4 @@
 import { createImagesFile, serializeImagesFile } from '@sluice/flux-adapter';
-import { escapeJsonForTerminal } from '@sluice/reporters';
 import { listOption, stringOption } from '../options.js';
 import type { CommandLine } from '../options.js';
 import { EXIT_CODES } from '../exit-codes.js';
@@ -19,7 +18,7 @@ export async function runImages(commandLine: CommandLine, context: CliContext): 
   const inventory = await inspectRepository(commandLine, config, context);
   const text =
     target?.name === 'json'
-      ? escapeJsonForTerminal(serializeImagesFile(createImagesFile(inventory, { mode: inventory.mode })))
+      ? serializeImagesFile(createImagesFile(inventory, { mode: inventory.mode }))
       : renderImagesTable(inventory);
   await writeOutput(text, target?.file ?? stringOption(commandLine.values, 'output'), context);
   return EXIT_CODES.PASS;

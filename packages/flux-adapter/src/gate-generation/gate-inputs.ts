@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Diagnostic, ImageEntry, Policy } from '@sluice/core';
-import { compareStrings, toPolicyConfig } from '@sluice/core';
+import { compareStrings, escapeJsonForTerminal, toPolicyConfig } from '@sluice/core';
 import { createImagesFile, mergeImages, serializeImagesFile } from '../images-file/create-images-file.js';
 import type { ImagesFile, ImagesFileWorkload } from '../images-file/images-file-schema.js';
 import type { FluxWorkload } from '../model.js';
@@ -63,7 +63,7 @@ export function buildGateInputs(
   );
   const wired = wireGate(file, gate);
   const imagesJson = serializeImagesFile(wired);
-  const policyJson = `${JSON.stringify(toPolicyConfig(policy), null, 2)}\n`;
+  const policyJson = `${escapeJsonForTerminal(JSON.stringify(toPolicyConfig(policy), null, 2))}\n`;
   const hash = createHash('sha256').update(imagesJson).update('\0').update(policyJson).digest('hex');
   return { imagesJson, policyJson, images: wired.images.map((image) => image.ref), hash };
 }

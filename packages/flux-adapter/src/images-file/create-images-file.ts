@@ -1,5 +1,5 @@
 import type { Diagnostic, ImageEntry, ImageLocation } from '@sluice/core';
-import { compareLocations, compareStrings } from '@sluice/core';
+import { compareLocations, compareStrings, escapeJsonForTerminal } from '@sluice/core';
 import type { FluxWorkload } from '../model.js';
 import type { ImagesFile, ImagesFileWorkload } from './images-file-schema.js';
 import { IMAGES_FILE_VERSION } from './images-file-schema.js';
@@ -73,7 +73,8 @@ export function createImagesFile(input: ImagesFileInput, options: CreateImagesFi
  * ConfigMap and in a diff). The same file always gives the same bytes.
  */
 export function serializeImagesFile(file: ImagesFile): string {
-  return `${JSON.stringify(file, null, 2)}\n`;
+  // Names come from the repository: printed or embedded in the gate's YAML, they stay inert.
+  return `${escapeJsonForTerminal(JSON.stringify(file, null, 2))}\n`;
 }
 
 function toFileWorkload(workload: FluxWorkload): ImagesFileWorkload {
