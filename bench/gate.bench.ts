@@ -6,7 +6,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import type { ImageVerdict } from '@sluice/core';
 import type { FluxWorkload } from '@sluice/flux-adapter';
 import { buildDependencyGraph, computeGate } from '@sluice/flux-adapter';
-import type { BenchSection } from './section.js';
+import type { BenchOptions, BenchSection } from './section.js';
 import { timeOnce } from './section.js';
 
 const NODES = 10_000;
@@ -114,7 +114,8 @@ async function interleavedMedians<K extends string>(
 }
 
 /** Runs the benchmark and returns its section of docs/benchmarks.md. */
-export async function run(): Promise<BenchSection> {
+export async function run(options: BenchOptions = {}): Promise<BenchSection> {
+  const rounds = options.smoke ? 1 : ROUNDS;
   const { workloads, verdicts, edges } = generate();
   const graph = buildDependencyGraph(workloads);
   const gate = computeGate(graph, verdicts);
@@ -128,18 +129,18 @@ export async function run(): Promise<BenchSection> {
     gate: () => computeGate(graph, verdicts),
     total: () => computeGate(buildDependencyGraph(workloads), verdicts),
   };
-  const times = await interleavedMedians(runs, ROUNDS);
+  const times = await interleavedMedians(runs, rounds);
   const { kahn: kahnMs, stringify: stringifyMs, graph: graphMs, gate: gateMs, total: totalMs } = times;
   // CPU time of the whole pipeline, and the machine's load: wall time on a shared machine
   // includes waiting for a CPU, CPU time does not.
   const cpuSamples: number[] = [];
-  for (let round = 0; round < ROUNDS; round += 1) {
+  for (let round = 0; round < rounds; round += 1) {
     const before = process.cpuUsage();
     runs.total();
     const used = process.cpuUsage(before);
     cpuSamples.push((used.user + used.system) / 1000);
   }
-  const cpuMs = cpuSamples.sort((x, y) => x - y)[Math.floor(ROUNDS / 2)] ?? 0;
+  const cpuMs = cpuSamples.sort((x, y) => x - y)[Math.floor(rounds / 2)] ?? 0;
   const load = loadavg()[0] ?? 0;
 
   const longestChain = Math.max(0, ...gate.objects.map((object) => object.chain?.length ?? 0));
@@ -154,7 +155,7 @@ export async function run(): Promise<BenchSection> {
     `Input: ${NODES.toLocaleString('en-US')} Kustomizations with ${edges.toLocaleString('en-US')} random acyclic dependsOn edges (seed ${SEED}), ${IMAGES.toLocaleString('en-US')} distinct images (${FAILING_SHARE * 100}% failing, ${UNKNOWN_SHARE * 100}% unscannable), 1% suspended.`,
     `Result: ${graph.waves.length} waves, ${gate.blocking.length.toLocaleString('en-US')} objects blocking (${statuses.join(', ')}), longest blocked-upstream chain ${longestChain}.`,
     '',
-    `| Run (median of ${ROUNDS} interleaved rounds) | Time | Ratio to plain Kahn sort |`,
+    `| Run (median of ${rounds} interleaved rounds) | Time | Ratio to plain Kahn sort |`,
     '| --- | ---: | ---: |',
     `| baseline: plain Kahn topological sort on integer arrays | ${kahnMs.toFixed(1)} ms | 1.0× |`,
     `| baseline: \`JSON.stringify\` of the workloads | ${stringifyMs.toFixed(1)} ms | ${ratio(stringifyMs)} |`,

@@ -19,7 +19,7 @@ import {
   testChart,
   writeTree,
 } from '@sluice/test-utils';
-import type { BenchSection } from './section.js';
+import type { BenchOptions, BenchSection } from './section.js';
 import { medianTime, timeOnce } from './section.js';
 
 const run = promisify(execFile);
@@ -29,13 +29,17 @@ const TARGET = 1.2;
 const TITLE = 'HelmRelease charts: fetch once, render as helm-controller would';
 
 /** Runs the benchmark and returns its section of docs/benchmarks.md. */
-export async function runBench(): Promise<BenchSection> {
+export async function runBench(options: BenchOptions = {}): Promise<BenchSection> {
+  // A smoke run: one chart, two releases, one repetition.
+  const chartCount = options.smoke ? 1 : CHARTS;
+  const releaseCount = options.smoke ? 2 : RELEASES;
+  const repetitions = options.smoke ? 1 : 3;
   const helm = await helmBinary(3);
   const home = await createHelmHome();
   const work = await mkdtemp(join(tmpdir(), 'sluice-helm-bench-'));
   const registry = await startRegistry();
   try {
-    for (let index = 0; index < CHARTS; index += 1) {
+    for (let index = 0; index < chartCount; index += 1) {
       const dir = join(work, 'src', `chart-${index}`);
       await cp(testChart('cache'), dir, { recursive: true });
       const chartYaml = await readFile(join(dir, 'Chart.yaml'), 'utf8');
@@ -44,7 +48,7 @@ export async function runBench(): Promise<BenchSection> {
       await pushChart(helm, home.env, archive, registry.host, 'bench');
     }
     const repo = join(work, 'repo');
-    const releases = Array.from({ length: RELEASES }, (_, index) =>
+    const releases = Array.from({ length: releaseCount }, (_, index) =>
       [
         'apiVersion: helm.toolkit.fluxcd.io/v2',
         'kind: HelmRelease',
@@ -52,7 +56,7 @@ export async function runBench(): Promise<BenchSection> {
         'spec:',
         '  chart:',
         '    spec:',
-        `      chart: chart-${index % CHARTS}`,
+        `      chart: chart-${index % chartCount}`,
         '      version: 0.2.0',
         '      sourceRef: { kind: HelmRepository, name: bench }',
         '  values:',
@@ -76,7 +80,7 @@ export async function runBench(): Promise<BenchSection> {
     });
     const concurrency = Math.min(4, availableParallelism());
     const cacheDir = join(work, 'cache');
-    const options = {
+    const loadOptions = {
       helm: {
         helm,
         env: { ...home.env, PATH: process.env.PATH ?? '' },
@@ -87,7 +91,10 @@ export async function runBench(): Promise<BenchSection> {
     };
     const load = async (): Promise<{ pulls: number; rendered: number }> => {
       const events: FluxLoadEvent[] = [];
-      const result = await loadFluxRepository(repo, { ...options, onEvent: (event) => events.push(event) });
+      const result = await loadFluxRepository(repo, {
+        ...loadOptions,
+        onEvent: (event) => events.push(event),
+      });
       return {
         pulls: events.filter((event) => event.type === 'chart' && event.from === 'network').length,
         rendered: result.workloads.filter((workload) => workload.method === 'helm-template').length,
@@ -96,7 +103,7 @@ export async function runBench(): Promise<BenchSection> {
     let cold = { pulls: 0, rendered: 0 };
     const coldMs = await timeOnce(async () => (cold = await load()));
     let warm = { pulls: 0, rendered: 0 };
-    const warmMs = await medianTime(async () => (warm = await load()), 3);
+    const warmMs = await medianTime(async () => (warm = await load()), repetitions);
     // The baseline: the same helm template calls on the cached charts, same pool size.
     const charts = await findCachedCharts(cacheDir);
     const valuesDir = join(work, 'values');
@@ -121,31 +128,31 @@ export async function runBench(): Promise<BenchSection> {
                 '--skip-tests',
                 '--',
                 `release-${index}`,
-                charts.get(`chart-${index % CHARTS}`) ?? '',
+                charts.get(`chart-${index % chartCount}`) ?? '',
               ],
               { env: { ...home.env, PATH: process.env.PATH ?? '' }, maxBuffer: 64 << 20 },
             ),
           ),
         ),
       );
-    const directMs = await medianTime(direct, 3);
+    const directMs = await medianTime(direct, repetitions);
     const ratio = warmMs / directMs;
     const targetsMet =
-      cold.pulls === CHARTS &&
+      cold.pulls === chartCount &&
       warm.pulls === 0 &&
-      cold.rendered === RELEASES &&
-      warm.rendered === RELEASES &&
+      cold.rendered === releaseCount &&
+      warm.rendered === releaseCount &&
       ratio <= TARGET;
     const markdown = [
-      `${RELEASES} HelmReleases over ${CHARTS} charts (one version each) in a real OCI registry on loopback (docker-registry), reached through \`chartMirrors\`; helm 3.17; pool of ${concurrency}. Times are of \`loadFluxRepository\` in-process (the whole load: repository scan, builds, chart fetch, \`helm template\`, image location).`,
+      `${releaseCount} HelmReleases over ${chartCount} charts (one version each) in a real OCI registry on loopback (docker-registry), reached through \`chartMirrors\`; helm 3.17; pool of ${concurrency}. Times are of \`loadFluxRepository\` in-process (the whole load: repository scan, builds, chart fetch, \`helm template\`, image location).`,
       '',
       '| Run | Time | Chart pulls | Releases rendered | Ratio |',
       '| --- | ---: | ---: | ---: | ---: |',
-      `| \`helm template\` ×${RELEASES} directly on the cached charts, same pool (baseline, median of 3) | ${directMs.toFixed(0)} ms | | | 1.00× |`,
+      `| \`helm template\` ×${releaseCount} directly on the cached charts, same pool (baseline, median of 3) | ${directMs.toFixed(0)} ms | | | 1.00× |`,
       `| Cold (empty chart cache) | ${coldMs.toFixed(0)} ms | ${cold.pulls} | ${cold.rendered} | ${(coldMs / directMs).toFixed(2)}× |`,
       `| Warm (median of 3) | ${warmMs.toFixed(0)} ms | ${warm.pulls} | ${warm.rendered} | ${ratio.toFixed(2)}× |`,
       '',
-      `Targets: cold pulls each chart version once (${CHARTS}), warm pulls nothing, warm within ${TARGET}× of the direct \`helm template\` calls — ${targetsMet ? 'met' : 'MISSED'}.`,
+      `Targets: cold pulls each chart version once (${chartCount}), warm pulls nothing, warm within ${TARGET}× of the direct \`helm template\` calls — ${targetsMet ? 'met' : 'MISSED'}.`,
     ].join('\n');
     return { title: TITLE, markdown, targetsMet };
   } finally {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createTrivyRunner } from '@sluice/trivy-runner';
-import type { BenchSection } from './section.js';
+import type { BenchOptions, BenchSection } from './section.js';
 import { timeOnce } from './section.js';
 
 const runFile = promisify(execFile);
@@ -76,12 +76,17 @@ const ms = (value: number): string => `${Math.round(value).toLocaleString('en-US
 const pct = (value: number): string => `${(value * 100).toFixed(1)} %`;
 
 /** Runs the benchmark. */
-export async function run(): Promise<BenchSection> {
+export async function run(options: BenchOptions = {}): Promise<BenchSection> {
+  // A smoke run: 4 images, 10 references, a naive sample of 2, scans without latency.
+  const unique = options.smoke ? 4 : UNIQUE;
+  const referenceCount = options.smoke ? 10 : REFERENCES;
+  const naiveSample = options.smoke ? 2 : NAIVE_SAMPLE;
+  const latencyMs = options.smoke ? 0 : LATENCY_MS;
   const startLoad = (loadavg()[0] ?? 0).toFixed(1);
   const dir = await mkdtemp(join(tmpdir(), 'sluice-bench-scan-'));
   try {
     const images = Array.from(
-      { length: UNIQUE },
+      { length: unique },
       (_, index) => `registry.example.com/bench/app-${String(index).padStart(3, '0')}:1.${index % 7}`,
     );
     const map = Object.fromEntries(images.map((image, index) => [image, GOLDENS[index % GOLDENS.length]]));
@@ -89,12 +94,12 @@ export async function run(): Promise<BenchSection> {
     // 1,000 references: each image ten times, as written in many manifests (some with the
     // registry's default port spelled out differently would be other images; these are the same).
     const references = Array.from(
-      { length: REFERENCES },
-      (_, index) => images[(index * 37) % UNIQUE] as string,
+      { length: referenceCount },
+      (_, index) => images[(index * 37) % unique] as string,
     );
     const env = (log: string): Record<string, string> => ({
       FAKE_TRIVY_IMAGES: join(dir, 'images.json'),
-      FAKE_TRIVY_LATENCY_MS: String(LATENCY_MS),
+      FAKE_TRIVY_LATENCY_MS: String(latencyMs),
       FAKE_TRIVY_LOG: log,
     });
     const runnerOptions = (log: string) => ({
@@ -121,7 +126,7 @@ export async function run(): Promise<BenchSection> {
     const poolEnd = Math.max(...coldScans.map((entry) => entry.end));
     const poolMs = poolEnd - poolStart;
     const setupMs = coldMs - poolMs;
-    const ideal = Math.ceil(UNIQUE / CONCURRENCY) * LATENCY_MS;
+    const ideal = Math.ceil(unique / CONCURRENCY) * latencyMs;
     const efficiency = ideal / poolMs;
     const okCold = coldOutcomes.filter((outcome) => outcome.status === 'ok').length;
 
@@ -148,7 +153,7 @@ export async function run(): Promise<BenchSection> {
     });
     await floorRunner.scan(images.slice(0, 1));
     const floorMs = await timeOnce(() => floorRunner.scan(images.slice(1)));
-    const floorScale = UNIQUE / (UNIQUE - 1);
+    const floorScale = unique / (unique - 1);
     const machineFloor = floorMs * floorScale;
     const achievable = Math.max(ideal, machineFloor);
 
@@ -160,7 +165,7 @@ export async function run(): Promise<BenchSection> {
       env: naiveEnv,
     });
     const naiveSampleMs = await timeOnce(async () => {
-      for (const reference of references.slice(0, NAIVE_SAMPLE)) {
+      for (const reference of references.slice(0, naiveSample)) {
         await runFile(
           FAKE_TRIVY,
           ['image', '--cache-dir', naiveCache, '--format', 'json', '--quiet', reference],
@@ -171,14 +176,14 @@ export async function run(): Promise<BenchSection> {
         );
       }
     });
-    const naiveMs = (naiveSampleMs / NAIVE_SAMPLE) * REFERENCES;
+    const naiveMs = (naiveSampleMs / naiveSample) * referenceCount;
 
     const targets = {
       efficiency: efficiency >= 0.9,
-      coldScans: coldScans.length === UNIQUE,
+      coldScans: coldScans.length === unique,
       warmScans: warmScans.length === 0,
       warmTime: warmMs < 300,
-      allOk: okCold === UNIQUE && warmCached === UNIQUE,
+      allOk: okCold === unique && warmCached === unique,
     };
     const mark = (met: boolean): string => (met ? 'met' : '**missed**');
     const aux = (log: readonly Invocation[]): string => {
@@ -188,11 +193,11 @@ export async function run(): Promise<BenchSection> {
     };
 
     const markdown = [
-      `${REFERENCES.toLocaleString('en-US')} image references over ${UNIQUE} unique images, stand-in trivy (\`internal/fake-trivy\`) taking ${LATENCY_MS} ms per scan (counted from process start), concurrency ${CONCURRENCY}. The runner deduplicates the references, updates the DB once, then runs its p-limit pool with \`--cache-backend memory --skip-db-update\`. Ideal = ceil(${UNIQUE}/${CONCURRENCY}) × ${LATENCY_MS} ms = ${ms(ideal)}. The naive baseline is a loop of one \`trivy image\` per reference; it was timed over the first ${NAIVE_SAMPLE} references and extrapolated ×${REFERENCES / NAIVE_SAMPLE} (the full loop takes more than 3 minutes).`,
+      `${referenceCount.toLocaleString('en-US')} image references over ${unique} unique images, stand-in trivy (\`internal/fake-trivy\`) taking ${latencyMs} ms per scan (counted from process start), concurrency ${CONCURRENCY}. The runner deduplicates the references, updates the DB once, then runs its p-limit pool with \`--cache-backend memory --skip-db-update\`. Ideal = ceil(${unique}/${CONCURRENCY}) × ${latencyMs} ms = ${ms(ideal)}. The naive baseline is a loop of one \`trivy image\` per reference; it was timed over the first ${naiveSample} references and extrapolated ×${referenceCount / naiveSample} (the full loop takes more than 3 minutes).`,
       '',
       '| run | wall time | vs ideal | trivy scans | other trivy calls | outcomes |',
       '| --- | ---: | ---: | ---: | --- | --- |',
-      `| naive loop, 1 call per reference (extrapolated from ${NAIVE_SAMPLE}) | ${ms(naiveMs)} | ${(naiveMs / ideal).toFixed(1)}× | ${REFERENCES} | — | — |`,
+      `| naive loop, 1 call per reference (extrapolated from ${naiveSample}) | ${ms(naiveMs)} | ${(naiveMs / ideal).toFixed(1)}× | ${referenceCount} | — | — |`,
       `| runner, cold: whole batch | ${ms(coldMs)} | ${(coldMs / ideal).toFixed(2)}× | ${coldScans.length} | ${aux(coldInvocations)} (${ms(setupMs)} outside the pool) | ${okCold} ok |`,
       `| runner, cold: scan pool only | ${ms(poolMs)} | ${(poolMs / ideal).toFixed(2)}× | ${coldScans.length} | — | — |`,
       `| runner, warm rerun (result cache) | ${ms(warmMs)} | — | ${warmScans.length} | ${aux(warmInvocations)} | ${warmCached} from cache |`,
@@ -200,7 +205,7 @@ export async function run(): Promise<BenchSection> {
       `- Parallel efficiency of the pool: ideal / pool time = ${pct(efficiency)} (target ≥ 90 %: ${mark(targets.efficiency)}); over the whole cold batch, including ${aux(coldInvocations)}: ${pct(ideal / coldMs)}.`,
       `- This machine's floor: the same pool with a stand-in that takes 0 ms needs ${ms(machineFloor)} for 100 scans (${availableParallelism()} CPUs, load average ${startLoad} at the start): every call is a Node process start, and 8 of them per 200 ms do not fit on ${availableParallelism()} cores. The CPUs were ${pct(busyShare)} busy during the cold batch (this process, the stand-ins and whatever else ran on the machine). Against max(ideal, floor) = ${ms(achievable)} the pool reaches ${pct(achievable / poolMs)}.`,
       `- Speed-up over the naive loop: ${(naiveMs / coldMs).toFixed(1)}× cold, ${(naiveMs / warmMs).toFixed(0)}× warm.`,
-      `- Scans: exactly ${UNIQUE} cold (${mark(targets.coldScans)}), 0 warm (${mark(targets.warmScans)}).`,
+      `- Scans: exactly ${unique} cold (${mark(targets.coldScans)}), 0 warm (${mark(targets.warmScans)}).`,
       `- Warm rerun under 300 ms: ${ms(warmMs)} (${mark(targets.warmTime)}); trivy processes started: ${warmInvocations.length} (the cache key's Trivy version is remembered per binary and the DB version read from Trivy's DB metadata file).`,
     ].join('\n');
     await floorRunner.close();

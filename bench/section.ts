@@ -8,6 +8,16 @@ export interface BenchSection {
   readonly targetsMet: boolean;
 }
 
+/** How `bench/run.ts` runs a benchmark file's `run`. */
+export interface BenchOptions {
+  /**
+   * A quick run on tiny inputs that checks the benchmark works (CI), not its timings: nothing
+   * is recorded.
+   * @default false
+   */
+  readonly smoke?: boolean;
+}
+
 /** Times an async function once, in milliseconds. */
 export async function timeOnce(run: () => Promise<unknown> | unknown): Promise<number> {
   const start = performance.now();
