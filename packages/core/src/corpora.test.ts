@@ -54,7 +54,8 @@ describe.each(CORPORA)('corpus %s', (corpus) => {
     const loaded = await loadManifests(root);
     const { references, diagnostics } = extractImages(loaded.documents);
     expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(diagnostics).toEqual([]);
+    // Only notes that a custom resource kind has no known image field (one per kind).
+    expect(diagnostics.filter((d) => d.code !== 'uncovered-custom-resource')).toEqual([]);
     const texts = new Map<string, string[]>();
     for (const file of loaded.files) texts.set(file, (await readFile(join(root, file), 'utf8')).split('\n'));
 

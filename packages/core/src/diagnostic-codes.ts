@@ -202,9 +202,18 @@ export const DIAGNOSTIC_CODES = {
     effect: 'unknown',
     meaning: 'An image still holds a ${VAR} that nothing defines.',
   },
+  'encrypted-image': {
+    effect: 'unknown',
+    meaning: 'An image field is SOPS-encrypted (ENC[…]); only the cluster can decrypt it.',
+  },
   'walk-limit': {
     effect: 'unknown',
     meaning: 'An object is too large or too deeply nested to search completely for images.',
+  },
+  'uncovered-custom-resource': {
+    effect: 'none',
+    meaning:
+      'A custom resource kind with no known image fields: Sluice found no image in it (an operator may still run one).',
   },
 
   // HelmReleases.

@@ -5,6 +5,9 @@ import type { ExtractTarget, ExtractorContext, ImageExtractor, ImageField } from
 import {
   BUILTIN_EXTRACTORS,
   apiGroupOf,
+  customResourceImageExtractor,
+  findCustomResourceImageFields,
+  isCustomResource,
   isPodSpecLike,
   podSpecFields,
   workloadExtractor,
@@ -122,6 +125,7 @@ export function extractImages(
 ): ExtractedImages {
   const references: ImageReference[] = [];
   const diagnostics: Diagnostic[] = [];
+  const uncovered = new Set<string>();
   for (const document of documents) {
     const result = extractImagesFromObject(
       document.object,
@@ -130,7 +134,15 @@ export function extractImages(
       options,
     );
     references.push(...result.references);
-    diagnostics.push(...result.diagnostics);
+    for (const diagnostic of result.diagnostics) {
+      // One note per custom resource kind is enough.
+      if (diagnostic.code === 'uncovered-custom-resource') {
+        const kind = `${document.apiVersion} ${document.kind}`;
+        if (uncovered.has(kind)) continue;
+        uncovered.add(kind);
+      }
+      diagnostics.push(diagnostic);
+    }
   }
   return { references, diagnostics };
 }
@@ -151,37 +163,22 @@ export function extractImagesFromObject(
   const diagnostics: Diagnostic[] = [];
   if (!isPlainObject(object)) return { references, diagnostics };
   const target = targetOf(object, context);
-  const builtins = options.builtinExtractors === false ? [] : BUILTIN_EXTRACTORS;
-  const extractors = options.extractors ? [...options.extractors, ...builtins] : builtins;
-  const found: Found = { entries: [], seen: undefined };
-
-  let workload = false;
-  for (const extractor of extractors) {
-    if (!extractor.matches(target)) continue;
-    if (extractor === workloadExtractor) workload = true;
-    for (const field of extractor.extract(target, CONTEXT)) addField(found, field, extractor.name);
-  }
-  if (!workload && options.genericPodSpecs !== false && mayHoldPodSpecs(target)) {
-    const walk = findPodSpecs(
-      object,
-      options.maxNodes ?? DEFAULT_MAX_NODES,
-      options.maxDepth ?? DEFAULT_MAX_DEPTH,
-    );
-    for (const field of walk.fields) addField(found, field, 'pod-spec');
-    if (walk.truncated) {
-      diagnostics.push({
-        file: context.file,
-        ...(context.line === undefined ? {} : { line: context.line }),
-        severity: 'warning',
-        code: 'walk-limit',
-        message: `${describe(target)} is too large or too deeply nested to search completely for PodSpecs; some images may be missed`,
-        object: describe(target),
-      });
-    }
+  const { fields, truncated } = findImageFields(object, options, target);
+  if (truncated) {
+    diagnostics.push({
+      file: context.file,
+      ...(context.line === undefined ? {} : { line: context.line }),
+      severity: 'warning',
+      code: 'walk-limit',
+      message: `${describe(target)} is too large or too deeply nested to search completely for images; some may be missed`,
+      object: describe(target),
+    });
   }
   const prefix = context.fieldPathPrefix ?? '';
-  for (const { field, extractor } of found.entries) {
-    const value = (field.holder as Record<string | number, unknown>)[field.key];
+  if (fields.length === 0 && !truncated && isCustomResource(target))
+    diagnostics.push(uncoveredDiagnostic(target, context));
+  for (const { field, extractor } of fields) {
+    const value = field.value ?? (field.holder as Record<string | number, unknown>)[field.key];
     if (value === undefined || value === null) continue;
     const position = positions?.positionOf(field.holder, field.key);
     const line = position?.line ?? context.line ?? 1;
@@ -189,22 +186,25 @@ export function extractImagesFromObject(
     const fieldPath =
       prefix === '' ? field.fieldPath : field.fieldPath === '' ? prefix : `${prefix}.${field.fieldPath}`;
     const where = `${describe(target)}${field.container === undefined ? '' : ` container ${field.container}`} (${fieldPath})`;
-    if (typeof value !== 'string') {
+    if (field.problem !== undefined || typeof value !== 'string') {
       diagnostics.push({
         file: context.file,
         line,
         column,
         severity: 'error',
         code: 'invalid-image-reference',
-        message: `the image of ${where} is not a string`,
+        message: `the image of ${where} is ${field.problem ?? 'not a string'}: what runs is unknown`,
         object: describe(target),
       });
       continue;
     }
     const parsed = tryParseImageReference(value);
     if (!parsed.ok) {
-      const code =
-        parsed.reason === 'unresolved-variable' ? 'unresolved-variable' : 'invalid-image-reference';
+      const code = isSopsEncrypted(value)
+        ? 'encrypted-image'
+        : parsed.reason === 'unresolved-variable'
+          ? 'unresolved-variable'
+          : 'invalid-image-reference';
       diagnostics.push({
         file: context.file,
         line,
@@ -235,6 +235,76 @@ export function extractImagesFromObject(
     references.push(reference);
   }
   return { references, diagnostics };
+}
+
+/** The image fields of one object, as {@link findImageFields} finds them. */
+export interface FoundImageFields {
+  /** Every field an extractor or the PodSpec search found, once each, with who found it. */
+  readonly fields: readonly { readonly field: ImageField; readonly extractor: string }[];
+  /** The PodSpec search stopped at its node budget or depth limit: some fields may be missing. */
+  readonly truncated: boolean;
+}
+
+/**
+ * Every image field of one object, valid or not: what the extractors (yours, then the built-ins)
+ * and the PodSpec search find, each field once. {@link extractImagesFromObject} reads and checks
+ * their values; the Flux adapter reads them on rendered objects.
+ */
+export function findImageFields(
+  object: Record<string, unknown>,
+  options: ExtractImagesOptions = {},
+  target: ExtractTarget = targetOf(object, { file: '' }),
+): FoundImageFields {
+  const builtins = options.builtinExtractors === false ? [] : BUILTIN_EXTRACTORS;
+  const extractors = options.extractors ? [...options.extractors, ...builtins] : builtins;
+  const found: Found = { entries: [], seen: undefined };
+  let workload = false;
+  let truncated = false;
+  for (const extractor of extractors) {
+    if (!extractor.matches(target)) continue;
+    if (extractor === workloadExtractor) workload = true;
+    if (extractor === customResourceImageExtractor) {
+      // The built-in generic search says when it stopped at its budget.
+      const search = findCustomResourceImageFields(target.object.spec);
+      truncated ||= search.truncated;
+      for (const field of search.fields) addField(found, field, extractor.name);
+      continue;
+    }
+    for (const field of extractor.extract(target, CONTEXT)) addField(found, field, extractor.name);
+  }
+  if (!workload && options.genericPodSpecs !== false && mayHoldPodSpecs(target)) {
+    const walk = findPodSpecs(
+      object,
+      options.maxNodes ?? DEFAULT_MAX_NODES,
+      options.maxDepth ?? DEFAULT_MAX_DEPTH,
+    );
+    for (const field of walk.fields) addField(found, field, 'pod-spec');
+    truncated ||= walk.truncated;
+  }
+  return { fields: found.entries, truncated };
+}
+
+/**
+ * The `uncovered-custom-resource` note: a custom resource in which no field Sluice knows holds an
+ * image. Its operator may still run one (from a field Sluice does not know, or its defaults).
+ */
+function uncoveredDiagnostic(target: ExtractTarget, context: ObjectContext): Diagnostic {
+  return {
+    file: context.file,
+    ...(context.line === undefined ? {} : { line: context.line }),
+    severity: 'info',
+    code: 'uncovered-custom-resource',
+    message: `${target.apiVersion} ${target.kind} (${describe(target)}) has no field Sluice knows as an image (image, imageName, {repository, tag}, a PodSpec): an image its operator runs is not seen; write an extractor for it if it runs one`,
+    object: describe(target),
+  };
+}
+
+// SOPS writes an encrypted value as `ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]`.
+const SOPS_VALUE = /^ENC\[[A-Z0-9_]+,data:/;
+
+/** True for a value SOPS encrypted (`ENC[AES256_GCM,data:…]`): only the cluster can decrypt it. */
+export function isSopsEncrypted(text: string): boolean {
+  return SOPS_VALUE.test(text);
 }
 
 /** The report form of a reference (`ImageLocation` of report.ts). */

@@ -31,6 +31,17 @@ export interface ImageField {
   readonly fieldPath: string;
   /** The container the image runs in, when it is a container. */
   readonly container?: string;
+  /**
+   * The reference, when it is composed from several fields rather than read from `holder[key]`:
+   * a `{registry?, repository, tag | digest}` mapping (then `holder[key]` is its `repository`,
+   * where the reference is written).
+   */
+  readonly value?: string;
+  /**
+   * Why the field is an image that cannot be read (a mapping that names no complete reference):
+   * reported as `invalid-image-reference`, never dropped.
+   */
+  readonly problem?: string;
 }
 
 /** Helpers Sluice hands to extractors. */
@@ -184,38 +195,52 @@ export const prometheusOperatorExtractor: ImageExtractor = {
 const NOT_DEPLOYING_GROUP = /(^|\.)fluxcd\.io$/;
 // Enough for any real custom resource; a walk past it stops (the PodSpec search reports it).
 const CUSTOM_RESOURCE_MAX_NODES = 20_000;
+const CUSTOM_RESOURCE_MAX_DEPTH = 64;
 
 /**
- * Built-in: custom resources of other API groups (operators for Dragonfly, MCP servers, model
- * servers, agents, Renovate jobs…) written with a string `image` anywhere under `spec`, such
- * as `spec.image` or `spec.execution.image`. PodSpecs on the way are left to the PodSpec search.
- * Flux's own kinds are excluded: an ImageRepository names a repository to watch, not an image
- * that runs.
+ * Built-in: the generic image finder for custom resources of other API groups (operators for
+ * VictoriaMetrics, Dragonfly, Elastic, RabbitMQ, MCP servers, model servers, Renovate jobs…): under
+ * `spec`, every `image` or `imageName` field holding a string (`spec.image`,
+ * `spec.execution.image`), and every `image` mapping of the form `{registry?, repository,
+ * tag | digest}` (VictoriaMetrics `spec.image: {repository, tag}`), composed into one reference.
+ * PodSpecs on the way are left to the PodSpec search. Flux's own kinds are excluded: an
+ * ImageRepository names a repository to watch, not an image that runs.
  */
 export const customResourceImageExtractor: ImageExtractor = {
   name: 'custom-resource-image',
-  matches: (target) => {
-    const group = apiGroupOf(target.apiVersion);
-    return (
-      group.includes('.') &&
-      !group.endsWith('.k8s.io') &&
-      !NOT_DEPLOYING_GROUP.test(group) &&
-      isPlainObject(target.object.spec)
-    );
-  },
-  extract: (target) => {
-    const limits = { maxNodes: CUSTOM_RESOURCE_MAX_NODES, maxDepth: 64 };
-    const fields: ImageField[] = [];
-    // A cheap walk first; one that runs out of budget may be going round YAML aliases.
-    if (walkObjects(target.object.spec, 'spec', collectImageStrings, fields, limits, undefined).exhausted) {
-      fields.length = 0;
-      walkObjects(target.object.spec, 'spec', collectImageStrings, fields, limits, new Set());
-    }
-    return fields;
-  },
+  matches: (target) => isCustomResource(target) && isPlainObject(target.object.spec),
+  extract: (target) => findCustomResourceImageFields(target.object.spec).fields,
 };
 
-function collectImageStrings(
+/**
+ * The search of {@link customResourceImageExtractor}, with whether it stopped at its budget
+ * (`truncated`: then some image fields may be missing, which `findImageFields` reports).
+ */
+export function findCustomResourceImageFields(spec: unknown): { fields: ImageField[]; truncated: boolean } {
+  const limits = { maxNodes: CUSTOM_RESOURCE_MAX_NODES, maxDepth: CUSTOM_RESOURCE_MAX_DEPTH };
+  const fields: ImageField[] = [];
+  // A cheap walk first; one that runs out of budget may be going round YAML aliases.
+  if (!walkObjects(spec, 'spec', collectImageFields, fields, limits, undefined).exhausted)
+    return { fields, truncated: false };
+  fields.length = 0;
+  const walk = walkObjects(spec, 'spec', collectImageFields, fields, limits, new Set());
+  return { fields, truncated: walk.exhausted };
+}
+
+/**
+ * True for a custom resource: an API group with a dot, not Kubernetes' own (`*.k8s.io`) nor
+ * Flux's (`*.fluxcd.io`, read by the Flux adapter).
+ */
+export function isCustomResource(target: Pick<ExtractTarget, 'apiVersion'>): boolean {
+  const group = apiGroupOf(target.apiVersion);
+  return group.includes('.') && !group.endsWith('.k8s.io') && !NOT_DEPLOYING_GROUP.test(group);
+}
+
+const IMAGE_KEYS = ['image', 'imageName'] as const;
+// The keys of an image mapping; one of them makes a mapping under `image` an image to read.
+const IMAGE_MAPPING_KEYS = ['registry', 'repository', 'tag', 'digest'] as const;
+
+function collectImageFields(
   record: Record<string, unknown>,
   node: number,
   nodes: WalkNodes,
@@ -223,9 +248,50 @@ function collectImageStrings(
 ): boolean {
   // PodSpecs are left to the PodSpec search, which knows their containers.
   if (isPodSpecLike(record)) return true;
-  if (typeof record.image === 'string')
-    fields.push({ holder: record, key: 'image', fieldPath: appendFieldPath(nodePath(nodes, node), 'image') });
+  for (const key of IMAGE_KEYS) {
+    const value = record[key];
+    const fieldPath = appendFieldPath(nodePath(nodes, node), key);
+    if (typeof value === 'string') {
+      fields.push({ holder: record, key, fieldPath });
+    } else if (isPlainObject(value) && IMAGE_MAPPING_KEYS.some((name) => value[name] !== undefined)) {
+      // `{pullPolicy: …}` alone names no image (the operator's default runs): only mappings
+      // with one of the image keys are read, and one that does not compose is said, not dropped.
+      const composed = composeImage(value);
+      const located = typeof value.repository === 'string' ? 'repository' : undefined;
+      fields.push({
+        holder: located ? value : record,
+        key: located ?? key,
+        fieldPath: located ? appendFieldPath(fieldPath, located) : fieldPath,
+        ...('reference' in composed ? { value: composed.reference } : { problem: composed.problem }),
+      });
+    }
+  }
   return false;
+}
+
+/**
+ * `{registry?, repository, tag | digest}` as one reference: `registry/repository:tag@digest` (a
+ * digest without its `sha256:` algorithm gets it). Every part must be a non-empty string and a
+ * tag or a digest must be given: with neither, the operator picks the tag (its own version,
+ * usually), which only the cluster knows; a number (`tag: 1.10`) is what the API server refuses
+ * for a string field, after YAML made it `1.1`.
+ */
+export function composeImage(
+  map: Record<string, unknown>,
+): { readonly reference: string } | { readonly problem: string } {
+  for (const name of IMAGE_MAPPING_KEYS) {
+    const value = map[name];
+    if (value !== undefined && value !== null && (typeof value !== 'string' || value === ''))
+      return { problem: `an image mapping whose ${name} is not a non-empty string` };
+  }
+  const { registry, repository, tag, digest } = map as Partial<Record<string, string | null>>;
+  if (!repository) return { problem: 'an image mapping without a repository (its operator picks one)' };
+  if (!tag && !digest)
+    return { problem: 'an image mapping without a tag or digest (its operator picks the tag)' };
+  let reference = registry ? `${registry.replace(/\/+$/, '')}/${repository}` : repository;
+  if (tag) reference += `:${tag}`;
+  if (digest) reference += `@${digest.includes(':') ? digest : `sha256:${digest}`}`;
+  return { reference };
 }
 
 /** The built-in extractors, in the order they run. */

@@ -83,7 +83,9 @@ export {
   BUILTIN_EXTRACTORS,
   apiGroupOf,
   cloudNativePgExtractor,
+  composeImage,
   customResourceImageExtractor,
+  isCustomResource,
   podSpecFields,
   prometheusOperatorExtractor,
   workloadExtractor,
@@ -91,11 +93,18 @@ export {
 export type {
   ExtractImagesOptions,
   ExtractedImages,
+  FoundImageFields,
   ImageReference,
   ObjectContext,
   PositionLookup,
 } from './extract-images.js';
-export { extractImages, extractImagesFromObject, toImageLocation } from './extract-images.js';
+export {
+  extractImages,
+  extractImagesFromObject,
+  findImageFields,
+  isSopsEncrypted,
+  toImageLocation,
+} from './extract-images.js';
 export { collectUniqueImages, compareLocations } from './unique-images.js';
 export { compareFindings } from './compare-findings.js';
 export type {

@@ -1,54 +1,67 @@
-import { extractImagesFromObject } from '@sluice/core';
+import { findImageFields, isCustomResource } from '@sluice/core';
 import { isMap, type YamlMap } from '../kustomize/resource.js';
-import { findPodImages, type ImageField, type InvalidImageField } from './find-pod-images.js';
+import { describeValue, findPodImages, type ImageField, type InvalidImageField } from './find-pod-images.js';
+
+/** Every image field of a rendered object and what could not be read. */
+export interface ObjectImages {
+  readonly fields: ImageField[];
+  /** Image fields written with something that is not a non-empty string. */
+  readonly invalid: InvalidImageField[];
+  /** The PodSpec search stopped at its limits: some images may be missing (`walk-limit`). */
+  readonly truncated: boolean;
+  /** A custom resource in which no field Sluice knows holds an image (`uncovered-custom-resource`). */
+  readonly uncovered: boolean;
+}
 
 /**
  * Every image field of a rendered object: container images (including those still holding a
  * variable, so they can be reported), plus what core's extractors find beyond containers
- * (CloudNativePG `imageName`, prometheus-operator images, image volumes, custom resources with
- * `spec.image`). Each field is returned with the mapping holding it, so that its origin can be
- * looked up after kustomize and substitution moved things around. Containers whose `image` is
- * not a non-empty string are added to `invalid`, when given.
+ * (CloudNativePG `imageName`, prometheus-operator images, image volumes, and custom resources'
+ * `image`/`imageName` strings and `{registry?, repository, tag | digest}` mappings, composed).
+ * Each field is returned with the mapping holding it, so that its origin can be looked up after
+ * kustomize and substitution moved things around.
  */
-export function findObjectImages(object: YamlMap, invalid?: InvalidImageField[]): ImageField[] {
+export function inspectObjectImages(object: YamlMap): ObjectImages {
+  const invalid: InvalidImageField[] = [];
   const fields = findPodImages(object, invalid);
-  const seen = new Set(fields.map((field) => field.fieldPath));
-  for (const reference of extractImagesFromObject(object, undefined, { file: '' }).references) {
-    if (seen.has(reference.fieldPath)) continue;
-    const located = locateField(object, reference.fieldPath);
-    if (!located || typeof located.container[located.key] !== 'string') continue;
-    seen.add(reference.fieldPath);
-    fields.push({
-      container: located.container,
-      key: located.key,
-      image: located.container[located.key] as string,
-      fieldPath: reference.fieldPath,
-      ...(reference.container ? { containerName: reference.container } : {}),
-    });
+  const seen = new Set([...fields, ...invalid].map((field) => field.fieldPath));
+  const found = findImageFields(object);
+  for (const { field } of found.fields) {
+    if (seen.has(field.fieldPath) || !isMap(field.holder)) continue;
+    seen.add(field.fieldPath);
+    const key = String(field.key);
+    const value = field.value ?? field.holder[key];
+    if (value === undefined || value === null) continue;
+    if (field.problem === undefined && typeof value === 'string' && value !== '') {
+      fields.push({
+        container: field.holder,
+        key,
+        image: value,
+        fieldPath: field.fieldPath,
+        ...(field.container ? { containerName: field.container } : {}),
+      });
+    } else {
+      invalid.push({
+        container: field.holder,
+        key,
+        description: field.problem ?? describeValue(value),
+        fieldPath: field.fieldPath,
+        ...(field.container ? { containerName: field.container } : {}),
+      });
+    }
   }
-  return fields;
+  const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
+  const uncovered =
+    fields.length === 0 && invalid.length === 0 && !found.truncated && isCustomResource({ apiVersion });
+  return { fields, invalid, truncated: found.truncated, uncovered };
 }
 
-/** The mapping and key a dotted field path (`spec.containers[0].image`) ends at. */
-function locateField(object: YamlMap, fieldPath: string): { container: YamlMap; key: string } | undefined {
-  const segments = fieldPath.split('.');
-  let current: unknown = object;
-  for (const [position, segment] of segments.entries()) {
-    const match = /^([^[\]]*)((?:\[\d+\])*)$/.exec(segment);
-    if (!match) return undefined;
-    const name = match[1] ?? '';
-    const indexes = [...(match[2] ?? '').matchAll(/\[(\d+)\]/g)].map((item) => Number(item[1]));
-    const last = position === segments.length - 1;
-    if (last && indexes.length === 0)
-      return isMap(current) && name !== '' ? { container: current, key: name } : undefined;
-    if (name !== '') {
-      if (!isMap(current)) return undefined;
-      current = current[name];
-    }
-    for (const index of indexes) {
-      if (!Array.isArray(current)) return undefined;
-      current = current[index];
-    }
-  }
-  return undefined;
+/**
+ * The image fields of a rendered object ({@link inspectObjectImages}); fields written with
+ * something that is not a non-empty string are added to `invalid`, when given.
+ */
+export function findObjectImages(object: YamlMap, invalid?: InvalidImageField[]): ImageField[] {
+  const result = inspectObjectImages(object);
+  if (invalid) invalid.push(...result.invalid);
+  return result.fields;
 }

@@ -15,9 +15,9 @@ export interface ImageField {
 
 /** A container whose `image` is written but is not a non-empty string (a mapping, a number, ""). */
 export interface InvalidImageField {
-  /** The container mapping. */
+  /** The mapping holding the field (a container, or a custom resource's image mapping). */
   readonly container: YamlMap;
-  readonly key: 'image';
+  readonly key: string;
   /** What the value is, for messages: `a mapping`, `an empty string`, … */
   readonly description: string;
   readonly fieldPath: string;
@@ -60,7 +60,7 @@ export function findPodImages(object: YamlMap, invalid?: InvalidImageField[]): I
             invalid.push({
               container: item,
               key: 'image',
-              description: describe(item.image),
+              description: describeValue(item.image),
               fieldPath: `${childPath}[${index}].image`,
               ...(typeof item.name === 'string' ? { containerName: item.name } : {}),
             });
@@ -74,7 +74,8 @@ export function findPodImages(object: YamlMap, invalid?: InvalidImageField[]): I
   return found;
 }
 
-function describe(value: unknown): string {
+/** What a value is, for messages: `an empty string`, `a mapping (…)`, `a number (3)`. */
+export function describeValue(value: unknown): string {
   if (value === '') return 'an empty string';
   if (value === null) return 'empty';
   if (Array.isArray(value)) return 'a list';

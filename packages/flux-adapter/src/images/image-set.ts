@@ -1,4 +1,10 @@
-import { compareStrings, type Diagnostic, type ImageEntry, type ImageLocation } from '@sluice/core';
+import {
+  compareStrings,
+  isSopsEncrypted,
+  type Diagnostic,
+  type ImageEntry,
+  type ImageLocation,
+} from '@sluice/core';
 import type { ValueOrigin } from '../kustomize/provenance.js';
 import { normalizeImage } from './normalize.js';
 
@@ -35,6 +41,17 @@ export class ImageSet {
     const normalized = normalizeImage(finding.image);
     const file = finding.origin?.file ?? finding.fallback.file;
     const line = finding.origin?.line ?? finding.fallback.line;
+    if ('error' in normalized && isSopsEncrypted(finding.image)) {
+      return {
+        file,
+        line,
+        ...(finding.origin ? { column: finding.origin.column } : {}),
+        severity: 'error',
+        code: 'encrypted-image',
+        message: `Image of ${finding.kind}/${finding.name} is SOPS-encrypted (ENC[…]) in ${fluxObject}: only the cluster can decrypt it, so what it deploys is unknown`,
+        object: fluxObject,
+      };
+    }
     if ('error' in normalized) {
       const variables = [...finding.image.matchAll(/\$\{([_a-zA-Z][_a-zA-Z0-9]*)/g)].map((match) => match[1]);
       return {

@@ -56,6 +56,8 @@ export interface LoadContext {
   readonly consumed: Set<string>;
   /** For each repository file a build read, the Flux objects whose builds read it. */
   readonly readBy: Map<string, Set<string>>;
+  /** Custom resource kinds (`apiVersion kind`) already noted as having no known image field. */
+  readonly uncovered: Set<string>;
   readonly images: ImageSet;
   readonly signal: AbortSignal | undefined;
   readonly onEvent: ((event: FluxLoadEvent) => void) | undefined;

@@ -3,8 +3,7 @@ import type { KResource, YamlMap } from '../kustomize/resource.js';
 import { isMap, kindOf, metaString } from '../kustomize/resource.js';
 import { readFluxObject } from '../schemas/flux-object.js';
 import { normalizeRelative } from '../source/repo-files.js';
-import { findObjectImages } from '../images/find-object-images.js';
-import type { InvalidImageField } from '../images/find-pod-images.js';
+import { inspectObjectImages } from '../images/find-object-images.js';
 import { invalidImageDiagnostic } from '../images/invalid-image.js';
 import { ImageSet } from '../images/image-set.js';
 import { isSubstitutionDisabled } from '../substitute/post-build.js';
@@ -200,8 +199,19 @@ export function collectOutput(
     return;
   }
   if (!images || !parent) return;
-  const invalid: InvalidImageField[] = [];
-  for (const field of findObjectImages(object, invalid)) {
+  const { fields, invalid, truncated, uncovered } = inspectObjectImages(object);
+  if (truncated) {
+    context.diagnostics.push({
+      file: child.file,
+      line: child.line,
+      severity: 'warning',
+      code: 'walk-limit',
+      message: `${kind}/${metaString(object, 'name') ?? ''} is too large or too deeply nested to search completely for images; some may be missed`,
+      object: parent,
+    });
+  }
+  if (uncovered) noteUncovered(child, apiVersion, kind, context);
+  for (const field of fields) {
     const namespace = metaString(object, 'namespace');
     const diagnostic = images.add(
       {
@@ -229,6 +239,20 @@ export function collectOutput(
       ),
     );
   }
+}
+
+/** One `uncovered-custom-resource` note per custom resource kind of the whole load. */
+function noteUncovered(child: KResource, apiVersion: string, kind: string, context: LoadContext): void {
+  const key = `${apiVersion} ${kind}`;
+  if (context.uncovered.has(key)) return;
+  context.uncovered.add(key);
+  context.diagnostics.push({
+    file: child.file,
+    line: child.line,
+    severity: 'info',
+    code: 'uncovered-custom-resource',
+    message: `${apiVersion} ${kind} (first seen as ${kind}/${metaString(child.object, 'name') ?? ''}) has no field Sluice knows as an image (image, imageName, {repository, tag}, a PodSpec): an image its operator runs is not seen`,
+  });
 }
 
 /** A ConfigMap or Secret from this cluster's builds, else one written in the repository. */

@@ -108,6 +108,7 @@ export async function loadFluxRepository(
     diagnostics: [],
     consumed: new Set(),
     readBy: new Map(),
+    uncovered: new Set(),
     images: new ImageSet(),
     signal: options.signal,
     onEvent: options.onEvent,
