@@ -147,7 +147,7 @@ export const DIAGNOSTIC_CODES = {
   },
   'kustomize-field-unsupported': {
     effect: 'unknown',
-    meaning: 'A kustomization field the built-in renderer does not apply (vars).',
+    meaning: 'A kustomization field the built-in renderer does not apply (vars, configurations, openapi).',
   },
   'kustomize-transformer-unsupported': {
     effect: 'unknown',

@@ -6,6 +6,7 @@ import { findKustomizationFile, generateResourceList, loadResourceFile } from '.
 import type { PatchContext } from './patches.js';
 import { applyTransformers, mergeOverlay } from './apply-transformers.js';
 import type { Provenance, ValueOrigin } from './provenance.js';
+import { isRemoteTarget } from './remote-target.js';
 import { isMap, type KResource, type YamlMap } from './resource.js';
 
 /**
@@ -47,12 +48,16 @@ export interface BuildFrame {
   readonly via?: ValueOrigin;
 }
 
-// Fields the built-in renderer does not apply, with the code that reports them (`replicas` is
-// applied by nobody here either, but it changes replica counts only, never an image).
+// Fields the built-in renderer does not apply, with the code that reports them. Each can change
+// or add images: `configurations` gives the images transformer more fields to rewrite, `openapi`
+// changes how strategic-merge patches merge custom resources' lists. (`replicas` is applied by
+// nobody here either, but it changes replica counts only; `crds` only teaches name references.)
 const UNSUPPORTED_FIELDS = [
   ['transformers', 'kustomize-transformer-unsupported'],
   ['generators', 'kustomize-generator-unsupported'],
   ['vars', 'kustomize-field-unsupported'],
+  ['configurations', 'kustomize-field-unsupported'],
+  ['openapi', 'kustomize-field-unsupported'],
 ] as const;
 
 /**
@@ -142,11 +147,7 @@ async function buildKustomization(
     if (!Array.isArray(list)) continue;
     for (const [index, entry] of list.entries()) {
       if (typeof entry !== 'string') continue;
-      if (
-        /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) ||
-        entry.startsWith('git@') ||
-        /^github\.com\//.test(entry)
-      ) {
+      if (isRemoteTarget(entry)) {
         report(
           'remote-resource',
           `Remote resource ${entry} is not fetched (offline build); Flux fetches and deploys it`,
@@ -184,6 +185,15 @@ async function buildKustomization(
   if (Array.isArray(components)) {
     for (const [index, entry] of components.entries()) {
       if (typeof entry !== 'string') continue;
+      if (isRemoteTarget(entry)) {
+        report(
+          'remote-resource',
+          `Remote component ${entry} is not fetched (offline build); Flux fetches and applies it`,
+          components,
+          index,
+        );
+        continue;
+      }
       const path = joinRelative(dir, entry);
       const componentFile = path === undefined ? undefined : await findKustomizationFile(context.tree, path);
       if (path === undefined || !componentFile) {

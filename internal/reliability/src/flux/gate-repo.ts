@@ -1,0 +1,89 @@
+import type { Finding, GateReport, ImageOutcome } from '@sluice/core';
+import { buildGateReport, loadFluxRepository } from '@sluice/flux-adapter';
+import type { LoadFluxRepositoryOptions, FluxRepository } from '@sluice/flux-adapter';
+import { createTempRepo, goodDeployment, GOOD_IMAGE } from '../support/temp-repo.js';
+import type { TreeEntry } from '../support/temp-repo.js';
+
+/** The image every red-team case tries to deploy unseen: its scan has a CRITICAL finding. */
+export const VULNERABLE_IMAGE = 'ghcr.io/evil/vulnerable:1.0';
+/** {@link VULNERABLE_IMAGE} normalized, as outcomes are keyed. */
+export const VULNERABLE_REF = 'ghcr.io/evil/vulnerable:1.0';
+
+const CRITICAL: Finding = {
+  id: 'CVE-2026-0001',
+  severity: 'CRITICAL',
+  package: 'openssl',
+  installedVersion: '1.0',
+  fixedVersion: '1.1',
+};
+
+/** A Deployment running `image` (its image on line 15). */
+export function deployment(image: string, name = 'app'): string {
+  return goodDeployment(name).replace(GOOD_IMAGE, image);
+}
+
+/** A Flux Kustomization of the flux-system GitRepository; `spec` lines are appended to its spec. */
+export function fluxKustomization(name: string, path: string, ...spec: string[]): string {
+  return [
+    'apiVersion: kustomize.toolkit.fluxcd.io/v1',
+    'kind: Kustomization',
+    'metadata:',
+    `  name: ${name}`,
+    '  namespace: flux-system',
+    'spec:',
+    '  interval: 10m',
+    `  path: ${path}`,
+    '  prune: true',
+    '  sourceRef:',
+    '    kind: GitRepository',
+    '    name: flux-system',
+    ...spec.map((line) => `  ${line}`),
+    '',
+  ].join('\n');
+}
+
+/** The repository every case starts from: `clusters/dev` syncing Kustomization `apps` (`./apps`). */
+export function baseTree(...appsSpec: string[]): Record<string, TreeEntry> {
+  return {
+    'clusters/dev/sync.yaml': `${fluxKustomization('flux-system', './clusters/dev')}---\n${fluxKustomization('apps', './apps', ...appsSpec)}`,
+    'apps/good.yaml': goodDeployment(),
+  };
+}
+
+/** What a red-team case ends with: the gate report as `sluice scan` builds it, and the load. */
+export interface GateRun {
+  readonly report: GateReport;
+  readonly repo: FluxRepository;
+  /** The gate object of Kustomization `apps`. */
+  readonly apps: GateReport['objects'][number] | undefined;
+}
+
+/**
+ * Loads `tree` as a Flux repository and decides the gate as `sluice scan` does, with every
+ * image found scanned clean except {@link VULNERABLE_IMAGE}, which has a CRITICAL finding.
+ */
+export async function gateRepository(
+  tree: Readonly<Record<string, TreeEntry>>,
+  options: LoadFluxRepositoryOptions = {},
+): Promise<GateRun> {
+  const temp = await createTempRepo(tree);
+  try {
+    const repo = await loadFluxRepository(temp.root, options);
+    const outcomes: ImageOutcome[] = repo.images.map((image) => ({
+      ref: image.ref,
+      outcome: 'ok',
+      findings: image.ref === VULNERABLE_REF ? [CRITICAL] : [],
+    }));
+    const report = buildGateReport({
+      images: repo.images,
+      outcomes,
+      workloads: repo.workloads,
+      diagnostics: repo.diagnostics,
+      tool: { version: '0.0.0' },
+    });
+    const apps = report.objects.find((object) => object.id === 'Kustomization/flux-system/apps');
+    return { report, repo, apps };
+  } finally {
+    await temp.cleanup();
+  }
+}
