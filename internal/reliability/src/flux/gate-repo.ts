@@ -1,6 +1,6 @@
-import type { Finding, GateReport, ImageOutcome } from '@sluice/core';
+import type { Finding, GateReport } from '@sluice/core';
 import { buildGateReport, loadFluxRepository } from '@sluice/flux-adapter';
-import type { LoadFluxRepositoryOptions, FluxRepository } from '@sluice/flux-adapter';
+import type { FluxRepository, ImageOutcome, LoadFluxRepositoryOptions } from '@sluice/flux-adapter';
 import { createTempRepo, goodDeployment, GOOD_IMAGE } from '../support/temp-repo.js';
 import type { TreeEntry } from '../support/temp-repo.js';
 

@@ -3,7 +3,7 @@
 // `blocked` with the owning Kustomization `unknown` (or `fail`) and a reason naming file and
 // line, never `pass`. docs/reliability.md, section 8.
 import { describe, expect, it } from 'vitest';
-import { baseTree, deployment, gateRepository, VULNERABLE_IMAGE } from './gate-repo.js';
+import { baseTree, deployment, gateRepository } from './gate-repo.js';
 import type { GateRun } from './gate-repo.js';
 
 /** The run blocks, Kustomization apps does not pass, and a reason names `where` (file:line). */
@@ -15,7 +15,6 @@ function expectBlocked(run: GateRun, where: string): void {
 
 const kustomization = (...lines: string[]): string =>
   ['apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', ...lines, ''].join('\n');
-const vulnerable = deployment(VULNERABLE_IMAGE, 'evil');
 
 describe('remote kustomize bases: unknown (Flux fetches them, Sluice does not)', () => {
   it.each([
