@@ -7,7 +7,7 @@ import { loadFluxRepository, parseSourceMappings } from '@sluice/flux-adapter';
 import type { SluiceConfig } from './config.js';
 import { CliError } from './exit-codes.js';
 import type { CommandLine } from './options.js';
-import { listOption } from './options.js';
+import { listOption, stringOption } from './options.js';
 import type { CliContext } from './io.js';
 import { resolveHelmOptions } from './helm-settings.js';
 
@@ -44,10 +44,12 @@ export async function inspectRepository(
   if (!info) throw new CliError(`${describeFolder(dir, root)}: no such folder`);
   if (!info.isDirectory()) throw new CliError(`${describeFolder(dir, root)}: not a folder`);
   const helm = resolveHelmOptions(values, config, context, commandLine.command);
+  const cluster = stringOption(values, 'cluster');
   const flux = await loadFluxRepository(root, {
     sources: options.sources,
     ignore: options.ignore,
     ...(helm ? { helm } : {}),
+    ...(cluster === undefined ? {} : { cluster }),
     ...(context.signal ? { signal: context.signal } : {}),
   });
   if (flux.workloads.length > 0) {

@@ -160,7 +160,7 @@ export const OPTIONS = {
   cluster: {
     type: 'string',
     value: 'PATH',
-    help: 'the cluster (entry folder, e.g. clusters/production) to gate (default: every cluster)',
+    help: 'only this cluster (its entry folder, e.g. clusters/production; default: every cluster)',
   },
   revision: {
     type: 'string',
@@ -249,6 +249,7 @@ export const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
     'images-from',
     'termination-log',
     'source',
+    'cluster',
     'ignore',
     'helm-path',
     'chart-mirror',
@@ -258,10 +259,11 @@ export const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
     'on-scan-error',
     'fail-on',
   ],
-  images: ['format', 'source', 'ignore', ...HELM_OPTIONS, 'cache', 'output'],
-  graph: ['format', 'source', 'ignore', ...HELM_OPTIONS, 'cache', 'output'],
+  images: ['format', 'source', 'cluster', 'ignore', ...HELM_OPTIONS, 'cache', 'output'],
+  graph: ['format', 'source', 'cluster', 'ignore', ...HELM_OPTIONS, 'cache', 'output'],
   gate: [
     'source',
+    'cluster',
     'ignore',
     ...HELM_OPTIONS,
     'write',

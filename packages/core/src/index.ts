@@ -19,6 +19,7 @@ export {
   PolicySummary,
   ScannerInfo,
   GateReport,
+  plainObjectId,
 } from './report.js';
 export type { SourcePosition } from './source-text.js';
 export { LineIndex } from './source-text.js';

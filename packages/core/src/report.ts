@@ -31,7 +31,7 @@ export const ImageLocation = z.object({
   fieldPath: z.string().optional(),
   /** 0-based index of the YAML document inside the file. */
   documentIndex: z.number().int().nonnegative().optional(),
-  /** The Flux objects (`kind/namespace/name`) that deploy this location, in Flux mode. */
+  /** The ids of the Flux objects that deploy this location, in Flux mode (see `ObjectResult.id`). */
   fluxObjects: z.array(z.string()).optional(),
   /**
    * Set when the image is a Helm chart's default (no value of the repository wrote it): the
@@ -132,10 +132,30 @@ export const ObjectStatus = z.enum(['pass', 'blocked', 'blocked-upstream', 'unkn
 /** The gate status of a Flux object. */
 export type ObjectStatus = z.infer<typeof ObjectStatus>;
 
+/**
+ * The `kind/namespace/name` part of a Flux object id: in repositories with several clusters ids
+ * are `<cluster>:kind/namespace/name` (kinds, namespaces and names never hold a `:`).
+ *
+ * @example
+ * ```ts
+ * plainObjectId('clusters/staging:Kustomization/flux-system/apps'); // 'Kustomization/flux-system/apps'
+ * plainObjectId('Kustomization/flux-system/apps'); // 'Kustomization/flux-system/apps'
+ * ```
+ */
+export function plainObjectId(id: string): string {
+  const colon = id.lastIndexOf(':');
+  return colon === -1 ? id : id.slice(colon + 1);
+}
+
 /** One Flux Kustomization or HelmRelease in the gate report. */
 export const ObjectResult = z.object({
-  /** `kind/namespace/name`, such as `Kustomization/flux-system/apps`. */
+  /**
+   * Unique in the report: `kind/namespace/name`, such as `Kustomization/flux-system/apps`; in a
+   * repository with several clusters `<cluster>:kind/namespace/name`.
+   */
   id: z.string(),
+  /** The cluster (entry folder, such as `clusters/production`) that deploys it, when known. */
+  cluster: z.string().optional(),
   status: ObjectStatus,
   /** One sentence per reason, such as which image failed or which upstream object blocks it. */
   reasons: z.array(z.string()),
@@ -158,7 +178,10 @@ export type ObjectResult = z.infer<typeof ObjectResult>;
 
 /** A node of the Flux dependency graph. */
 export const GraphNode = z.object({
+  /** The object id (see {@link ObjectResult}). */
   id: z.string(),
+  /** The cluster (entry folder) that deploys it, when known. */
+  cluster: z.string().optional(),
   dependsOn: z.array(z.string()),
   /** Flux objects this one creates (a parent Kustomization's children). */
   manages: z.array(z.string()),

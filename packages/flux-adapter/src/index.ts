@@ -43,6 +43,7 @@ export {
   SLUICE_IMAGE_REPOSITORY,
   isPinnedImage,
   generateGate,
+  generateGates,
   MAX_BACKOFF_LIMIT,
   checkScanJob,
   checkGateKustomization,

@@ -17,7 +17,12 @@ export interface DependsOnEntry {
  * of a parent Kustomization), with the images it deploys.
  */
 export interface FluxWorkload {
-  /** `kind/namespace/name`, such as `Kustomization/flux-system/apps`. */
+  /**
+   * Unique in the repository. `kind/namespace/name`, such as `Kustomization/flux-system/apps`,
+   * in a repository with one cluster; `<cluster>:kind/namespace/name`, such as
+   * `clusters/staging:Kustomization/flux-system/apps`, when the repository has several clusters
+   * (see {@link workloadId}). Objects no cluster reaches keep the plain form.
+   */
   readonly id: string;
   readonly kind: WorkloadKind;
   readonly namespace: string;
@@ -41,7 +46,8 @@ export interface FluxWorkload {
   readonly unresolvedReason?: string;
   /**
    * The entry folder (the path the cluster's root sync points at, such as `clusters/production`)
-   * whose build reached this object. Multi-cluster repositories hold the same id once per cluster.
+   * whose build reached this object; absent for objects no build reaches. An object deployed to
+   * several clusters is one workload per cluster, each with its own id.
    */
   readonly cluster?: string;
   /** The source (`kind/namespace/name`): a Kustomization's `sourceRef`, a HelmRelease's chart source. */
@@ -64,11 +70,24 @@ export interface FluxRepository {
   /** Every unique image with all its locations (each naming its Flux objects), sorted by ref. */
   readonly images: readonly ImageEntry[];
   readonly diagnostics: readonly Diagnostic[];
-  /** The entry folders read as cluster roots, sorted. */
+  /** The entry folders read as cluster roots, sorted (only the chosen one with the `cluster` option). */
   readonly clusters?: readonly string[];
 }
 
-/** Builds the `kind/namespace/name` id of a Flux object. */
-export function workloadId(kind: string, namespace: string, name: string): string {
-  return `${kind}/${namespace}/${name}`;
+/**
+ * Builds the id of a Flux object: `kind/namespace/name`, or `<cluster>:kind/namespace/name` when
+ * a cluster is given (the loader gives one in repositories with several clusters, so that the
+ * same Kustomization in `clusters/production` and `clusters/staging` is two objects). Kinds,
+ * namespaces and names never hold a `:`, so the last `:` ends the cluster part.
+ *
+ * @example
+ * ```ts
+ * workloadId('Kustomization', 'flux-system', 'apps'); // 'Kustomization/flux-system/apps'
+ * workloadId('Kustomization', 'flux-system', 'apps', 'clusters/staging');
+ * // 'clusters/staging:Kustomization/flux-system/apps'
+ * ```
+ */
+export function workloadId(kind: string, namespace: string, name: string, cluster?: string): string {
+  const plain = `${kind}/${namespace}/${name}`;
+  return cluster === undefined ? plain : `${cluster}:${plain}`;
 }

@@ -1,5 +1,5 @@
 import type { GateReport, ObjectStatus } from '@sluice/core';
-import { compareStrings } from '@sluice/core';
+import { compareStrings, plainObjectId } from '@sluice/core';
 
 /**
  * The status a graph node is drawn with: a gate status, `missing` for a dangling reference, or
@@ -14,6 +14,18 @@ export interface DrawNode {
   /** The Flux object id (`kind/namespace/name`), only ever written as an escaped label. */
   readonly id: string;
   readonly status: GraphNodeStatus;
+  /** The cluster that deploys it, when the report says. */
+  readonly cluster?: string;
+  /** What to write on the node: the id, without its cluster part inside a cluster's box. */
+  readonly label: string;
+}
+
+/** The nodes of one cluster, drawn as one box (`cluster` undefined: the nodes outside every cluster). */
+export interface DrawCluster {
+  /** The generated identifier (`c0`, `c1`, …). */
+  readonly key: string;
+  readonly cluster: string | undefined;
+  readonly nodes: readonly DrawNode[];
 }
 
 /** An edge to draw: `dependsOn` (from must be applied before to) or `manages` (parent creates child). */
@@ -45,6 +57,9 @@ export const STATUS_COLORS: Readonly<
  */
 export function buildDrawGraph(report: GateReport): { nodes: DrawNode[]; edges: DrawEdge[] } {
   const status = new Map(report.objects.map((object) => [object.id, object.status] as const));
+  const clusterOf = new Map<string, string>();
+  for (const item of [...(report.graph?.nodes ?? []), ...report.objects])
+    if (item.cluster !== undefined) clusterOf.set(item.id, item.cluster);
   const graphNodes = report.graph?.nodes ?? [];
   const ids = new Set<string>([
     ...graphNodes.map((node) => node.id),
@@ -56,13 +71,18 @@ export function buildDrawGraph(report: GateReport): { nodes: DrawNode[]; edges: 
   const known = new Set([...graphNodes.map((node) => node.id), ...report.objects.map((object) => object.id)]);
   const suspended = new Set(graphNodes.filter((node) => node.suspended).map((node) => node.id));
   const decided = report.objects.length > 0;
-  const nodes = sorted.map((id): DrawNode => ({
-    key: keys.get(id) ?? '',
-    id,
-    status:
-      status.get(id) ??
-      (suspended.has(id) ? 'suspended' : !known.has(id) ? 'missing' : decided ? 'pass' : 'not-scanned'),
-  }));
+  const nodes = sorted.map((id): DrawNode => {
+    const cluster = clusterOf.get(id);
+    return {
+      key: keys.get(id) ?? '',
+      id,
+      status:
+        status.get(id) ??
+        (suspended.has(id) ? 'suspended' : !known.has(id) ? 'missing' : decided ? 'pass' : 'not-scanned'),
+      ...(cluster === undefined ? {} : { cluster }),
+      label: cluster !== undefined && id.startsWith(`${cluster}:`) ? plainObjectId(id) : id,
+    };
+  });
   const edges: DrawEdge[] = [];
   for (const node of graphNodes) {
     for (const dependency of node.dependsOn) {
@@ -86,4 +106,24 @@ export function buildDrawGraph(report: GateReport): { nodes: DrawNode[]; edges: 
       Number(a.to.slice(1)) - Number(b.to.slice(1)),
   );
   return { nodes, edges: unique };
+}
+
+/**
+ * The nodes grouped by cluster when the report comes from a repository with several clusters
+ * (its ids carry the cluster): one box per cluster, in cluster order, then the nodes outside
+ * every cluster. Undefined for a single-cluster repository, drawn without boxes.
+ */
+export function groupDrawClusters(nodes: readonly DrawNode[]): DrawCluster[] | undefined {
+  const clusters = [
+    ...new Set(nodes.flatMap((node) => (node.label !== node.id ? [node.cluster!] : []))),
+  ].sort(compareStrings);
+  if (clusters.length === 0) return undefined;
+  const groups: DrawCluster[] = clusters.map((cluster, index) => ({
+    key: `c${index}`,
+    cluster,
+    nodes: nodes.filter((node) => node.cluster === cluster),
+  }));
+  const outside = nodes.filter((node) => node.cluster === undefined);
+  if (outside.length > 0) groups.push({ key: `c${clusters.length}`, cluster: undefined, nodes: outside });
+  return groups;
 }

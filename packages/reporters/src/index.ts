@@ -30,7 +30,13 @@ export type {
   SarifLevel,
 } from './sarif-types.js';
 export type { JunitDialect, JunitReporterOptions } from './junit-reporter.js';
-export { GATE_TESTCASE, OUTSIDE_FLUX_SUITE, junitReporter, renderJunit } from './junit-reporter.js';
+export {
+  GATE_TESTCASE,
+  NO_CLUSTER_SUITE,
+  OUTSIDE_FLUX_SUITE,
+  junitReporter,
+  renderJunit,
+} from './junit-reporter.js';
 export type { MarkdownReporterOptions } from './markdown-reporter.js';
 export { GITHUB_COMMENT_LIMIT, markdownReporter, renderMarkdown } from './markdown-reporter.js';
 export type { GraphReporterOptions } from './graph-reporter.js';

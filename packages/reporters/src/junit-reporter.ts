@@ -1,10 +1,11 @@
 import type { GateReport, ImageLocation, ImageResult, ObjectResult } from '@sluice/core';
-import { compareStrings } from '@sluice/core';
+import { compareStrings, plainObjectId } from '@sluice/core';
 import {
   formatFinding,
   formatLocation,
   formatLocationObject,
   fluxObjectsOf,
+  hasClusterIds,
   isBlockingFinding,
   plural,
   sortedImages,
@@ -45,6 +46,8 @@ export interface JunitReporterOptions {
 
 /** The suite name of images no Flux object deploys. */
 export const OUTSIDE_FLUX_SUITE = 'Images outside Flux';
+/** The suite name of Flux objects that no cluster deploys, in a multi-cluster report. */
+export const NO_CLUSTER_SUITE = 'Flux objects outside every cluster';
 /** The name of the testcase that carries a Flux object's own gate status. */
 export const GATE_TESTCASE = 'Flux gate';
 
@@ -123,27 +126,43 @@ function buildSuites(report: GateReport, findingsInMessage: number): Suite[] {
   const images = sortedImages(report);
   const objects = [...report.objects].sort((a, b) => compareStrings(a.id, b.id));
   const claimed = new Set<string>();
-  const suites: Suite[] = objects.map((object) => {
+  const testcasesOf = (object: ObjectResult, prefix: string): Testcase[] => {
     const mine = images.filter(
       (image) => fluxObjectsOf(image).includes(object.id) || object.images?.includes(image.ref),
     );
     for (const image of mine) claimed.add(image.ref);
-    return {
+    return [
+      { name: `${prefix}${GATE_TESTCASE}`, classname: object.id, outcome: gateOutcome(object) },
+      ...mine.map((image) => ({
+        name: `${prefix}${image.ref}`,
+        classname: object.id,
+        location:
+          image.locations.find((location) => location.fluxObjects?.includes(object.id)) ?? image.locations[0],
+        outcome: imageOutcome(report, image, findingsInMessage),
+      })),
+    ];
+  };
+  let suites: Suite[];
+  if (hasClusterIds(report)) {
+    const clusters = [...new Set(objects.flatMap((object) => object.cluster ?? []))].sort(compareStrings);
+    // One suite per cluster; testcase names carry the object (kind/namespace/name) to stay unique.
+    const groups: [string, ObjectResult[]][] = clusters.map((cluster) => [
+      cluster,
+      objects.filter((object) => object.cluster === cluster),
+    ]);
+    const outsideClusters = objects.filter((object) => object.cluster === undefined);
+    if (outsideClusters.length > 0) groups.push([NO_CLUSTER_SUITE, outsideClusters]);
+    suites = groups.map(([name, members]) => ({
+      name,
+      testcases: members.flatMap((object) => testcasesOf(object, `${plainObjectId(object.id)}: `)),
+    }));
+  } else {
+    suites = objects.map((object) => ({
       name: object.id,
       ...(object.file ? { file: object.file } : {}),
-      testcases: [
-        { name: GATE_TESTCASE, classname: object.id, outcome: gateOutcome(object) },
-        ...mine.map((image) => ({
-          name: image.ref,
-          classname: object.id,
-          location:
-            image.locations.find((location) => location.fluxObjects?.includes(object.id)) ??
-            image.locations[0],
-          outcome: imageOutcome(report, image, findingsInMessage),
-        })),
-      ],
-    };
-  });
+      testcases: testcasesOf(object, ''),
+    }));
+  }
   const outside = images.filter((image) => !claimed.has(image.ref) && fluxObjectsOf(image).length === 0);
   if (outside.length > 0) {
     suites.push({
@@ -270,8 +289,10 @@ export function renderJunit(
  * JUnit XML for CI test views (Jenkins, GitLab, Azure DevOps, GitHub actions): a testsuite per
  * Flux Kustomization or HelmRelease (plus one for images outside Flux), a `Flux gate` testcase
  * with the object's own status, and a testcase per image with the manifest `file` and `line`;
- * failures carry a one-line message and a body listing every finding. Names are unique per
- * suite (image references are unique), so GitLab keeps every test.
+ * failures carry a one-line message and a body listing every finding. A report spanning several
+ * clusters has one testsuite per cluster instead, its testcases named `kind/namespace/name:
+ * Flux gate` and `kind/namespace/name: <image>` (the classname is the object id). Names are
+ * unique per suite, so GitLab keeps every test.
  */
 export function junitReporter(options: JunitReporterOptions = {}): Reporter {
   return {

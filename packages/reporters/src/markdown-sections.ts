@@ -1,5 +1,5 @@
 import type { Finding, GateReport, ImageResult, ObjectResult } from '@sluice/core';
-import { SEVERITIES, compareDiagnostics, compareStrings, summarizeGateReport } from '@sluice/core';
+import { SEVERITIES, compareDiagnostics, compareStrings, plainObjectId, summarizeGateReport } from '@sluice/core';
 import { escapeHtml, escapeMarkdown } from './escape-markdown.js';
 import { renderMermaidGraph } from './mermaid.js';
 import { formatSummary } from './summary-text.js';
@@ -8,6 +8,7 @@ import {
   countSeverities,
   formatCounts,
   formatLocation,
+  hasClusterIds,
   isBlockingFinding,
   plural,
   sortedImages,
@@ -70,15 +71,25 @@ export function renderBlockedObjects(report: GateReport, detail: MarkdownDetail)
     .sort((a, b) => compareStrings(a.status, b.status) || compareStrings(a.id, b.id));
   if (rows.length === 0) return [];
   const shown = rows.slice(0, detail.maxObjects);
-  const lines = ['', '### Blocked objects', '', '| Flux object | Status | Why |', '| --- | --- | --- |'];
+  // Several clusters: a Cluster column, and each object named without its cluster part.
+  const multiCluster = hasClusterIds(report);
+  const lines = [
+    '',
+    '### Blocked objects',
+    '',
+    multiCluster ? '| Cluster | Flux object | Status | Why |' : '| Flux object | Status | Why |',
+    multiCluster ? '| --- | --- | --- | --- |' : '| --- | --- | --- |',
+  ];
   for (const object of shown) {
     const chain = object.chain && object.chain.length > 1 ? [`chain: ${object.chain.join(' → ')}`] : [];
     const why = [...object.reasons, ...chain].map(escapeMarkdown).join('<br>') || '-';
     const where = object.file
       ? ` (${escapeMarkdown(`${object.file}${object.line ? `:${object.line}` : ''}`)})`
       : '';
+    const name = multiCluster ? plainObjectId(object.id) : object.id;
+    const cluster = multiCluster ? `| ${escapeMarkdown(object.cluster ?? '-')} ` : '';
     lines.push(
-      `| ${escapeMarkdown(object.id)}${where} | ${STATUS_ICON[object.status]} ${object.status} | ${why} |`,
+      `${cluster}| ${escapeMarkdown(name)}${where} | ${STATUS_ICON[object.status]} ${object.status} | ${why} |`,
     );
   }
   if (rows.length > shown.length)

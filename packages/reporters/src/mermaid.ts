@@ -1,6 +1,6 @@
 import type { GateReport } from '@sluice/core';
-import { STATUS_COLORS, buildDrawGraph } from './gate-graph.js';
-import type { GraphNodeStatus } from './gate-graph.js';
+import { STATUS_COLORS, buildDrawGraph, groupDrawClusters } from './gate-graph.js';
+import type { DrawNode, GraphNodeStatus } from './gate-graph.js';
 import { sanitizeText } from './sanitize-text.js';
 
 /**
@@ -36,14 +36,29 @@ export interface MermaidGraphOptions {
 /**
  * The Flux dependency graph as a Mermaid flowchart: an arrow from each object to the objects
  * that depend on it (apply order), a dotted arrow from a Kustomization to the objects it
- * creates, and each node coloured by its gate status.
+ * creates, and each node coloured by its gate status. A report spanning several clusters draws
+ * each cluster as a subgraph, its nodes labelled without the cluster part of their ids.
  */
 export function renderMermaidGraph(report: GateReport, options: MermaidGraphOptions = {}): string {
   const { nodes, edges } = buildDrawGraph(report);
   const lines = [`flowchart ${options.direction ?? 'LR'}`];
-  for (const node of nodes) {
+  const nodeLine = (node: DrawNode, indent: string): string => {
     const status = node.status === 'not-scanned' ? '' : `<br/>${escapeMermaidLabel(node.status)}`;
-    lines.push(`  ${node.key}["${escapeMermaidLabel(node.id)}${status}"]`);
+    return `${indent}${node.key}["${escapeMermaidLabel(node.label)}${status}"]`;
+  };
+  const clusters = groupDrawClusters(nodes);
+  if (clusters) {
+    for (const group of clusters) {
+      if (group.cluster === undefined) {
+        for (const node of group.nodes) lines.push(nodeLine(node, '  '));
+        continue;
+      }
+      lines.push(`  subgraph ${group.key}["${escapeMermaidLabel(group.cluster)}"]`);
+      for (const node of group.nodes) lines.push(nodeLine(node, '    '));
+      lines.push('  end');
+    }
+  } else {
+    for (const node of nodes) lines.push(nodeLine(node, '  '));
   }
   for (const edge of edges)
     lines.push(`  ${edge.from} ${edge.kind === 'manages' ? '-.->' : '-->'} ${edge.to}`);

@@ -79,3 +79,13 @@ export function formatCounts(counts: SeverityCounts): string {
 export function plural(count: number, noun: string, nouns = `${noun}s`): string {
   return `${count} ${count === 1 ? noun : nouns}`;
 }
+
+/**
+ * Whether the report comes from a repository with several clusters: its object ids carry the
+ * cluster (`clusters/staging:Kustomization/flux-system/apps`), and reports show clusters apart.
+ */
+export function hasClusterIds(report: GateReport): boolean {
+  return report.objects.some(
+    (object) => object.cluster !== undefined && object.id.startsWith(`${object.cluster}:`),
+  );
+}

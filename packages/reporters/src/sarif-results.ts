@@ -181,7 +181,11 @@ function objectResult(
       message: { text },
       locations: [physicalLocation(uriBaseId, object.file, object.line ?? 1, 1, 1, object.id)],
       partialFingerprints: { primaryLocationLineHash: fingerprint(['object', rule, object.file, object.id]) },
-      properties: { object: object.id, status: object.status },
+      properties: {
+        object: object.id,
+        status: object.status,
+        ...(object.cluster === undefined ? {} : { cluster: object.cluster }),
+      },
     },
   };
 }

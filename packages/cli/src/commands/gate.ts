@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { generateGate } from '@sluice/flux-adapter';
+import { generateGates } from '@sluice/flux-adapter';
 import { sanitizeText } from '@sluice/reporters';
 import { loadConfig } from '../config.js';
 import { CliError, EXIT_CODES } from '../exit-codes.js';
@@ -25,16 +25,18 @@ export async function runGate(commandLine: CommandLine, context: CliContext): Pr
     );
   }
   const { policy, diagnostics } = await resolvePolicy(values, config, dir, context);
-  // The images file in the gate carries what `sluice scan DIR` would report, policy diagnostics included.
-  const gate = generateGate({
+  // The images file in the gate carries what `sluice scan DIR` would report, policy diagnostics
+  // included. One gate per cluster: a gate runs in one cluster and gates that cluster's Kustomizations.
+  const gates = generateGates({
     workloads: inventory.workloads,
     images: inventory.images,
     diagnostics: [...inventory.diagnostics, ...diagnostics],
     policy,
     ...resolveGateSettings(values, config),
   });
+  const files = gates.flatMap((gate) => gate.files);
   if (booleanOption(values, 'write')) {
-    for (const file of gate.files) {
+    for (const file of files) {
       const path = resolve(inventory.root, file.path);
       if (relative(inventory.root, path).split(sep)[0] === '..')
         throw new CliError(`${file.path}: outside ${dir}`);
@@ -43,16 +45,19 @@ export async function runGate(commandLine: CommandLine, context: CliContext): Pr
       context.stderr.write(`sluice: wrote ${file.path}\n`);
     }
   } else {
-    context.stdout.write(gate.files.map((file) => `# ${file.path}\n${file.content}`).join('---\n'));
+    context.stdout.write(files.map((file) => `# ${file.path}\n${file.content}`).join('---\n'));
   }
   const quiet = booleanOption(values, 'quiet') === true;
   if (!quiet) {
     // Object names and paths come from the repository: shown through sanitizeText.
-    for (const note of gate.notes) context.stderr.write(`sluice: ${sanitizeText(note)}\n`);
-    for (const patch of gate.patches) {
-      context.stderr.write(
-        `sluice: ${sanitizeText(`${patch.target} (${patch.file}:${patch.line}) must depend on the gate: dependsOn ${JSON.stringify(patch.dependsOn)}`)}\n`,
-      );
+    for (const gate of gates) {
+      const prefix = gates.length > 1 && gate.cluster !== undefined ? `${gate.cluster}: ` : '';
+      for (const note of gate.notes) context.stderr.write(`sluice: ${sanitizeText(`${prefix}${note}`)}\n`);
+      for (const patch of gate.patches) {
+        context.stderr.write(
+          `sluice: ${sanitizeText(`${patch.target} (${patch.file}:${patch.line}) must depend on the gate: dependsOn ${JSON.stringify(patch.dependsOn)}`)}\n`,
+        );
+      }
     }
   }
   return EXIT_CODES.PASS;

@@ -35,6 +35,7 @@ export function toGraphJson(graph: FluxDependencyGraph): object {
   return {
     nodes: graph.nodes.map((node) => ({
       id: node.id,
+      ...(node.cluster === undefined ? {} : { cluster: node.cluster }),
       file: node.file,
       line: node.line,
       dependsOn: node.dependsOn,

@@ -14,6 +14,7 @@ describe('sluice on the real corpora, with the stand-in trivy', () => {
     const sarifFile = join(out, 'home-ops.sarif');
     const markdownFile = join(out, 'home-ops.md');
     const tableFile = join(out, 'home-ops.txt');
+    const junitFile = join(out, 'home-ops.xml');
     const run = await runCli(
       [
         'scan',
@@ -26,6 +27,8 @@ describe('sluice on the real corpora, with the stand-in trivy', () => {
         `markdown=${markdownFile}`,
         '--format',
         `table=${tableFile}`,
+        '--format',
+        `junit=${junitFile}`,
         '-j',
         '4',
         '--no-render',
@@ -43,9 +46,29 @@ describe('sluice on the real corpora, with the stand-in trivy', () => {
     expect(summary.objects.unknownBlocking).toBeGreaterThan(0);
     const report = JSON.parse(run.stdout) as {
       images: { ref: string; verdict: string }[];
-      objects: { id: string; status: string }[];
+      objects: { id: string; cluster?: string; status: string }[];
     };
     expect(report.images.length).toBe(131);
+    // One graph per cluster: every object once, with its cluster (12 objects no build reaches).
+    expect(report.objects).toHaveLength(468);
+    const perCluster = new Map<string, number>();
+    for (const object of report.objects) {
+      if (object.cluster !== undefined) expect(object.id.startsWith(`${object.cluster}:`)).toBe(true);
+      perCluster.set(object.cluster ?? '-', (perCluster.get(object.cluster ?? '-') ?? 0) + 1);
+    }
+    expect(Object.fromEntries(perCluster)).toEqual({
+      '-': 12,
+      'kubernetes/clusters/main': 294,
+      'kubernetes/clusters/test': 54,
+      'kubernetes/clusters/utility': 108,
+    });
+    const junit = await readFile(junitFile, 'utf8');
+    expect([...junit.matchAll(/<testsuite name="([^"]*)"/g)].map((match) => match[1])).toEqual([
+      'kubernetes/clusters/main',
+      'kubernetes/clusters/test',
+      'kubernetes/clusters/utility',
+      'Flux objects outside every cluster',
+    ]);
     expect(report.images.every((image) => image.verdict === 'fail')).toBe(true);
     const statuses = new Set(report.objects.map((object) => object.status));
     expect([...statuses].sort()).toEqual(expect.arrayContaining(['blocked', 'blocked-upstream']));
@@ -66,22 +89,35 @@ describe('sluice on the real corpora, with the stand-in trivy', () => {
     expect(uris?.every((uri) => uri.startsWith('kubernetes/'))).toBe(true);
   }, 180_000);
 
-  it('prints the dependency graph of a Flux example in the documented JSON shape', async () => {
-    const run = await runCli(['graph', 'fixtures/corpora/flux2-kustomize-helm-example-pre-2.7', '--offline']);
+  it('prints the dependency graph of a Flux example in the documented JSON shape, one per cluster', async () => {
+    const corpus = 'fixtures/corpora/flux2-kustomize-helm-example-pre-2.7';
+    const run = await runCli(['graph', corpus, '--offline']);
     expect(run.code).toBe(0);
     const graph = JSON.parse(run.stdout) as {
-      nodes: { id: string; dependsOn: string[]; manages: string[]; images: string[] }[];
+      nodes: { id: string; cluster?: string; dependsOn: string[]; manages: string[]; images: string[] }[];
       waves: string[][];
       diagnostics: unknown[];
     };
-    const apps = graph.nodes.find((node) => node.id === 'Kustomization/flux-system/apps');
-    expect(apps?.dependsOn).toEqual(['Kustomization/flux-system/infra-configs']);
-    const order = graph.waves.flat();
-    expect(order.indexOf('Kustomization/flux-system/infra-controllers')).toBeLessThan(
-      order.indexOf('Kustomization/flux-system/infra-configs'),
+    // Two clusters: every object once per cluster, ids carrying the cluster.
+    for (const cluster of ['clusters/production', 'clusters/staging']) {
+      const id = (name: string): string => `${cluster}:Kustomization/flux-system/${name}`;
+      const apps = graph.nodes.find((node) => node.id === id('apps'));
+      expect(apps?.cluster).toBe(cluster);
+      expect(apps?.dependsOn).toEqual([id('infra-configs')]);
+      const order = graph.waves.flat();
+      expect(order.indexOf(id('infra-controllers'))).toBeLessThan(order.indexOf(id('infra-configs')));
+      expect(order.indexOf(id('infra-configs'))).toBeLessThan(order.indexOf(id('apps')));
+    }
+    const staging = await runCli(['graph', corpus, '--cluster', 'clusters/staging', '--format', 'mermaid']);
+    expect(staging.code).toBe(0);
+    expect(staging.stdout).toContain(
+      '  subgraph c0["clusters/staging"]\n    n0["HelmRelease/cert-manager/cert-manager"]',
     );
-    expect(order.indexOf('Kustomization/flux-system/infra-configs')).toBeLessThan(
-      order.indexOf('Kustomization/flux-system/apps'),
+    expect(staging.stdout).not.toContain('clusters/production');
+    const wrong = await runCli(['graph', corpus, '--cluster', 'clusters/nowhere']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain(
+      'clusters/nowhere is not a cluster of the repository; its clusters (entry folders) are clusters/production, clusters/staging',
     );
   });
 
@@ -97,5 +133,20 @@ describe('sluice on the real corpora, with the stand-in trivy', () => {
     for (const workload of listing.workloads) {
       if (workload.method === 'unresolved') expect(workload.unresolvedReason, workload.id).toBeTruthy();
     }
+    // One cluster: its objects and those no cluster reaches (listed as not deployed).
+    const test = await runCli([
+      'images',
+      HOME_OPS,
+      '--format',
+      'json',
+      '--cluster',
+      'kubernetes/clusters/test',
+    ]);
+    const only = JSON.parse(test.stdout) as { workloads: { id: string; cluster?: string }[] };
+    const inTest = listing.workloads.filter(
+      (workload) => workload.id.startsWith('kubernetes/clusters/test:') || !workload.id.includes(':'),
+    );
+    expect(only.workloads.map((workload) => workload.id)).toEqual(inTest.map((workload) => workload.id));
+    expect(only.workloads.length).toBe(54 + 12);
   });
 });

@@ -198,6 +198,23 @@ describe('evaluateImage', () => {
     );
   });
 
+  it('matches object patterns against a multi-cluster id or its kind/namespace/name part', () => {
+    const policy = {
+      overrides: [
+        { objects: ['Kustomization/flux-system/apps'], severity: 'LOW' as const },
+        { objects: ['clusters/staging:**'], onScanError: 'warn' as const },
+      ],
+    };
+    const prod = resolvePolicy(policy, { object: 'clusters/prod:Kustomization/flux-system/apps' });
+    expect(prod.overrides).toEqual([0]);
+    const staging = resolvePolicy(policy, { object: 'clusters/staging:Kustomization/flux-system/apps' });
+    expect(staging.overrides).toEqual([0, 1]);
+    expect(
+      resolvePolicy(policy, { object: 'clusters/prod:Kustomization/flux-system/web' }).overrides,
+    ).toEqual([]);
+    expect(resolvePolicy(policy, { object: 'Kustomization/flux-system/apps' }).overrides).toEqual([0]);
+  });
+
   it('replaces a suppressed reason that came with the input', () => {
     const input = {
       ref: REF,

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostic.js';
 import type { PolicySummary, Severity } from '../report.js';
-import { SEVERITIES } from '../report.js';
+import { SEVERITIES, plainObjectId } from '../report.js';
 import { matchGlob } from './glob.js';
 import type { EffectivePolicy, IgnoreRule, Policy, PolicySettings } from './types.js';
 
@@ -11,7 +11,7 @@ export const DEFAULT_SEVERITY: Severity = 'HIGH';
 export interface PolicyTarget {
   /** Normalized image reference. */
   readonly image?: string;
-  /** Flux object id `kind/namespace/name`. */
+  /** Flux object id: `kind/namespace/name`, or `<cluster>:kind/namespace/name`. */
   readonly object?: string;
 }
 
@@ -44,13 +44,16 @@ export function resolvePolicy(policy: Policy, target: PolicyTarget = {}): Effect
   let settings: PolicySettings = policy;
   const ignores: IgnoreRule[] = [...(policy.ignores ?? [])];
   const applied: number[] = [];
+  // A pattern names the object by its id or, in a multi-cluster repository, by the
+  // `kind/namespace/name` part alone (then it applies in every cluster).
+  const plain = target.object === undefined ? undefined : plainObjectId(target.object);
+  const matchesObject = (pattern: string): boolean =>
+    matchGlob(pattern, target.object!) || (plain !== target.object && matchGlob(pattern, plain!));
   (policy.overrides ?? []).forEach((override, index) => {
     const byImage =
       target.image !== undefined &&
       (override.images ?? []).some((pattern) => matchImage(pattern, target.image!));
-    const byObject =
-      target.object !== undefined &&
-      (override.objects ?? []).some((pattern) => matchGlob(pattern, target.object!));
+    const byObject = target.object !== undefined && (override.objects ?? []).some(matchesObject);
     if (!byImage && !byObject) return;
     applied.push(index);
     settings = {

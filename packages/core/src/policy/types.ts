@@ -71,7 +71,11 @@ export interface PolicySettings {
  * Later overrides win for `severity`, `ignoreUnfixed` and `onScanError`; `ignores` add up.
  */
 export interface PolicyOverride extends PolicySettings {
-  /** Globs over Flux object ids, `kind/namespace/name` (`Kustomization/flux-system/apps-*`). */
+  /**
+   * Globs over Flux object ids, `kind/namespace/name` (`Kustomization/flux-system/apps-*`). In a
+   * repository with several clusters a pattern matches the whole id
+   * (`clusters/staging:Kustomization/**`) or its `kind/namespace/name` part (every cluster).
+   */
   readonly objects?: readonly string[];
   /** Globs over normalized image references (also matched without tag and digest). */
   readonly images?: readonly string[];

@@ -12,6 +12,7 @@ import { makeWorkload as k } from '../graph/test-workloads.js';
 import { parseImagesFile } from '../images-file/parse-images-file.js';
 import { checkGate } from './check-gate.js';
 import { generateGate } from './generate-gate.js';
+import { generateGates } from './generate-gates.js';
 import { DEFAULT_SLUICE_IMAGE } from './gate-options.js';
 import { serializeManifests } from './serialize.js';
 
@@ -580,5 +581,48 @@ describe('generateGate', () => {
     expect(() => generateGate({ workloads, concurrency: 0 })).toThrow(/concurrency/);
     expect(() => generateGate({ workloads, cache: { type: 'volume', size: 'lots' } })).toThrow(/quantity/);
     expect(DEFAULT_SLUICE_IMAGE).toMatch(/^ghcr\.io\/sluice-dev\/sluice:\d+\.\d+\.\d+/);
+  });
+});
+
+describe('generateGates', () => {
+  const inCluster = (cluster: string) =>
+    workloads.map((workload) => {
+      const qualify = (id: string): string => `${cluster}:${id}`;
+      return {
+        ...workload,
+        id: qualify(workload.id),
+        cluster,
+        ...(workload.parent === undefined ? {} : { parent: qualify(workload.parent) }),
+      };
+    });
+  const both = [...inCluster('clusters/prod'), ...inCluster('clusters/staging')];
+
+  it('makes one gate per cluster, each in its own folder, gating only its cluster', () => {
+    const gates = generateGates({ workloads: both });
+    expect(gates.map((gate) => [gate.cluster, gate.gated])).toEqual([
+      [
+        'clusters/prod',
+        ['clusters/prod:Kustomization/flux-system/apps', 'clusters/prod:Kustomization/flux-system/infra'],
+      ],
+      [
+        'clusters/staging',
+        [
+          'clusters/staging:Kustomization/flux-system/apps',
+          'clusters/staging:Kustomization/flux-system/infra',
+        ],
+      ],
+    ]);
+    expect(gates.map((gate) => gate.files.map((file) => file.path))).toEqual([
+      ['sluice-gate/prod/kustomization.yaml', 'sluice-gate/prod/scan-job.yaml', 'sluice-gate.yaml'],
+      ['sluice-gate/staging/kustomization.yaml', 'sluice-gate/staging/scan-job.yaml', 'sluice-gate.yaml'],
+    ]);
+    expect(gates[0]?.kustomization?.spec).toMatchObject({ path: './sluice-gate/prod' });
+  });
+
+  it('refuses one gate for several clusters', () => {
+    expect(() => generateGate({ workloads: both })).toThrow(
+      'The repository has 2 clusters (clusters/prod, clusters/staging) and a gate runs in one',
+    );
+    expect(generateGates({ workloads: both, cluster: 'clusters/staging' })).toHaveLength(1);
   });
 });

@@ -2,7 +2,6 @@ import { SluiceError, compareStrings, matchGlob } from '@sluice/core';
 import { buildDependencyGraph } from '../graph/build-dependency-graph.js';
 import type { FluxGraphNode } from '../graph/types.js';
 import type { FluxWorkload } from '../model.js';
-import { workloadId } from '../model.js';
 import { normalizeRelative } from '../source/repo-files.js';
 import { checkGate } from './check-gate.js';
 import { resolveGateOptions } from './gate-options.js';
@@ -32,7 +31,9 @@ import type { GeneratedGate, GenerateGateOptions, KubernetesManifest } from './t
  *
  * @throws {SluiceError} `SLUICE_INVALID_GATE_OPTIONS` for bad options (name, durations, image),
  * `SLUICE_GATE_BUDGET_EXCEEDED` when the scans cannot fit in the time Flux gives the gate,
- * `SLUICE_GATE_INPUTS_TOO_LARGE` when the images file does not fit in a ConfigMap.
+ * `SLUICE_GATE_INPUTS_TOO_LARGE` when the images file does not fit in a ConfigMap,
+ * `SLUICE_CLUSTER_REQUIRED` when the workloads belong to several clusters and `cluster` is not
+ * given (a gate runs in one cluster: see {@link generateGates}).
  * @example
  * ```ts
  * const { workloads } = await loadFluxRepository(root);
@@ -57,12 +58,11 @@ export function generateGate(options: GenerateGateOptions): GeneratedGate {
     if (inCluster(workload) && !workloads.has(workload.id)) workloads.set(workload.id, workload);
   }
   const notes: string[] = [];
-  const clusters = [...new Set(options.workloads.flatMap((workload) => workload.cluster ?? []))].sort(
-    compareStrings,
-  );
+  const clusters = clustersOf(options.workloads);
   if (options.cluster === undefined && clusters.length > 1) {
-    notes.push(
-      `The repository has ${clusters.length} clusters (${clusters.join(', ')}); this gate covers the images of all of them. Pass a cluster to generate one gate per cluster.`,
+    throw new SluiceError(
+      'SLUICE_CLUSTER_REQUIRED',
+      `The repository has ${clusters.length} clusters (${clusters.join(', ')}) and a gate runs in one: pass the cluster, or use generateGates for one gate per cluster.`,
     );
   }
 
@@ -80,9 +80,10 @@ export function generateGate(options: GenerateGateOptions): GeneratedGate {
     gatedImages.set(id, set);
   };
   // Once committed, the gate is itself a Kustomization in the repository: it never gates itself.
-  const gateId = workloadId('Kustomization', settings.namespace, settings.name);
+  const isGate = (node: FluxGraphNode): boolean =>
+    node.kind === 'Kustomization' && node.namespace === settings.namespace && node.name === settings.name;
   for (const node of graph.nodes) {
-    if (node.images.length === 0 || !wanted(node.id) || node.id === gateId) continue;
+    if (node.images.length === 0 || !wanted(node.id) || isGate(node)) continue;
     if (node.kind === 'Kustomization') {
       if (excluded.has(node.id)) {
         notes.push(
@@ -109,7 +110,16 @@ export function generateGate(options: GenerateGateOptions): GeneratedGate {
   const gated = [...gatedImages.keys()].sort(compareStrings);
   if (gated.length === 0) {
     notes.push('Nothing to gate: no gated object deploys an image that Sluice found.');
-    return { resources: [], objects: [], patches: [], gated: [], images: [], notes, files: [] };
+    return {
+      ...(options.cluster === undefined ? {} : { cluster: options.cluster }),
+      resources: [],
+      objects: [],
+      patches: [],
+      gated: [],
+      images: [],
+      notes,
+      files: [],
+    };
   }
 
   const chosenSource = options.sourceRef
@@ -233,6 +243,7 @@ export function generateGate(options: GenerateGateOptions): GeneratedGate {
     { path: kustomizationFile, content: serializeManifests([kustomization]) },
   ];
   return {
+    ...(options.cluster === undefined ? {} : { cluster: options.cluster }),
     kustomization,
     resources,
     objects: [kustomization, ...resources],
@@ -243,6 +254,11 @@ export function generateGate(options: GenerateGateOptions): GeneratedGate {
     notes,
     files,
   };
+}
+
+/** The clusters the workloads belong to, sorted. */
+export function clustersOf(workloads: readonly FluxWorkload[]): string[] {
+  return [...new Set(workloads.flatMap((workload) => workload.cluster ?? []))].sort(compareStrings);
 }
 
 function defaultPlacement(nodes: readonly FluxGraphNode[]): string | undefined {

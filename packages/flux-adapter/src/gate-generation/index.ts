@@ -9,6 +9,7 @@ export type {
   GeneratedGate,
 } from './types.js';
 export { generateGate } from './generate-gate.js';
+export { generateGates } from './generate-gates.js';
 export type { ResolvedGateOptions } from './gate-options.js';
 export {
   DEFAULT_SLUICE_IMAGE,

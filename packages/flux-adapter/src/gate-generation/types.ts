@@ -64,8 +64,8 @@ export interface GenerateGateOptions {
   readonly policy?: Policy;
   /**
    * The cluster (entry folder, such as `clusters/production`) to generate the gate for. A gate
-   * runs in one cluster: in a multi-cluster repository, generate one per cluster.
-   * @default every cluster (with a note when there are several)
+   * runs in one cluster: in a multi-cluster repository, pass one, or use `generateGates`.
+   * @default the only cluster (required when there are several)
    */
   readonly cluster?: string;
   /** Globs over object ids choosing what to gate. @default every Kustomization and HelmRelease with images */
@@ -180,6 +180,8 @@ export interface GeneratedFile {
 
 /** The in-cluster gate. */
 export interface GeneratedGate {
+  /** The cluster it gates, when one was chosen. */
+  readonly cluster?: string;
   /** The gate Kustomization (undefined when there is nothing to gate). */
   readonly kustomization?: KubernetesManifest;
   /** What the gate's path holds: the ConfigMap of inputs, the cache claim (when generated), the Job. */

@@ -13,7 +13,7 @@ export interface GateGraph {
 
 /** A node as the gate reads it: {@link FluxGraphNode} or a core `GraphNode`. */
 export type GateNode = Pick<FluxGraphNode, 'id' | 'dependsOn' | 'images'> &
-  Partial<Pick<FluxGraphNode, 'file' | 'line' | 'suspended' | 'unresolvedReason'>>;
+  Partial<Pick<FluxGraphNode, 'cluster' | 'file' | 'line' | 'suspended' | 'unresolvedReason'>>;
 
 /**
  * The verdict of each image: a map by normalized reference, or a function that can answer per
@@ -209,6 +209,7 @@ export function computeGate(
     if (blocks) blocking.push(node.id);
     const result: { -readonly [K in keyof ObjectResult]: ObjectResult[K] } = {
       id: node.id,
+      ...(node.cluster === undefined ? {} : { cluster: node.cluster }),
       status,
       reasons,
       blocking: blocks,

@@ -88,38 +88,76 @@ describe('buildDependencyGraph', () => {
     expect(graph.diagnostics[0]?.message).toContain('also defined at a.yaml:1');
   });
 
-  it('merges an object defined once per cluster without a warning, and builds one cluster on request', () => {
+  it('keeps clusters apart: dependsOn resolves within the cluster, one cluster on request', () => {
+    const prod = 'clusters/prod';
+    const staging = 'clusters/staging';
     const workloads = [
-      {
-        ...k('apps', { file: 'clusters/prod/apps.yaml', images: ['web:2'], dependsOn: ['infra'] }),
-        cluster: 'clusters/prod',
-      },
-      {
-        ...k('apps', { file: 'clusters/staging/apps.yaml', images: ['web:3'] }),
-        cluster: 'clusters/staging',
-      },
-      { ...k('apps', { file: 'clusters/staging/again.yaml' }), cluster: 'clusters/staging' },
-      { ...k('infra', { file: 'clusters/prod/infra.yaml' }), cluster: 'clusters/prod' },
+      k('apps', { cluster: prod, file: 'clusters/prod/apps.yaml', images: ['web:2'], dependsOn: ['infra'] }),
+      k('apps', {
+        cluster: staging,
+        file: 'clusters/staging/apps.yaml',
+        images: ['web:3'],
+        dependsOn: ['infra'],
+      }),
+      k('infra', { cluster: prod, file: 'clusters/prod/infra.yaml' }),
+      // Staging has no infra: its apps must not depend on production's.
       k('shared', { file: 'base/shared.yaml' }),
+      k('uses-shared', { cluster: staging, file: 'clusters/staging/x.yaml', dependsOn: ['shared'] }),
     ];
     const all = buildDependencyGraph(workloads);
-    expect(all.nodes.find((node) => node.id === KS('apps'))).toMatchObject({
-      clusters: ['clusters/prod', 'clusters/staging'],
-      images: ['web:2', 'web:3'],
-    });
-    expect(all.diagnostics).toMatchObject([
-      { code: 'duplicate-object', file: 'clusters/staging/apps.yaml', severity: 'warning' },
+    expect(all.nodes.map((node) => [node.id, node.cluster])).toEqual([
+      ['Kustomization/flux-system/shared', undefined],
+      ['clusters/prod:Kustomization/flux-system/apps', prod],
+      ['clusters/prod:Kustomization/flux-system/infra', prod],
+      ['clusters/staging:Kustomization/flux-system/apps', staging],
+      ['clusters/staging:Kustomization/flux-system/uses-shared', staging],
     ]);
-    expect(all.diagnostics[0]?.message).toContain(
-      'also defined at clusters/staging/again.yaml:1 for clusters/staging',
-    );
-    const staging = buildDependencyGraph(workloads, { cluster: 'clusters/staging' });
-    expect(staging.nodes.map((node) => node.id)).toEqual([KS('apps'), KS('shared')]);
-    expect(staging.nodes[0]).toMatchObject({
-      images: ['web:3'],
-      dependsOn: [],
-      clusters: ['clusters/staging'],
+    expect(all.nodes[1]).toMatchObject({
+      kind: 'Kustomization',
+      namespace: 'flux-system',
+      name: 'apps',
+      images: ['web:2'],
+      dependsOn: ['clusters/prod:Kustomization/flux-system/infra'],
     });
+    expect(all.nodes[3]?.dependsOn).toEqual([]);
+    // An object no cluster reaches is found from every cluster.
+    expect(all.nodes[4]?.dependsOn).toEqual(['Kustomization/flux-system/shared']);
+    expect(all.diagnostics).toMatchObject([
+      {
+        code: 'missing-dependency',
+        file: 'clusters/staging/apps.yaml',
+        object: 'clusters/staging:Kustomization/flux-system/apps',
+      },
+    ]);
+    expect(all.diagnostics[0]?.message).toContain('which is not defined in clusters/staging');
+    expect(all.waves).toEqual([
+      [
+        'Kustomization/flux-system/shared',
+        'clusters/prod:Kustomization/flux-system/infra',
+        'clusters/staging:Kustomization/flux-system/apps',
+      ],
+      [
+        'clusters/prod:Kustomization/flux-system/apps',
+        'clusters/staging:Kustomization/flux-system/uses-shared',
+      ],
+    ]);
+    const stagingOnly = buildDependencyGraph(workloads, { cluster: staging });
+    expect(stagingOnly.nodes.map((node) => node.id)).toEqual([
+      'Kustomization/flux-system/shared',
+      'clusters/staging:Kustomization/flux-system/apps',
+      'clusters/staging:Kustomization/flux-system/uses-shared',
+    ]);
+  });
+
+  it('merges an id defined twice into one node, with a warning', () => {
+    const graph = buildDependencyGraph([
+      k('apps', { cluster: 'c', file: 'c/apps.yaml', images: ['web:3'] }),
+      k('apps', { cluster: 'c', file: 'c/again.yaml', images: ['web:4'] }),
+    ]);
+    expect(graph.nodes).toHaveLength(1);
+    expect(graph.nodes[0]).toMatchObject({ file: 'c/again.yaml', images: ['web:3', 'web:4'], cluster: 'c' });
+    expect(graph.diagnostics).toMatchObject([{ code: 'duplicate-object', file: 'c/apps.yaml' }]);
+    expect(graph.diagnostics[0]?.message).toContain('also defined at c/again.yaml:1');
   });
 
   it('lists cycles deterministically, leaves them and what depends on them out of the waves', () => {

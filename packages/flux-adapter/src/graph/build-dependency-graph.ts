@@ -19,8 +19,8 @@ interface MutableNode {
 export interface BuildDependencyGraphOptions {
   /**
    * Only the objects of this cluster (an entry folder such as `clusters/production`; objects
-   * without a cluster are always kept).
-   * @default every cluster, objects with the same id merged
+   * no cluster reaches are always kept).
+   * @default every cluster, side by side
    */
   readonly cluster?: string;
 }
@@ -33,21 +33,24 @@ const OTHER_KIND: Readonly<Record<WorkloadKind, WorkloadKind>> = {
 /**
  * Builds the Flux dependency graph of a repository's Kustomizations and HelmReleases.
  *
- * - Nodes are identified by `kind/namespace/name`. An object defined twice is one node: the
- *   first definition (by file and line) gives its location, the images and dependencies of both
- *   are merged (so nothing escapes the gate). Defined twice for the same cluster, it also gets a
- *   `duplicate-object` warning naming both; defined once per cluster (a multi-cluster
- *   repository) it is normal, and the node lists its `clusters`. Pass `cluster` for the graph
- *   of one cluster.
- * - `dependsOn` edges follow Flux: the namespace defaults to the dependent's own, and a
- *   Kustomization depends only on Kustomizations, a HelmRelease only on HelmReleases. An entry
- *   naming nothing becomes a `missing-dependency` error; one naming an object of the other kind
- *   (and no object of its own kind) a `cross-kind-depends-on` error. Neither becomes an edge.
+ * - Nodes are the workloads, by id. In a repository with several clusters the ids carry the
+ *   cluster (`clusters/staging:Kustomization/flux-system/apps`) and each node its `cluster`: the
+ *   graph is one graph per cluster, side by side. An id defined twice (objects no cluster
+ *   reaches, or a hand-made list) is one node: the first definition (by file and line) gives
+ *   its location, the images and dependencies of both are merged (so nothing escapes the gate),
+ *   with a `duplicate-object` warning. Pass `cluster` for the graph of one cluster.
+ * - `dependsOn` edges follow Flux: the namespace defaults to the dependent's own, a
+ *   Kustomization depends only on Kustomizations, a HelmRelease only on HelmReleases, and an
+ *   entry names an object of the same cluster (then, failing that, one no cluster reaches; an
+ *   object no cluster reaches looks in every cluster). An entry naming nothing becomes a
+ *   `missing-dependency` error; one naming an object of the other kind (and no object of its own
+ *   kind) a `cross-kind-depends-on` error. Neither becomes an edge.
  * - `manages` edges go from a parent Kustomization to the objects its build produced.
- * - Waves are Kahn's topological layers, each sorted. Cycles (found without recursion) are
- *   listed and reported as `depends-on-cycle` errors; their objects, and every object that
- *   depends on them, are left out of the waves (Flux never applies them) and listed in
- *   `unscheduled`, the latter with a `behind-cycle` warning.
+ * - Waves are Kahn's topological layers, each sorted (clusters never share an edge, so wave `n`
+ *   holds wave `n` of every cluster). Cycles (found without recursion) are listed and reported as
+ *   `depends-on-cycle` errors; their objects, and every object that depends on them, are left
+ *   out of the waves (Flux never applies them) and listed in `unscheduled`, the latter with a
+ *   `behind-cycle` warning.
  *
  * @example
  * ```ts
@@ -70,14 +73,19 @@ export function buildDependencyGraph(
         );
   const byId = collectNodes(selected, diagnostics);
   const index = indexNodes(byId);
+  const clusterOrder = [...index.keys()].filter((cluster) => cluster !== undefined).sort();
   // The default sort orders strings by UTF-16 code units, exactly like compareStrings, without a
   // callback per comparison.
   const ids = [...byId.keys()].sort();
 
   for (const id of ids) {
     const node = byId.get(id)!;
-    resolveDependsOn(id, node, node.workload, index, diagnostics);
-    for (const definition of node.more ?? []) resolveDependsOn(id, node, definition, index, diagnostics);
+    const scopes = lookupScopes(node.workload.cluster, index, clusterOrder);
+    resolveDependsOn(id, node, node.workload, scopes, diagnostics);
+    for (const definition of node.more ?? []) {
+      const more = lookupScopes(definition.cluster, index, clusterOrder);
+      resolveDependsOn(id, node, definition, more, diagnostics);
+    }
     const parent = node.workload.parent;
     if (parent === undefined) continue;
     const parentNode = byId.get(parent);
@@ -101,34 +109,65 @@ export function buildDependencyGraph(
   return { nodes, waves, cycles, unscheduled, diagnostics: dedupe(diagnostics.sort(compareDiagnostics)) };
 }
 
-// Nodes by kind, namespace and name: looking a dependency up by its parts reuses the strings
-// already read from YAML, where building `kind/namespace/name` first would allocate (and hash) a
-// new string per entry.
-type NodeIndex = ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, MutableNode>>>;
+// Nodes by cluster, kind, namespace and name: looking a dependency up by its parts reuses the
+// strings already read from YAML, where building `kind/namespace/name` first would allocate (and
+// hash) a new string per entry.
+type KindIndex = ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, MutableNode>>>;
+type NodeIndex = ReadonlyMap<string | undefined, KindIndex>;
 
 function indexNodes(byId: ReadonlyMap<string, MutableNode>): NodeIndex {
-  const index = new Map<string, Map<string, Map<string, MutableNode>>>();
+  const index = new Map<string | undefined, Map<string, Map<string, Map<string, MutableNode>>>>();
   for (const node of byId.values()) {
-    const { kind, namespace, name } = node.workload;
-    let namespaces = index.get(kind);
-    if (!namespaces) index.set(kind, (namespaces = new Map()));
-    let names = namespaces.get(namespace);
-    if (!names) namespaces.set(namespace, (names = new Map()));
-    names.set(name, node);
+    for (const definition of [node.workload, ...(node.more ?? [])]) {
+      const { cluster, kind, namespace, name } = definition;
+      let kinds = index.get(cluster);
+      if (!kinds) index.set(cluster, (kinds = new Map()));
+      let namespaces = kinds.get(kind);
+      if (!namespaces) kinds.set(kind, (namespaces = new Map()));
+      let names = namespaces.get(namespace);
+      if (!names) namespaces.set(namespace, (names = new Map()));
+      if (!names.has(name)) names.set(name, node);
+    }
   }
   return index;
+}
+
+/**
+ * Where the dependencies of an object of `cluster` are looked up, in order: its own cluster,
+ * then the objects no cluster reaches; for those, every cluster in order.
+ */
+function lookupScopes(
+  cluster: string | undefined,
+  index: NodeIndex,
+  clusterOrder: readonly (string | undefined)[],
+): KindIndex[] {
+  const order = cluster === undefined ? [undefined, ...clusterOrder] : [cluster, undefined];
+  return order.flatMap((key) => index.get(key) ?? []);
+}
+
+function findIn(
+  scopes: readonly KindIndex[],
+  kind: string,
+  namespace: string,
+  name: string,
+): MutableNode | undefined {
+  for (const scope of scopes) {
+    const found = scope.get(kind)?.get(namespace)?.get(name);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function resolveDependsOn(
   id: string,
   node: MutableNode,
   workload: FluxWorkload,
-  index: NodeIndex,
+  scopes: readonly KindIndex[],
   diagnostics: Diagnostic[],
 ): void {
   for (const entry of workload.dependsOn) {
     const namespace = entry.namespace || workload.namespace;
-    const found = index.get(workload.kind)?.get(namespace)?.get(entry.name);
+    const found = findIn(scopes, workload.kind, namespace, entry.name);
     if (found) {
       const dependencyId = found.workload.id;
       if (!node.dependsOn.includes(dependencyId)) node.dependsOn.push(dependencyId);
@@ -140,7 +179,7 @@ function resolveDependsOn(
     const file = entry.file ?? workload.file;
     const line = entry.line ?? workload.line;
     diagnostics.push(
-      index.get(otherKind)?.get(namespace)?.has(entry.name)
+      findIn(scopes, otherKind, namespace, entry.name)
         ? {
             file,
             line,
@@ -155,7 +194,7 @@ function resolveDependsOn(
             severity: 'error',
             code: 'missing-dependency',
             object: id,
-            message: `${id} depends on ${target}, which is not defined in the repository; Flux will not apply it until that object exists and is Ready.`,
+            message: `${id} depends on ${target}, which is not defined ${workload.cluster === undefined ? 'in the repository' : `in ${workload.cluster}`}; Flux will not apply it until that object exists and is Ready.`,
           },
     );
   }
@@ -169,6 +208,7 @@ export function toDependencyGraph(graph: FluxDependencyGraph): DependencyGraph {
   return {
     nodes: graph.nodes.map((node) => ({
       id: node.id,
+      ...(node.cluster === undefined ? {} : { cluster: node.cluster }),
       dependsOn: [...node.dependsOn],
       manages: [...node.manages],
       images: [...node.images],
@@ -197,37 +237,26 @@ function collectNodes(
     );
     (node as { workload: FluxWorkload }).workload = definitions[0]!;
     node.more = definitions.slice(1);
-    definitions.forEach((workload, index) => {
-      const sameCluster = definitions.slice(0, index).find((earlier) => earlier.cluster === workload.cluster);
-      if (!sameCluster) return;
+    for (const workload of node.more) {
+      const first = node.workload;
       diagnostics.push({
         file: workload.file,
         line: workload.line,
         severity: 'warning',
         code: 'duplicate-object',
         object: workload.id,
-        message: `${workload.id} is also defined at ${sameCluster.file}:${sameCluster.line}${workload.cluster === undefined ? '' : ` for ${workload.cluster}`}; Sluice treats both as one object and gates the images and dependencies of both.`,
+        message: `${workload.id} is also defined at ${first.file}:${first.line}; Sluice treats both as one object and gates the images and dependencies of both.`,
       });
-    });
+    }
   }
   return byId;
 }
 
 function toGraphNode(node: MutableNode): FluxGraphNode {
   const { workload, more } = node;
-  let images: string[];
-  let clusters: string[] | undefined;
-  if (!more) {
-    images = workload.images.map((image) => image.ref);
-    clusters = workload.cluster === undefined ? undefined : [workload.cluster];
-  } else {
-    const definitions = [workload, ...more];
-    images = definitions.flatMap((definition) => definition.images.map((image) => image.ref));
-    const named = definitions.flatMap((definition) =>
-      definition.cluster === undefined ? [] : [definition.cluster],
-    );
-    clusters = named.length > 0 ? uniqueSorted(named) : undefined;
-  }
+  const images = more
+    ? [workload, ...more].flatMap((definition) => definition.images.map((image) => image.ref))
+    : workload.images.map((image) => image.ref);
   const result: FluxGraphNode = {
     id: workload.id,
     kind: workload.kind,
@@ -241,9 +270,9 @@ function toGraphNode(node: MutableNode): FluxGraphNode {
     suspended: workload.suspended,
   };
   const extra = result as { -readonly [K in keyof FluxGraphNode]: FluxGraphNode[K] };
+  if (workload.cluster !== undefined) extra.cluster = workload.cluster;
   if (node.parent !== undefined) extra.parent = node.parent;
   if (workload.synthetic === true) extra.synthetic = true;
-  if (clusters) extra.clusters = clusters;
   if (workload.method === 'unresolved') {
     extra.unresolvedReason = workload.unresolvedReason ?? 'the adapter could not find its images';
   }
@@ -256,7 +285,7 @@ function uniqueSorted(values: string[]): string[] {
   return values.filter((value, index) => index === 0 || value !== values[index - 1]);
 }
 
-// The same dependsOn entry read once per cluster gives the same diagnostic: keep one.
+// The same dependsOn entry of a definition read twice gives the same diagnostic: keep one.
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics.filter((diagnostic, index) => {
     const previous = diagnostics[index - 1];

@@ -1,4 +1,5 @@
 import type { DependsOnEntry, FluxWorkload, WorkloadKind } from '../model.js';
+import { workloadId } from '../model.js';
 
 /** Options of {@link makeWorkload}, a test helper: shorthand for hand-made Flux objects. */
 export interface WorkloadSpec {
@@ -11,6 +12,8 @@ export interface WorkloadSpec {
   readonly suspended?: boolean;
   readonly file?: string;
   readonly line?: number;
+  /** The cluster: the id becomes `<cluster>:kind/namespace/name`, as in a multi-cluster repository. */
+  readonly cluster?: string;
 }
 
 /**
@@ -22,7 +25,8 @@ export function makeWorkload(name: string, spec: WorkloadSpec = {}): FluxWorkloa
   const namespace = spec.namespace ?? 'flux-system';
   const file = spec.file ?? `clusters/${name}.yaml`;
   return {
-    id: `${kind}/${namespace}/${name}`,
+    id: workloadId(kind, namespace, name, spec.cluster),
+    ...(spec.cluster === undefined ? {} : { cluster: spec.cluster }),
     kind,
     namespace,
     name,

@@ -3,7 +3,7 @@ import type { WorkloadKind } from '../model.js';
 
 /** A node of the Flux dependency graph with where it is written. JSON-able. */
 export interface FluxGraphNode extends GraphNode {
-  /** `kind/namespace/name`. */
+  /** The workload id: `kind/namespace/name`, or `<cluster>:kind/namespace/name` (see `FluxWorkload.id`). */
   readonly id: string;
   readonly kind: WorkloadKind;
   readonly namespace: string;
@@ -24,8 +24,8 @@ export interface FluxGraphNode extends GraphNode {
   readonly unresolvedReason?: string;
   /** True for a root Kustomization the adapter assumed (created by bootstrap, not written in the repository). */
   readonly synthetic?: boolean;
-  /** The clusters (entry folders) that define it, when the adapter reports them. Sorted. */
-  readonly clusters?: string[];
+  /** The cluster (entry folder) that deploys it; absent for objects no cluster reaches. */
+  readonly cluster?: string;
 }
 
 /**

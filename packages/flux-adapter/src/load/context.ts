@@ -66,6 +66,8 @@ export interface LoadContext {
 /** State of one cluster (one entry folder). */
 export interface ClusterState {
   readonly cluster: string;
+  /** The cluster part of this cluster's object ids: the cluster in a multi-cluster repository, else undefined. */
+  readonly qualifier: string | undefined;
   readonly workloads: Map<string, WorkloadDraft>;
   /** ConfigMaps and Secrets rendered in this cluster, by `kind/namespace/name`. */
   readonly configObjects: Map<string, YamlMap>;

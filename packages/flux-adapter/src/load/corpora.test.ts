@@ -130,8 +130,10 @@ describe('every workload of every corpus', () => {
       method: 'rendered',
     });
     // apps/production patches the base HelmRelease (reached through the artifact's base/ copy).
-    expect(production.find((workload) => workload.id === 'HelmRelease/podinfo/podinfo')).toMatchObject({
-      parent: 'Kustomization/flux-system/apps',
+    expect(
+      production.find((workload) => workload.id === 'clusters/production:HelmRelease/podinfo/podinfo'),
+    ).toMatchObject({
+      parent: 'clusters/production:Kustomization/flux-system/apps',
       chart: 'podinfo@>=1.0.0',
       file: 'apps/base/podinfo/release.yaml',
     });
@@ -143,9 +145,18 @@ describe('every workload of every corpus', () => {
 
   it('joryirving-home-ops: children inherit the parent patches and substitutions', async () => {
     const repo = await loadFluxRepository(join(CORPORA, 'joryirving-home-ops'));
-    const radarr = repo.workloads.filter((workload) => workload.id === 'Kustomization/downloads/radarr');
-    expect(radarr.map((workload) => [workload.cluster, workload.parent, workload.method])).toEqual([
-      ['kubernetes/clusters/main', 'Kustomization/flux-system/cluster-apps', 'rendered'],
+    const radarr = repo.workloads.filter(
+      (workload) => workload.name === 'radarr' && workload.kind === 'Kustomization',
+    );
+    expect(
+      radarr.map((workload) => [workload.id, workload.cluster, workload.parent, workload.method]),
+    ).toEqual([
+      [
+        'kubernetes/clusters/main:Kustomization/downloads/radarr',
+        'kubernetes/clusters/main',
+        'kubernetes/clusters/main:Kustomization/flux-system/cluster-apps',
+        'rendered',
+      ],
     ]);
     const image = repo.images.find((entry) =>
       entry.ref.startsWith('ghcr.io/joryirving/radarr:6.4.1.10545@sha256:'),
@@ -159,7 +170,7 @@ describe('every workload of every corpus', () => {
         kind: 'HelmRelease',
         namespace: 'downloads',
         container: 'app',
-        fluxObjects: ['HelmRelease/downloads/radarr'],
+        fluxObjects: ['kubernetes/clusters/main:HelmRelease/downloads/radarr'],
       },
     ]);
     // The runner scale set is named after the cluster through the parent's `CLUSTER` variable.

@@ -1,4 +1,4 @@
-import { compareDiagnostics, compareStrings, makesUnknown, type Diagnostic } from '@sluice/core';
+import { SluiceError, compareDiagnostics, compareStrings, makesUnknown, type Diagnostic } from '@sluice/core';
 import { Provenance } from '../kustomize/provenance.js';
 import { builtinRenderer, type Renderer } from '../kustomize/renderer.js';
 import { isMap, type KResource } from '../kustomize/resource.js';
@@ -15,6 +15,7 @@ import { processHelmRelease } from './helm-release-step.js';
 import { collectOutput, processKustomization } from './kustomization-step.js';
 import { scanRepository } from './raw-scan.js';
 import { detectEntries, fallbackEntries, unreachedWorkloads } from './entries.js';
+import { selectCluster } from './select-cluster.js';
 
 /** Options of {@link loadFluxRepository}. */
 export interface LoadFluxRepositoryOptions {
@@ -35,6 +36,15 @@ export interface LoadFluxRepositoryOptions {
    * shallowest folders holding Flux objects that no other build reaches
    */
   readonly entries?: readonly string[];
+  /**
+   * Only this cluster: one of the entry folders (such as `clusters/production`). Every cluster is
+   * still read (an object is "not deployed" only when no cluster reaches it), then the result
+   * keeps this cluster's objects, the objects no cluster reaches, their images and diagnostics.
+   * Ids are those of a full load.
+   * @default every cluster
+   * @throws SluiceError `SLUICE_CLUSTER_NOT_FOUND` when it is not one of the entry folders.
+   */
+  readonly cluster?: string;
   /**
    * Renders Kustomization folders.
    * @default builtinRenderer()
@@ -70,7 +80,12 @@ export interface LoadFluxRepositoryOptions {
  * for (const workload of repo.workloads) console.log(workload.id, workload.images.length);
  * ```
  *
- * @throws SluiceError `SLUICE_ROOT_NOT_FOUND` when `root` is not a folder.
+ * In a repository with several clusters (entry folders), ids carry the cluster
+ * (`clusters/staging:Kustomization/flux-system/apps`, see {@link workloadId}): the same
+ * Kustomization in two clusters is two objects, each with its own images and `dependsOn`.
+ *
+ * @throws SluiceError `SLUICE_ROOT_NOT_FOUND` when `root` is not a folder;
+ * `SLUICE_CLUSTER_NOT_FOUND` when `options.cluster` is not one of its clusters.
  */
 export async function loadFluxRepository(
   root: string,
@@ -119,19 +134,22 @@ export async function loadFluxRepository(
   const detected = explicit ?? (await detectEntries(context));
   const entries = detected.length > 0 ? detected : fallbackEntries(context);
   for (const entry of entries) {
-    if ((await registry.root().typeOf(entry)) !== 'dir') {
-      context.diagnostics.push({
-        file: entry,
-        line: 1,
-        severity: 'error',
-        code: 'entry-not-found',
-        message: `Entry folder ${entry} does not exist in the repository`,
-      });
+    if ((await registry.root().typeOf(entry)) === 'dir') {
+      clusters.push(entry);
       continue;
     }
+    context.diagnostics.push({
+      file: entry,
+      line: 1,
+      severity: 'error',
+      code: 'entry-not-found',
+      message: `Entry folder ${entry} does not exist in the repository`,
+    });
+  }
+  const chosen = options.cluster === undefined ? undefined : chooseCluster(options.cluster, clusters);
+  for (const entry of clusters) {
     context.onEvent?.({ type: 'entry', path: entry });
-    clusters.push(entry);
-    workloads.push(...(await loadCluster(entry, context)));
+    workloads.push(...(await loadCluster(entry, clusters.length > 1 ? entry : undefined, context)));
   }
   workloads.push(...(await unreachedWorkloads(context)));
   // Chart renders run in the pool while the builds go on; every one must end before the result.
@@ -144,12 +162,24 @@ export async function loadFluxRepository(
     ...context.diagnostics,
     ...attributeToReaders([...files.diagnostics, ...registry.diagnostics], context.readBy),
   ]);
-  return {
+  const repository: FluxRepository = {
     workloads: sorted,
     images: context.images.entries(),
     diagnostics,
     clusters: [...clusters].sort(compareStrings),
   };
+  return chosen === undefined ? repository : selectCluster(repository, chosen);
+}
+
+function chooseCluster(cluster: string, clusters: readonly string[]): string {
+  const wanted = normalizeRelative(cluster);
+  if (wanted !== undefined && clusters.includes(wanted)) return wanted;
+  throw new SluiceError(
+    'SLUICE_CLUSTER_NOT_FOUND',
+    clusters.length === 0
+      ? `${cluster} is not a cluster of the repository: it has no entry folder`
+      : `${cluster} is not a cluster of the repository; its clusters (entry folders) are ${[...clusters].sort(compareStrings).join(', ')}`,
+  );
 }
 
 /**
@@ -157,9 +187,14 @@ export async function loadFluxRepository(
  * Kustomization (named after the root source, usually `flux-system`): when that Kustomization is
  * written in the folder it is used, otherwise it is assumed and marked `synthetic`.
  */
-async function loadCluster(entry: string, context: LoadContext): Promise<FluxWorkload[]> {
+async function loadCluster(
+  entry: string,
+  qualifier: string | undefined,
+  context: LoadContext,
+): Promise<FluxWorkload[]> {
   const state: ClusterState = {
     cluster: entry,
+    qualifier,
     workloads: new Map(),
     configObjects: new Map(),
     sourceObjects: new Map(),
@@ -167,7 +202,7 @@ async function loadCluster(entry: string, context: LoadContext): Promise<FluxWor
     helmReleases: [],
   };
   const [, rootNamespace = 'flux-system', rootName = 'flux-system'] = context.registry.rootSource.split('/');
-  const rootId = workloadId('Kustomization', rootNamespace, rootName);
+  const rootId = workloadId('Kustomization', rootNamespace, rootName, qualifier);
   const tree = context.registry.root();
   const rendered = await context.renderer.render({
     tree,

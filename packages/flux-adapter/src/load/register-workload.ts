@@ -19,7 +19,7 @@ export function registerWorkload(
   const object = resource.object;
   const name = metaString(object, 'name') ?? '';
   const namespace = metaString(object, 'namespace') ?? pending.defaultNamespace;
-  const id = workloadId(kind, namespace, name);
+  const id = workloadId(kind, namespace, name, state.qualifier);
   const existing = state.workloads.get(id);
   if (existing) {
     if (existing.file !== resource.file || existing.line !== resource.line) {
