@@ -148,5 +148,5 @@ describe('sluice on the real corpora, with the stand-in trivy', () => {
     );
     expect(only.workloads.map((workload) => workload.id)).toEqual(inTest.map((workload) => workload.id));
     expect(only.workloads.length).toBe(54 + 12);
-  });
+  }, 120_000);
 });
