@@ -1,5 +1,11 @@
 import type { Finding, GateReport, ImageResult, ObjectResult } from '@sluice/core';
-import { SEVERITIES, compareDiagnostics, compareStrings, plainObjectId, summarizeGateReport } from '@sluice/core';
+import {
+  SEVERITIES,
+  compareDiagnostics,
+  compareStrings,
+  plainObjectId,
+  summarizeGateReport,
+} from '@sluice/core';
 import { escapeHtml, escapeMarkdown } from './escape-markdown.js';
 import { renderMermaidGraph } from './mermaid.js';
 import { formatSummary } from './summary-text.js';

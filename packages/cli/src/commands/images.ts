@@ -1,4 +1,4 @@
-import { createImagesFile, serializeImagesFile } from '@sluice/flux-adapter';
+import { createImagesFile, normalizeRelative, serializeImagesFile } from '@sluice/flux-adapter';
 import { listOption, stringOption } from '../options.js';
 import type { CommandLine } from '../options.js';
 import { EXIT_CODES } from '../exit-codes.js';
@@ -18,8 +18,15 @@ export async function runImages(commandLine: CommandLine, context: CliContext): 
   const inventory = await inspectRepository(commandLine, config, context);
   const text =
     target?.name === 'json'
-      ? serializeImagesFile(createImagesFile(inventory, { mode: inventory.mode }))
+      ? serializeImagesFile(
+          createImagesFile(inventory, { mode: inventory.mode, ...clusterOption(commandLine) }),
+        )
       : renderImagesTable(inventory);
   await writeOutput(text, target?.file ?? stringOption(commandLine.values, 'output'), context);
   return EXIT_CODES.PASS;
+}
+
+function clusterOption(commandLine: CommandLine): { cluster?: string } {
+  const cluster = stringOption(commandLine.values, 'cluster');
+  return cluster === undefined ? {} : { cluster: normalizeRelative(cluster) ?? cluster };
 }

@@ -70,7 +70,11 @@ export function buildGateInputs(
 
 /** The images file once the gate is committed: see {@link buildGateInputs}. */
 function wireGate(file: ImagesFile, gate: GateSelf): ImagesFile {
-  const gateId = workloadId('Kustomization', gate.namespace, gate.name);
+  // In a repository with several clusters ids carry the cluster: so does the gate's.
+  const qualified = file.workloads.some(
+    (workload) => workload.cluster !== undefined && workload.id.startsWith(`${workload.cluster}:`),
+  );
+  const gateId = workloadId('Kustomization', gate.namespace, gate.name, qualified ? gate.cluster : undefined);
   const gated = new Set(gate.gated);
   const dependsOnGate = (workload: ImagesFileWorkload): boolean =>
     workload.dependsOn.some(

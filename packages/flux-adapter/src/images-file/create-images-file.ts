@@ -1,6 +1,7 @@
 import type { Diagnostic, ImageEntry, ImageLocation } from '@sluice/core';
 import { compareLocations, compareStrings, escapeJsonForTerminal } from '@sluice/core';
 import type { FluxWorkload } from '../model.js';
+import { selectCluster } from '../load/select-cluster.js';
 import type { ImagesFile, ImagesFileWorkload } from './images-file-schema.js';
 import { IMAGES_FILE_VERSION } from './images-file-schema.js';
 
@@ -18,8 +19,9 @@ export interface CreateImagesFileOptions {
   /** @default 'flux' when there are workloads, else 'plain' */
   readonly mode?: 'flux' | 'plain';
   /**
-   * Only this cluster (entry folder): its objects (and those without a cluster), the images they
-   * deploy, and the diagnostics of those objects or of no object.
+   * Only this cluster (entry folder): as the `cluster` option of `loadFluxRepository` keeps it
+   * (its objects and those no cluster reaches, the image locations they deploy, and every
+   * diagnostic but those of another cluster's objects).
    * @default the whole repository
    */
   readonly cluster?: string;
@@ -38,18 +40,12 @@ export interface CreateImagesFileOptions {
  */
 export function createImagesFile(input: ImagesFileInput, options: CreateImagesFileOptions = {}): ImagesFile {
   const { cluster } = options;
-  const workloads =
-    cluster === undefined
-      ? [...input.workloads]
-      : input.workloads.filter((workload) => workload.cluster === undefined || workload.cluster === cluster);
-  const ids = new Set(workloads.map((workload) => workload.id));
-  const images = cluster === undefined ? [...input.images] : mergeImages(workloads);
-  const diagnostics =
-    cluster === undefined
-      ? [...input.diagnostics]
-      : input.diagnostics.filter(
-          (diagnostic) => diagnostic.object === undefined || ids.has(diagnostic.object),
-        );
+  const {
+    workloads: selected,
+    images,
+    diagnostics,
+  } = cluster === undefined ? input : selectCluster(input, cluster);
+  const workloads = [...selected];
   const sorted = workloads.sort(
     (a, b) => compareStrings(a.id, b.id) || compareStrings(a.cluster ?? '', b.cluster ?? ''),
   );

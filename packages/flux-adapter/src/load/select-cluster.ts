@@ -7,7 +7,10 @@ import type { FluxRepository } from '../model.js';
  * deploy (naming only these objects), and every diagnostic except those about another cluster's
  * objects.
  */
-export function selectCluster(repository: FluxRepository, cluster: string): FluxRepository {
+export function selectCluster(
+  repository: Pick<FluxRepository, 'workloads' | 'images' | 'diagnostics'>,
+  cluster: string,
+): FluxRepository {
   const workloads = repository.workloads.filter(
     (workload) => workload.cluster === undefined || workload.cluster === cluster,
   );
