@@ -172,12 +172,14 @@ describe('the in-cluster gate Job, run locally', () => {
     expect(second.terminationMessage).toBe(first.terminationMessage);
   }, 120_000);
 
-  it('scans every image of the home-ops corpus in one container and decides as CI', async () => {
+  it('scans every image of one home-ops cluster in one container and decides as CI', async () => {
     const dir = 'fixtures/corpora/joryirving-home-ops';
-    const files = await generateGate(dir);
+    // Three clusters, one gate each: the main cluster's gate decides as CI on that cluster.
+    const cluster = ['--cluster', 'kubernetes/clusters/main'];
+    const files = await generateGate(dir, cluster);
     const scanJob = files.get('sluice-gate/scan-job.yaml')!;
     const env = await fakeTrivyEnv({ '*': 'alpine-310.json.golden' });
-    const ci = await runCli(['scan', dir, '--format', 'json', '--no-cache', '-j', '4'], { env });
+    const ci = await runCli(['scan', dir, ...cluster, '--format', 'json', '--no-cache', '-j', '4'], { env });
     const { run, configMap, terminationMessage } = await runGateContainer(scanJob, env);
     const { ci: fromCi } = expectSameDecision(ci, run);
     // The ConfigMap lists every image the repository scan found.

@@ -17,10 +17,7 @@ import type { GeneratedGate, GenerateGateOptions } from './types.js';
  */
 export function generateGates(options: GenerateGateOptions): GeneratedGate[] {
   const clusters = clustersOf(options.workloads);
-  if (options.cluster !== undefined || clusters.length < 2) {
-    const only = options.cluster ?? clusters[0];
-    return [generateGate({ ...options, ...(only === undefined ? {} : { cluster: only }) })];
-  }
+  if (options.cluster !== undefined || clusters.length < 2) return [generateGate(options)];
   const base = (options.path ?? 'sluice-gate').replace(/\/+$/, '');
   const names = new Map(clusters.map((cluster) => [cluster, cluster.split('/').pop() || 'root']));
   const counts = new Map<string, number>();
