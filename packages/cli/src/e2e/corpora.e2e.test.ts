@@ -119,7 +119,7 @@ describe('sluice on the real corpora, with the stand-in trivy', () => {
     expect(wrong.stderr).toContain(
       'clusters/nowhere is not a cluster of the repository; its clusters (entry folders) are clusters/production, clusters/staging',
     );
-  });
+  }, 120_000);
 
   it('lists the images of every Flux object, or why they are unknown', async () => {
     const run = await runCli(['images', HOME_OPS, '--format', 'json', '--offline']);
