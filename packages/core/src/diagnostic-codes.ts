@@ -81,7 +81,17 @@ export const DIAGNOSTIC_CODES = {
   'entry-not-found': { effect: 'none', meaning: 'An entry folder given to the loader does not exist.' },
   'invalid-flux-object': {
     effect: 'unknown',
-    meaning: 'A Kustomization or HelmRelease does not validate against its Flux schema.',
+    meaning:
+      'A Kustomization or HelmRelease Flux refuses: the API server rejects it against its CRD (a wrong type, a missing required field), or the controller cannot read it.',
+  },
+  'flux-field-pruned': {
+    effect: 'none',
+    meaning: 'A field the Flux CRD does not have: the API server drops it (pruning) and applies the rest.',
+  },
+  'flux-metadata-not-string': {
+    effect: 'none',
+    meaning:
+      'A label or annotation value that is not a string (true, 3): Flux applies the object, selectors match its text; Sluice reads the text.',
   },
   'duplicate-flux-object': {
     effect: 'unknown',

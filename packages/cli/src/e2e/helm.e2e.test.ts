@@ -62,6 +62,7 @@ afterAll(async () => {
 interface ImagesJson {
   workloads: {
     id: string;
+    kind: string;
     cluster?: string;
     method: string;
     unresolvedReason?: string;
@@ -103,7 +104,7 @@ function mirrorsAll(): Record<string, string> {
 }
 
 const releases = (json: ImagesJson): ImagesJson['workloads'] =>
-  json.workloads.filter((workload) => workload.id.startsWith('HelmRelease/'));
+  json.workloads.filter((workload) => workload.kind === 'HelmRelease');
 
 describe('sluice images renders the charts of the Flux corpora (stand-in charts on loopback)', () => {
   it.each([
@@ -136,8 +137,8 @@ describe('sluice images renders the charts of the Flux corpora (stand-in charts 
     });
     const unknown = releases(json).filter((workload) => workload.method !== 'helm-template');
     expect(unknown.map((workload) => workload.id)).toEqual([
-      'HelmRelease/envoy-gateway-system/envoy-gateway',
-      'HelmRelease/envoy-gateway-system/envoy-gateway',
+      'clusters/production:HelmRelease/envoy-gateway-system/envoy-gateway',
+      'clusters/staging:HelmRelease/envoy-gateway-system/envoy-gateway',
     ]);
     expect(unknown[0]?.unresolvedReason).toMatch(
       /^its chart was not rendered: Error: .*nothing-here\/envoyproxy\/gateway-helm/,

@@ -103,6 +103,7 @@ function manifests(releases: { name: string; chart: string; extra?: string }[]):
       'kind: HelmRelease',
       `metadata: { name: ${release.name}, namespace: apps }`,
       'spec:',
+      '  interval: 1h',
       release.chart,
       release.extra ?? '',
     ].join('\n'),

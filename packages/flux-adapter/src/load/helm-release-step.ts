@@ -7,7 +7,7 @@ import { composeReleaseValues } from '../helm/release-values.js';
 import { findValuesImages } from '../helm/values-images.js';
 import { ImageSet } from '../images/image-set.js';
 import { type ClusterState, type LoadContext, type PendingObject, type WorkloadDraft } from './context.js';
-import { registerWorkload, reportInvalidFluxObject } from './register-workload.js';
+import { registerWorkload, reportFluxObjectWarnings, reportInvalidFluxObject } from './register-workload.js';
 import { lookupConfig, lookupSource } from './kustomization-step.js';
 
 /**
@@ -35,6 +35,7 @@ export async function processHelmRelease(
     return;
   }
   const hr = read.object.spec;
+  reportFluxObjectWarnings(workload, object, read.warnings, context);
   const chart = hr.chart?.spec;
   if (chart) {
     workload.source = `${chart.sourceRef.kind}/${chart.sourceRef.namespace ?? namespace}/${chart.sourceRef.name}`;

@@ -9,7 +9,7 @@ import { ImageSet } from '../images/image-set.js';
 import { isSubstitutionDisabled } from '../substitute/post-build.js';
 import { substituteResource } from '../substitute/substitute-resource.js';
 import { recordReads, type ClusterState, type LoadContext, type PendingObject } from './context.js';
-import { registerWorkload, reportInvalidFluxObject } from './register-workload.js';
+import { registerWorkload, reportFluxObjectWarnings, reportInvalidFluxObject } from './register-workload.js';
 import { collectVariables, type ConfigLookup } from './variables.js';
 
 /**
@@ -40,6 +40,7 @@ export async function processKustomization(
     return;
   }
   const flux = read.object;
+  reportFluxObjectWarnings(workload, object, read.warnings, context);
   const sourceId = `${flux.spec.sourceRef.kind}/${flux.spec.sourceRef.namespace ?? namespace}/${flux.spec.sourceRef.name}`;
   workload.source = sourceId;
   const rawPath = flux.spec.path ?? '';

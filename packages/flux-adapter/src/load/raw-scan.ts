@@ -84,7 +84,7 @@ export async function scanRepository(tree: SourceTree, signal?: AbortSignal): Pr
           line: document.line,
           severity: 'error',
           code: 'invalid-flux-object',
-          message: `${result.kind} ${result.name || '(unnamed)'} does not match its schema: ${result.reason}`,
+          message: `${describeInvalid(result)} is refused: ${result.reason}`,
         });
       } else if ((record.kind === 'ConfigMap' || record.kind === 'Secret') && record.apiVersion === 'v1') {
         configObjects.push({ value: record, file, document });
@@ -109,6 +109,17 @@ export async function scanRepository(tree: SourceTree, signal?: AbortSignal): Pr
     }
   }
   return { files, fluxObjects, workloadFiles, invalid, configObjects, referencedDirs, syncPaths };
+}
+
+/**
+ * Names a refused object: `Kind/namespace/name` (the namespace its file gives it, when written),
+ * `Kind/name` without one, `Kind` alone when it has no name.
+ */
+export function describeInvalid(result: { kind: string; name: string; namespace?: string }): string {
+  if (!result.name) return `${result.kind} (no metadata.name)`;
+  return result.namespace === undefined
+    ? `${result.kind}/${result.name} (no namespace written)`
+    : `${result.kind}/${result.namespace}/${result.name}`;
 }
 
 function findSyncPath(record: Record<string, unknown>): string | undefined {

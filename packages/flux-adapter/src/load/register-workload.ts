@@ -1,4 +1,5 @@
-import { isMap, metaString } from '../kustomize/resource.js';
+import { isMap, metaString, type YamlMap } from '../kustomize/resource.js';
+import type { FluxObjectWarning } from '../schemas/flux-object.js';
 import type { WorkloadKind } from '../model.js';
 import { workloadId } from '../model.js';
 import type { ClusterState, LoadContext, PendingObject, WorkloadDraft } from './context.js';
@@ -71,4 +72,35 @@ export function reportInvalidFluxObject(
     object: workload.id,
   });
   return `invalid ${workload.kind}: ${reason}`;
+}
+
+/**
+ * Reports what Flux tolerates in an object (a pruned field, a label that is not a string) as
+ * warnings at the field's own position, naming the object.
+ */
+export function reportFluxObjectWarnings(
+  workload: WorkloadDraft,
+  object: YamlMap,
+  warnings: readonly FluxObjectWarning[],
+  context: LoadContext,
+): void {
+  for (const warning of warnings) {
+    let container: unknown = object;
+    for (const key of warning.path.slice(0, -1))
+      container = isMap(container) || Array.isArray(container) ? (container as YamlMap)[key] : undefined;
+    const last = warning.path[warning.path.length - 1];
+    const origin =
+      isMap(container) || Array.isArray(container)
+        ? context.provenance.originOf(container as YamlMap, last!)
+        : undefined;
+    context.diagnostics.push({
+      file: origin?.file ?? workload.file,
+      line: origin?.line ?? workload.line,
+      ...(origin ? { column: origin.column } : {}),
+      severity: 'warning',
+      code: warning.code,
+      message: `${workload.id}: ${warning.message}`,
+      object: workload.id,
+    });
+  }
 }

@@ -1,12 +1,21 @@
 import { z } from 'zod';
 
+/**
+ * A label or annotation value, read as its text: Flux applies an object whose label or
+ * annotation is a YAML boolean, number or null (see `readFluxObject`), so Sluice reads `true` as
+ * `"true"` and null as `""`. A mapping or a list is refused.
+ */
+const MetadataValue = z
+  .union([z.string(), z.boolean(), z.number(), z.null()])
+  .transform((value) => (value === null ? '' : String(value)));
+
 /** `metadata` as far as Sluice reads it. */
 export const ObjectMeta = z
   .object({
     name: z.string().optional(),
     namespace: z.string().optional(),
-    labels: z.record(z.string(), z.string()).optional(),
-    annotations: z.record(z.string(), z.string()).optional(),
+    labels: z.record(z.string(), MetadataValue).optional(),
+    annotations: z.record(z.string(), MetadataValue).optional(),
   })
   .loose();
 /** `metadata` as far as Sluice reads it. */

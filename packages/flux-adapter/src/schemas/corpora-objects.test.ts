@@ -33,8 +33,9 @@ async function readCorpus(corpus: string): Promise<{ counts: Record<string, numb
   return { counts, invalid };
 }
 
+// A patch document is a partial object: the API server would refuse it for its missing fields.
 const PARTIAL_HELM_RELEASE =
-  'HelmRelease podinfo: spec.chart.spec.chart: Invalid input: expected string, received undefined; spec.chart.spec.sourceRef: Invalid input: expected object, received undefined';
+  'HelmRelease podinfo: spec.chart.spec.chart: is required; spec.chart.spec.sourceRef: is required; spec.interval: is required: the API server refuses it';
 
 describe('Flux objects of the corpora', () => {
   it('joryirving-home-ops: every object reads', async () => {
@@ -65,8 +66,8 @@ describe('Flux objects of the corpora', () => {
     const { counts, invalid } = await readCorpus('flux2-multi-tenancy');
     expect(counts).toEqual({ Kustomization: 8, GitRepository: 1, OCIRepository: 1 });
     expect(invalid).toEqual([
-      'tenants/production/dev-team-patch.yaml:1 Kustomization dev-team: spec.sourceRef: Invalid input: expected object, received undefined',
-      'tenants/staging/dev-team-patch.yaml:1 Kustomization dev-team: spec.sourceRef: Invalid input: expected object, received undefined',
+      'tenants/production/dev-team-patch.yaml:1 Kustomization dev-team: spec.interval: is required; spec.prune: is required; spec.sourceRef: is required: the API server refuses it',
+      'tenants/staging/dev-team-patch.yaml:1 Kustomization dev-team: spec.interval: is required; spec.prune: is required; spec.sourceRef: is required: the API server refuses it',
     ]);
   });
 

@@ -1,5 +1,8 @@
 import type { z } from 'zod';
+import { checkAgainstCrd, type CrdIssue } from './check-against-crd.js';
 import { ObjectMeta } from './common.js';
+import type { CrdNode } from './crd-structure.js';
+import CRD_STRUCTURE_FILE from './crd-structures.json' with { type: 'json' };
 import { HELM_RELEASE_GROUP, HELM_RELEASE_SPECS, type HelmReleaseSpec } from './helm-release.js';
 import { KUSTOMIZATION_GROUP, KUSTOMIZATION_SPECS, type KustomizationSpec } from './kustomization.js';
 import {
@@ -50,11 +53,32 @@ export interface ArtifactGeneratorObject extends FluxObjectBase {
 /** Any Flux object Sluice reads, discriminated by `kind`. */
 export type FluxObject = KustomizationObject | HelmReleaseObject | SourceObject | ArtifactGeneratorObject;
 
+/**
+ * Something Flux tolerates in an object, which Sluice reads the way Flux does: a field the CRD
+ * does not have (`flux-field-pruned`: the API server drops it), or a label or annotation value
+ * that is not a string (`flux-metadata-not-string`: read as its text).
+ */
+export interface FluxObjectWarning {
+  readonly code: 'flux-field-pruned' | 'flux-metadata-not-string';
+  /** Keys from the object's root to the field, such as `['spec', 'interval2']`. */
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
 /** The result of reading one manifest as a Flux object. */
 export type FluxObjectResult =
-  | { readonly status: 'flux'; readonly object: FluxObject }
-  /** A Flux API group and kind, but the object does not match the schema: `reason` says where. */
-  | { readonly status: 'invalid'; readonly kind: string; readonly name: string; readonly reason: string }
+  | { readonly status: 'flux'; readonly object: FluxObject; readonly warnings: readonly FluxObjectWarning[] }
+  /**
+   * A Flux API group and kind that Flux refuses (the API server rejects it against the CRD, or
+   * the controller cannot read it): `reason` says where. `name` is '' when none is written.
+   */
+  | {
+      readonly status: 'invalid';
+      readonly kind: string;
+      readonly name: string;
+      readonly namespace?: string;
+      readonly reason: string;
+    }
   /** Not a Flux object Sluice reads. */
   | { readonly status: 'other' };
 
@@ -78,10 +102,16 @@ export function isFluxKustomization(value: unknown): boolean {
 }
 
 /**
- * Reads a parsed manifest as a Flux object: validates the fields Sluice uses against the schema
- * of its API version. Returns `other` for anything that is not a Flux Kustomization, HelmRelease,
- * source or ArtifactGenerator, and `invalid` (with the first offending field) when it is one but
- * does not match.
+ * Reads a parsed manifest as a Flux object, admitting it as the API server and the controllers
+ * do. The spec is checked against the structural schema of the object's CRD version
+ * (`crd-structures.json`, from the Flux CRDs): a wrong type, a missing required field, a value
+ * outside an enum or pattern makes it `invalid` (Flux refuses it), a field the CRD does not have
+ * is a warning (the API server prunes it). A label or annotation value that is not a string
+ * (`enabled: true`) is a warning too: kustomize keeps a label's YAML scalar and quotes an
+ * annotation's, label selectors match its text, and kustomize-controller applies the object
+ * (it rebuilds the label map before applying); Sluice reads the text. Returns `other` for
+ * anything that is not a Flux Kustomization, HelmRelease, source or ArtifactGenerator. Every
+ * refusal keeps the object's name and namespace.
  *
  * @example
  * ```ts
@@ -99,31 +129,53 @@ export function readFluxObject(value: unknown): FluxObjectResult {
   const version = apiVersion.slice(slash + 1);
   const schema = specSchema(group, kind, version);
   if (schema === 'other') return { status: 'other' };
-  const meta = ObjectMeta.safeParse(record.metadata ?? {});
-  const name = meta.success ? meta.data.name : undefined;
-  if (schema === 'unsupported') {
-    return {
-      status: 'invalid',
-      kind,
-      name: name ?? '',
-      reason: `unsupported API version ${apiVersion} for ${kind}`,
-    };
+  // The name and namespace are read on their own, so that every refusal names the object.
+  const metadata = isRecord(record.metadata) ? record.metadata : {};
+  const name = typeof metadata.name === 'string' ? metadata.name : '';
+  const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
+  const invalid = (reason: string): FluxObjectResult => ({
+    status: 'invalid',
+    kind,
+    name,
+    ...(namespace === undefined ? {} : { namespace }),
+    reason,
+  });
+  if (schema === 'unsupported') return invalid(`unsupported API version ${apiVersion} for ${kind}`);
+  if (record.metadata !== undefined && record.metadata !== null && !isRecord(record.metadata))
+    return invalid('metadata: expected a mapping');
+  const meta = ObjectMeta.safeParse(metadata);
+  if (!meta.success) return invalid(describeIssues('metadata', meta.error));
+  if (!name) return invalid('metadata.name is missing');
+  const warnings: FluxObjectWarning[] = [
+    ...metadataWarnings(metadata, 'labels'),
+    ...metadataWarnings(metadata, 'annotations'),
+  ];
+  // The API server admits the object against the CRD's structural schema: a wrong type refuses
+  // it, an unknown field is pruned (dropped with a warning).
+  const structure = CRD_STRUCTURES[`${group}/${version}/${kind}`];
+  if (structure) {
+    const check = checkAgainstCrd(record.spec ?? {}, structure, ['spec']);
+    if (check.errors.length > 0) return invalid(describeCrdIssues(check.errors));
+    for (const issue of check.pruned) {
+      warnings.push({
+        code: 'flux-field-pruned',
+        path: issue.path,
+        message: `${issue.path.join('.')} is not a field of ${apiVersion} ${kind}: the API server drops it`,
+      });
+    }
   }
-  if (!meta.success)
-    return { status: 'invalid', kind, name: '', reason: describeIssues('metadata', meta.error) };
-  if (!name) return { status: 'invalid', kind, name: '', reason: 'metadata.name is missing' };
   // Kubernetes treats a null field (`postBuild:` with every line commented out) as absent.
   const spec = schema.safeParse(withoutNulls(record.spec));
-  if (!spec.success) return { status: 'invalid', kind, name, reason: describeIssues('spec', spec.error) };
+  if (!spec.success) return invalid(describeIssues('spec', spec.error));
   const base: FluxObjectBase = {
     apiVersion,
     version,
     name,
-    namespace: meta.data.namespace,
+    namespace,
     labels: meta.data.labels ?? {},
     annotations: meta.data.annotations ?? {},
   };
-  return { status: 'flux', object: { ...base, kind, spec: spec.data } as FluxObject };
+  return { status: 'flux', object: { ...base, kind, spec: spec.data } as FluxObject, warnings };
 }
 
 function specSchema(group: string, kind: string, version: string): z.ZodType | 'other' | 'unsupported' {
@@ -142,6 +194,42 @@ function specSchema(group: string, kind: string, version: string): z.ZodType | '
     return version === 'v1beta1' ? ArtifactGeneratorSpec : 'unsupported';
   }
   return 'other';
+}
+
+/** The spec schema of every Flux CRD version Sluice reads, by `group/version/kind`. */
+const CRD_STRUCTURES = CRD_STRUCTURE_FILE as Readonly<Record<string, CrdNode>>;
+
+function describeCrdIssues(issues: readonly CrdIssue[]): string {
+  const shown = issues.slice(0, 3).map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  return `${shown.join('; ')}${issues.length > 3 ? ` (and ${issues.length - 3} more)` : ''}: the API server refuses it`;
+}
+
+/** A warning per label or annotation value that is not a string. */
+function metadataWarnings(
+  metadata: Record<string, unknown>,
+  field: 'labels' | 'annotations',
+): FluxObjectWarning[] {
+  const values = metadata[field];
+  if (!isRecord(values)) return [];
+  const warnings: FluxObjectWarning[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    if (typeof value === 'string') continue;
+    const text = value === null ? '' : String(value);
+    const how =
+      field === 'labels'
+        ? 'kustomize keeps it, selectors match its text and kustomize-controller applies the object with its labels rebuilt'
+        : 'kustomize writes it as a string';
+    warnings.push({
+      code: 'flux-metadata-not-string',
+      path: ['metadata', field, key],
+      message: `metadata.${field}.${key} is ${value === null ? 'null' : `the ${typeof value} ${String(value)}`}, not a string: ${how}; read as ${JSON.stringify(text)} (quote it)`,
+    });
+  }
+  return warnings;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describeIssues(prefix: string, error: z.ZodError): string {
