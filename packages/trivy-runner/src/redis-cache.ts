@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { CACHE_FORMAT_VERSION, decodeEntry, encodeEntry } from './cache.js';
 import type { Cache } from './cache.js';
 import { redactSecrets } from './redact.js';
@@ -59,20 +59,26 @@ export function createRedisCache(url: string, options: RedisCacheOptions = {}): 
   const connectTimeoutMs = options.connectTimeoutMs ?? 1000;
   const retryAfterMs = options.retryAfterMs ?? 2000;
   const where = redactSecrets(url, []);
-  const client = new Redis(url, {
-    lazyConnect: true,
-    // Fail fast while disconnected instead of queueing commands until Redis returns.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: connectTimeoutMs,
-    commandTimeout: options.commandTimeoutMs ?? 2000,
-    retryStrategy: (times) => Math.min(100 * times, 1000),
-  });
   let lastError = '';
-  // ioredis reports connection errors as events; without a listener it prints them.
-  client.on('error', (error: Error) => {
-    lastError = error.message;
-  });
+  // ioredis is loaded with the first call, not with the SDK: a run without Redis never loads it.
+  let opened: Promise<Redis> | undefined;
+  const openClient = async (): Promise<Redis> => {
+    const { Redis } = await import('ioredis');
+    const client = new Redis(url, {
+      lazyConnect: true,
+      // Fail fast while disconnected instead of queueing commands until Redis returns.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: connectTimeoutMs,
+      commandTimeout: options.commandTimeoutMs ?? 2000,
+      retryStrategy: (times) => Math.min(100 * times, 1000),
+    });
+    // ioredis reports connection errors as events; without a listener it prints them.
+    client.on('error', (error: Error) => {
+      lastError = error.message;
+    });
+    return client;
+  };
   let failedAt = Number.NEGATIVE_INFINITY;
   let connecting: Promise<void> | undefined;
   let closed = false;
@@ -82,9 +88,10 @@ export function createRedisCache(url: string, options: RedisCacheOptions = {}): 
       `Redis at ${where} is unavailable${lastError ? ` (${redactSecrets(lastError, [])})` : ''}.`,
     );
 
-  async function ready(): Promise<void> {
+  async function ready(): Promise<Redis> {
     if (closed) throw new CacheUnavailableError('The Redis cache is closed.');
-    if (client.status === 'ready') return;
+    const client = await (opened ??= openClient());
+    if (client.status === 'ready') return client;
     if (Date.now() - failedAt < retryAfterMs) throw unavailable();
     if (client.status === 'wait') connecting ??= client.connect().catch(() => undefined);
     await new Promise<void>((resolve) => {
@@ -100,12 +107,13 @@ export function createRedisCache(url: string, options: RedisCacheOptions = {}): 
       failedAt = Date.now();
       throw unavailable();
     }
+    return client;
   }
 
-  async function command<T>(run: () => Promise<T>): Promise<T> {
-    await ready();
+  async function command<T>(run: (client: Redis) => Promise<T>): Promise<T> {
+    const client = await ready();
     try {
-      return await run();
+      return await run(client);
     } catch (error) {
       if (client.status !== 'ready') failedAt = Date.now();
       throw new CacheUnavailableError(
@@ -117,21 +125,22 @@ export function createRedisCache(url: string, options: RedisCacheOptions = {}): 
   const keyOf = (key: string): string => `${namespace}:v${CACHE_FORMAT_VERSION}:scan:${key}`;
   return {
     async get(key) {
-      const text = await command(() => client.get(keyOf(key)));
+      const text = await command((client) => client.get(keyOf(key)));
       return text === null ? undefined : decodeEntry(text, key);
     },
     async set(key, value, ttlMs) {
       const ttl = Math.max(1, Math.round(ttlMs ?? maxTtlMs));
       const expiresAt = ttlMs !== undefined ? Date.now() + ttlMs : undefined;
-      await command(() => client.set(keyOf(key), encodeEntry(key, value, expiresAt), 'PX', ttl));
+      await command((client) => client.set(keyOf(key), encodeEntry(key, value, expiresAt), 'PX', ttl));
     },
     async delete(key) {
-      await command(() => client.del(keyOf(key)));
+      await command((client) => client.del(keyOf(key)));
     },
     async close() {
       closed = true;
+      const client = await opened;
       await connecting;
-      client.disconnect();
+      client?.disconnect();
     },
   };
 }

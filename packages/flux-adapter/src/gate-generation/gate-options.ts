@@ -4,7 +4,10 @@ import { parseFluxDuration } from './duration.js';
 import type { ScanJobCache, SecretKey } from './scan-job.js';
 import type { GateSecretKey, GenerateGateOptions } from './types.js';
 
-const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+// By the package's own name, not a relative path: this module may be bundled elsewhere (the
+// `sluice` command's bin), where the resolution still finds this package's manifest.
+const VERSION = (createRequire(import.meta.url)('@sluice/flux-adapter/package.json') as { version: string })
+  .version;
 
 /** The repository of the Sluice image (sluice, trivy and helm; entrypoint `sluice`). */
 export const SLUICE_IMAGE_REPOSITORY = 'ghcr.io/sluice-dev/sluice';

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { extract } from 'tar';
 import { redactSecrets, secretValues } from '@sluice/core';
 import { ChartCache, type CachedChart } from './chart-cache.js';
 import type { ChartReference } from './chart-reference.js';
@@ -136,6 +135,8 @@ export class ChartFetcher {
       const unpacked = join(scratch, 'unpacked');
       await writeFile(archive, bytes);
       await mkdir(unpacked);
+      // tar is loaded when a chart is first unpacked, not with the SDK (start-up).
+      const { extract } = await import('tar');
       await extract({ file: archive, cwd: unpacked, strict: true });
       const name = await ChartCache.chartFolderName(unpacked);
       if (!name) return { error: `${archiveUrl} holds no chart (no Chart.yaml)` };

@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { redactSecrets, secretValues } from '@sluice/core';
 
 /** How helm is run. */
@@ -31,6 +30,8 @@ export async function runHelm(
   options: HelmCommandOptions,
 ): Promise<HelmCommandResult> {
   const secrets = secretValues(options.env);
+  // execa is loaded when helm first runs: reading a repository without charts never loads it.
+  const { execa } = await import('execa');
   const result = await execa(options.helm, [...args], {
     env: { ...options.env },
     extendEnv: false,

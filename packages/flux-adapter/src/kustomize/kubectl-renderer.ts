@@ -1,7 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { execa } from 'execa';
 import yaml from 'js-yaml';
 import { SluiceError, parseYaml, type Diagnostic } from '@sluice/core';
 import type { KustomizeOverlay } from './build.js';
@@ -79,6 +78,8 @@ export function kubectlKustomizeRenderer(options: KubectlKustomizeRendererOption
           );
           target = workDir;
         }
+        // Loaded when kubectl first runs, not with the SDK (start-up).
+        const { execa } = await import('execa');
         const result = await execa(
           kubectl,
           ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', target],
