@@ -176,4 +176,20 @@ describe('loadFluxRepository on symbolic links (source-controller drops every on
     const real = result.images.find((image) => image.ref === 'docker.io/library/real:1');
     expect(real?.locations.map((location) => location.file)).toEqual(['apps/inner/real.yaml']);
   });
+  it('says nothing of a link the ignore rules leave out anyway (node_modules/ in .sourceignore)', async () => {
+    const result = await load({
+      '.sourceignore': 'node_modules/\n*.lnk\n',
+      'node_modules/@scope/pkg': { symlink: '../../apps' },
+      'node_modules/.bin/tool': { symlink: '../@scope/pkg/tool.js' },
+      'apps/skipped.lnk': { symlink: 'inner/real.yaml' },
+      'apps/alias.yaml': { symlink: 'inner/real.yaml' },
+      'apps/inner/real.yaml': deployment('docker.io/library/real:1', 'real'),
+    });
+    const dropped = result.diagnostics
+      .filter((diagnostic) => diagnostic.code === 'symlink-dropped')
+      .map((diagnostic) => diagnostic.file);
+    // The one link Flux would otherwise have read is still reported.
+    expect(dropped).toEqual(['apps/alias.yaml']);
+    expect(refs(result)).toContain('docker.io/library/real:1');
+  });
 });

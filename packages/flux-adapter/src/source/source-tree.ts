@@ -40,6 +40,8 @@ export class SourceTree {
   readonly #mounts: readonly SourceMount[];
   readonly #options: SourceTreeOptions;
   #rules: Promise<SourceIgnore> | undefined;
+  #loadedRules: SourceIgnore | undefined;
+  readonly #linksBeforeRules: [linkPath: string, repoPath: string][] = [];
   readonly #types = new Map<string, Promise<EntryType | undefined>>();
   readonly #kept = new Map<string, Promise<boolean>>();
 
@@ -82,8 +84,9 @@ export class SourceTree {
   async #computeType(path: string): Promise<EntryType | undefined> {
     if (this.#isMountAncestor(path)) return 'dir';
     const kind = await this.#diskKind(path);
-    if (kind === undefined) return undefined;
+    // Read before returning even for a link: a link's note waits for the rules.
     const rules = await this.#ignoreRules();
+    if (kind === undefined) return undefined;
     if (kind === 'file') return rules.ignores(path, false) ? undefined : 'file';
     return !rules.ignores(path, true) || (await this.#keepsSomething(path)) ? 'dir' : undefined;
   }
@@ -97,7 +100,7 @@ export class SourceTree {
 
   /**
    * What the path is on disk when every folder below its mount is a real folder (a link is not
-   * followed: the artifact holds none). A link met here is reported once.
+   * followed: the artifact holds none). A link met here is reported (see {@link #noteLink}).
    */
   async #diskKind(path: string): Promise<EntryType | undefined> {
     const located = this.#locate(path);
@@ -111,13 +114,8 @@ export class SourceTree {
       current = current === '' ? name : `${current}/${name}`;
       const kind = await this.files.kindOf(current);
       if (kind === 'symlink') {
-        this.files.note({
-          file: current,
-          line: 1,
-          severity: 'info',
-          code: 'symlink-dropped',
-          message: `${current} is a symbolic link: source-controller's artifact holds regular files only, so Flux never sees it (nor anything through it)`,
-        });
+        const at = path.split('/');
+        this.#noteLink(at.slice(0, at.length - below.length + index + 1).join('/'), current);
         return undefined;
       }
       if (kind === 'dir') continue;
@@ -189,8 +187,34 @@ export class SourceTree {
     this.#rules ??= SourceIgnore.load(this.#ignoreTree(), {
       ...(this.#options.specIgnore === undefined ? {} : { specIgnore: this.#options.specIgnore }),
       ...(this.#options.extraIgnore ? { ignore: this.#options.extraIgnore } : {}),
+    }).then((rules) => {
+      this.#loadedRules = rules;
+      for (const [linkPath, repoPath] of this.#linksBeforeRules.splice(0)) this.#noteLink(linkPath, repoPath);
+      return rules;
     });
     return this.#rules;
+  }
+
+  /**
+   * Reports a symbolic link (`symlink-dropped`), unless the ignore rules leave it out anyway: a
+   * link under `node_modules/` in `.sourceignore` was never meant to reach Flux, and saying so
+   * is noise. Links met while the rules are still being read (their walk meets every folder)
+   * wait for them.
+   */
+  #noteLink(linkPath: string, repoPath: string): void {
+    const rules = this.#loadedRules;
+    if (!rules) {
+      this.#linksBeforeRules.push([linkPath, repoPath]);
+      return;
+    }
+    if (rules.ignores(linkPath, false) || rules.ignores(linkPath, true)) return;
+    this.files.note({
+      file: repoPath,
+      line: 1,
+      severity: 'info',
+      code: 'symlink-dropped',
+      message: `${repoPath} is a symbolic link: source-controller's artifact holds regular files only, so Flux never sees it (nor anything through it)`,
+    });
   }
 
   /** The artifact's folders for `loadIgnorePatterns`: real folders only, links never entered. */
