@@ -135,7 +135,21 @@ async function generatorData(entry: YamlMap, context: GeneratorContext): Promise
   return { values, origins };
 }
 
+// kustomize's loader fetches a generator file named by an http(s) URL (FileLoader.Load,
+// HasRemoteFileScheme: url.Parse's scheme, any case) before it looks at the file system.
+const REMOTE_FILE = /^https?:/i;
+
 async function readGeneratorFile(path: string, context: GeneratorContext): Promise<string | undefined> {
+  if (REMOTE_FILE.test(path)) {
+    context.diagnostics.push({
+      file: context.file,
+      line: 1,
+      severity: 'error',
+      code: 'remote-resource',
+      message: `Generator file ${path} is a URL: kustomize downloads it when Flux builds, Sluice does not (offline build), so what it generates is unknown`,
+    });
+    return undefined;
+  }
   const artifactPath = joinRelative(context.dir, path);
   if (artifactPath === undefined) {
     context.diagnostics.push({
