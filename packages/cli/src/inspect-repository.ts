@@ -36,7 +36,7 @@ export async function inspectRepository(
 ): Promise<RepositoryInventory> {
   const { dir, values } = commandLine;
   const options = {
-    sources: resolveSourceMappings(listOption(values, 'source'), config.sources),
+    sources: resolveSourceMappings(listOption(values, 'source'), config.sources, context.cwd),
     ignore: [...(config.ignore ?? []), ...listOption(values, 'ignore')],
   };
   const root = resolve(context.cwd, dir);
@@ -87,14 +87,20 @@ export async function inspectRepository(
 }
 
 /**
- * The source mappings of a run: the config file's `sources`, then every `--source
- * KIND/NAMESPACE/NAME=PATH` (which wins), validated by the Flux adapter.
+ * The source mappings of a run: the config file's `sources` (folders inside the repository,
+ * relative to its root: the repository's own configuration never reaches outside it), then every
+ * `--source KIND/NAMESPACE/NAME=PATH` (which wins; PATH relative to the working directory or
+ * absolute, anywhere: the person running Sluice chose it), validated by the Flux adapter.
  */
 function resolveSourceMappings(
   values: readonly string[],
   fromConfig: Readonly<Record<string, string>> = {},
+  cwd: string,
 ): Record<string, string> {
-  return parseSourceMappings([...Object.entries(fromConfig).map(([id, path]) => `${id}=${path}`), ...values]);
+  return {
+    ...parseSourceMappings(Object.entries(fromConfig).map(([id, path]) => `${id}=${path}`)),
+    ...parseSourceMappings(values, { cwd }),
+  };
 }
 
 /** The folder as the user wrote it, with the absolute path when that says more. */

@@ -134,7 +134,7 @@ export const OPTIONS = {
     type: 'string',
     multiple: true,
     value: 'KIND/NS/NAME=PATH',
-    help: 'map a Flux source to a local folder (the root serves flux-system)',
+    help: 'map a Flux source to a local folder, relative to the working directory or absolute, inside or outside the repository (the root serves flux-system)',
   },
   ignore: { type: 'string', multiple: true, value: 'PATTERN', help: 'skip files (gitignore syntax)' },
   'on-scan-error': {

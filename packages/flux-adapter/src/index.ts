@@ -93,9 +93,9 @@ export { SOURCE_SPECS, sourceSpecSchema, ArtifactGeneratorSpec } from './schemas
 export type { SourceKind } from './schemas/sources.js';
 export type { SourceMount, SourceTreeOptions } from './source/source-tree.js';
 export { SourceTree } from './source/source-tree.js';
-export type { SourceRegistryOptions, SourceResolution } from './source/source-registry.js';
-export { SourceRegistry, DEFAULT_ROOT_SOURCE } from './source/source-registry.js';
-export type { EntryType, FolderEntry } from './source/repo-files.js';
+export type { SourceFolders, SourceRegistryOptions, SourceResolution } from './source/source-registry.js';
+export { SourceRegistry, DEFAULT_ROOT_SOURCE, openSourceFolders } from './source/source-registry.js';
+export type { EntryType, FolderEntry, RepoFilesOptions } from './source/repo-files.js';
 export { RepoFiles, normalizeRelative, joinRelative } from './source/repo-files.js';
 export type { KustomizeOverlay } from './kustomize/build.js';
 export type { ValueOrigin, TextLocator } from './kustomize/provenance.js';

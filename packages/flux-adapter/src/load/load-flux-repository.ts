@@ -5,7 +5,7 @@ import { isMap, type KResource } from '../kustomize/resource.js';
 import type { FluxRepository, FluxWorkload } from '../model.js';
 import { workloadId } from '../model.js';
 import { RepoFiles, normalizeRelative } from '../source/repo-files.js';
-import { SourceRegistry } from '../source/source-registry.js';
+import { SourceRegistry, openSourceFolders } from '../source/source-registry.js';
 import type { HelmRenderOptions } from '../helm/helm-options.js';
 import { ReleaseRenderer } from '../helm/release-renderer.js';
 import { ImageSet } from '../images/image-set.js';
@@ -20,9 +20,13 @@ import { selectCluster } from './select-cluster.js';
 /** Options of {@link loadFluxRepository}. */
 export interface LoadFluxRepositoryOptions {
   /**
-   * Sources mapped to folders of the repository: `kind/namespace/name` → folder relative to the
-   * root, such as `{ 'OCIRepository/flux-system/apps': 'kubernetes' }`.
+   * Sources mapped to folders: `kind/namespace/name` → a folder relative to the root (inside
+   * it), such as `{ 'OCIRepository/flux-system/apps': 'kubernetes' }`, or an absolute path
+   * anywhere, such as a tenant's checkout beside the repository (its files are shown relative
+   * to the root, `../tenant/apps/release.yaml`; see {@link openSourceFolders}).
    * @default {}
+   * @throws SluiceError `SLUICE_INVALID_SOURCE_MAPPING` when a relative folder leaves the root
+   * or an absolute one is not a folder.
    */
   readonly sources?: Readonly<Record<string, string>>;
   /**
@@ -92,9 +96,10 @@ export async function loadFluxRepository(
   options: LoadFluxRepositoryOptions = {},
 ): Promise<FluxRepository> {
   const files = await RepoFiles.open(root);
+  const folders = await openSourceFolders(files, options.sources ?? {});
   const registry = new SourceRegistry(files, {
     ...(options.rootSource ? { rootSource: options.rootSource } : {}),
-    ...(options.sources ? { sources: options.sources } : {}),
+    ...folders,
     ...(options.ignore ? { ignore: options.ignore } : {}),
   });
   const rootTree = registry.root();
@@ -160,7 +165,14 @@ export async function loadFluxRepository(
   );
   const diagnostics = dedupeDiagnostics([
     ...context.diagnostics,
-    ...attributeToReaders([...files.diagnostics, ...registry.diagnostics], context.readBy),
+    ...attributeToReaders(
+      [
+        ...files.diagnostics,
+        ...Object.values(folders.external).flatMap((external) => external.diagnostics),
+        ...registry.diagnostics,
+      ],
+      context.readBy,
+    ),
   ]);
   const repository: FluxRepository = {
     workloads: sorted,

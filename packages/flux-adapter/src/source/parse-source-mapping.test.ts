@@ -19,7 +19,8 @@ describe('parseSourceMappings', () => {
     ['apps=kubernetes', 'the source must be kind/namespace/name'],
     ['OCIRepository/flux-system/apps', 'expected kind/namespace/name=folder'],
     ['Deployment/a/b=x', 'unknown source kind Deployment'],
-    ['GitRepository/a/b=../elsewhere', 'the folder must be inside the repository'],
+    ['GitRepository/a/b=../elsewhere', 'the folder must be relative to the repository root and inside it'],
+    ['GitRepository/a/b=/srv/elsewhere', 'the folder must be relative to the repository root and inside it'],
   ])('refuses %s', (mapping, reason) => {
     expect(() => parseSourceMappings([mapping])).toThrow(
       expect.objectContaining({
@@ -27,5 +28,17 @@ describe('parseSourceMappings', () => {
         message: expect.stringContaining(reason),
       }),
     );
+  });
+
+  it('resolves the folders of the person running Sluice against the working directory: anywhere', () => {
+    expect(
+      parseSourceMappings(
+        ['GitRepository/apps/dev-team=../dev-team', 'OCIRepository/flux-system/apps=/srv/fleet/kubernetes'],
+        { cwd: '/src/fleet' },
+      ),
+    ).toEqual({
+      'GitRepository/apps/dev-team': '/src/dev-team',
+      'OCIRepository/flux-system/apps': '/srv/fleet/kubernetes',
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { SluiceError } from '@sluice/core';
 import { normalizeRelative } from './repo-files.js';
 
@@ -10,8 +11,20 @@ const SOURCE_KINDS = [
   'HelmChart',
 ];
 
+/** Options of {@link parseSourceMappings}. */
+export interface ParseSourceMappingsOptions {
+  /**
+   * The folder relative paths are resolved against: the mappings come from the person running
+   * Sluice (`--source`), so a folder may be anywhere, given relative to this folder or
+   * absolute. Without it, the mappings come from the repository's own configuration: each
+   * folder must be relative to the repository root and inside it.
+   * @default undefined
+   */
+  readonly cwd?: string;
+}
+
 /**
- * Parses `--source` mappings (`kind/namespace/name=folder`, such as
+ * Parses source mappings (`kind/namespace/name=folder`, such as
  * `OCIRepository/flux-system/apps=kubernetes`) into the `sources` option of
  * `loadFluxRepository`. A later mapping of the same source wins.
  *
@@ -21,9 +34,14 @@ const SOURCE_KINDS = [
  * ```ts
  * parseSourceMappings(['OCIRepository/flux-system/apps=kubernetes']);
  * // { 'OCIRepository/flux-system/apps': 'kubernetes' }
+ * parseSourceMappings(['GitRepository/apps/dev-team=../dev-team'], { cwd: '/src/fleet' });
+ * // { 'GitRepository/apps/dev-team': '/src/dev-team' }
  * ```
  */
-export function parseSourceMappings(mappings: readonly string[]): Record<string, string> {
+export function parseSourceMappings(
+  mappings: readonly string[],
+  options: ParseSourceMappingsOptions = {},
+): Record<string, string> {
   const sources: Record<string, string> = {};
   for (const mapping of mappings) {
     const equals = mapping.indexOf('=');
@@ -38,7 +56,12 @@ export function parseSourceMappings(mappings: readonly string[]): Record<string,
       fail('the source must be kind/namespace/name');
     if (!SOURCE_KINDS.includes(parts[0] ?? ''))
       fail(`unknown source kind ${parts[0] ?? ''} (one of ${SOURCE_KINDS.join(', ')})`);
-    if (normalizeRelative(folder) === undefined) fail('the folder must be inside the repository');
+    if (options.cwd !== undefined) {
+      sources[id] = resolve(options.cwd, folder);
+      continue;
+    }
+    if (normalizeRelative(folder) === undefined)
+      fail('the folder must be relative to the repository root and inside it');
     sources[id] = folder;
   }
   return sources;

@@ -45,6 +45,17 @@ export function joinRelative(base: string, path: string): string | undefined {
   return normalizeRelative(base === '' ? path : `${base}/${path}`);
 }
 
+/** Options of {@link RepoFiles.open}. */
+export interface RepoFilesOptions {
+  /**
+   * How the folder's paths are shown in diagnostics and parsed documents: `label/path`. A
+   * checkout outside the scanned repository (a tenant's repository mapped with `--source`) is
+   * labelled with its path relative to the repository, such as `../tenant`.
+   * @default '' (paths as they are)
+   */
+  readonly label?: string;
+}
+
 /**
  * Read-only, cached access to the files of a repository folder. Every path is relative to the
  * root, and nothing outside it is ever read: symbolic links are followed only when their target
@@ -67,6 +78,7 @@ export class RepoFiles {
     /** Absolute path of the root. */
     readonly root: string,
     readonly realRoot: string,
+    readonly label: string,
   ) {}
 
   /**
@@ -74,15 +86,26 @@ export class RepoFiles {
    *
    * @throws SluiceError `SLUICE_ROOT_NOT_FOUND` when the folder does not exist.
    */
-  static async open(root: string): Promise<RepoFiles> {
+  static async open(root: string, options: RepoFilesOptions = {}): Promise<RepoFiles> {
     const absolute = resolve(root);
     try {
       const info = await stat(absolute);
       if (!info.isDirectory()) throw new Error('not a directory');
-      return new RepoFiles(absolute, await realpath(absolute));
+      return new RepoFiles(absolute, await realpath(absolute), options.label ?? '');
     } catch (cause) {
       throw new SluiceError('SLUICE_ROOT_NOT_FOUND', `Repository folder not found: ${absolute}`, { cause });
     }
+  }
+
+  /** How a path of the folder is shown (see {@link RepoFilesOptions.label}). */
+  shown(path: string): string {
+    return this.label === '' ? path : path === '' ? this.label : `${this.label}/${path}`;
+  }
+
+  #push(diagnostic: Diagnostic): void {
+    this.diagnostics.push(
+      this.label === '' ? diagnostic : { ...diagnostic, file: this.shown(diagnostic.file) },
+    );
   }
 
   /** Whether a relative path is a file, a folder, or neither (missing, or a link leaving the root). */
@@ -111,7 +134,7 @@ export class RepoFiles {
       isLink = true;
       const target = realpathSync(absolute);
       if (target !== this.realRoot && !target.startsWith(this.realRoot + sep)) {
-        this.diagnostics.push({
+        this.#push({
           file: path,
           line: 1,
           severity: 'warning',
@@ -122,7 +145,7 @@ export class RepoFiles {
       }
       const followed = statSync(target);
       if (followed.isDirectory() && this.#leadsToAncestor(path, target)) {
-        this.diagnostics.push({
+        this.#push({
           file: path,
           line: 1,
           severity: 'info',
@@ -136,7 +159,7 @@ export class RepoFiles {
       // A link to nothing, to itself, or through a chain of links that never ends. Reported for
       // the files a build would read (YAML), as core's loadManifests does.
       if (isLink && /\.ya?ml$/.test(path)) {
-        this.diagnostics.push({
+        this.#push({
           file: path,
           line: 1,
           severity: 'warning',
@@ -211,12 +234,12 @@ export class RepoFiles {
     return pending;
   }
 
-  /** Records a diagnostic about a path once (the same path and code are reported once). */
+  /** Records a diagnostic about a path of the folder once (the same path and code are reported once). */
   note(diagnostic: Diagnostic): void {
     const key = `${diagnostic.code}\0${diagnostic.file}`;
     if (this.#noted.has(key)) return;
     this.#noted.add(key);
-    this.diagnostics.push(diagnostic);
+    this.#push(diagnostic);
   }
 
   /** The entries of a folder, sorted by name (links leaving the root are left out). */
@@ -300,14 +323,16 @@ export class RepoFiles {
   #report(path: string, diagnostic: Diagnostic): void {
     if (this.#reported.has(path)) return;
     this.#reported.add(path);
-    this.diagnostics.push(diagnostic);
+    this.#push(diagnostic);
   }
 
   /** The YAML documents of a file, parsed once and cached (callers must not mutate them). */
   parse(path: string): Promise<ParsedYaml | undefined> {
     let pending = this.#parsed.get(path);
     if (!pending) {
-      pending = this.read(path).then((text) => (text === undefined ? undefined : parseYaml(text, path)));
+      pending = this.read(path).then((text) =>
+        text === undefined ? undefined : parseYaml(text, this.shown(path)),
+      );
       this.#parsed.set(path, pending);
     }
     return pending;

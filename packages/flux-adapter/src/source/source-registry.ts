@@ -1,6 +1,7 @@
-import type { Diagnostic } from '@sluice/core';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { SluiceError, isInside, toPosixPath, type Diagnostic } from '@sluice/core';
 import type { ArtifactGeneratorSpec } from '../schemas/sources.js';
-import { normalizeRelative, type RepoFiles } from './repo-files.js';
+import { RepoFiles, normalizeRelative } from './repo-files.js';
 import { SourceTree, type SourceMount } from './source-tree.js';
 
 /** The source served by the repository root unless told otherwise. */
@@ -21,6 +22,12 @@ export interface SourceRegistryOptions {
    * @default {}
    */
   readonly sources?: Readonly<Record<string, string>>;
+  /**
+   * Sources served by checkouts outside the repository (see {@link openSourceFolders}): each is
+   * read from its own folder, and nothing outside that folder.
+   * @default {}
+   */
+  readonly external?: Readonly<Record<string, RepoFiles>>;
   /**
    * Extra gitignore patterns for every source.
    * @default []
@@ -63,6 +70,8 @@ export class SourceRegistry {
   resolve(id: string): SourceResolution {
     const existing = this.#trees.get(id);
     if (existing) return { tree: existing };
+    const external = this.options.external?.[id];
+    if (external) return { tree: this.#tree(id, [{ at: '', from: '', files: external }]) };
     const mapped = this.options.sources?.[id];
     if (mapped !== undefined) {
       const folder = normalizeRelative(mapped);
@@ -141,9 +150,8 @@ export class SourceRegistry {
           const base = path.split('/').pop() ?? '';
           at = target === '' ? base : `${target}/${base}`;
         }
-        const repoPath = resolved.tree.toRepoPath(path);
-        if (repoPath === undefined) continue;
-        mounts.push({ at, from: repoPath });
+        const mount = resolved.tree.mountAt(path, at);
+        if (mount) mounts.push(mount);
       }
       this.#generated.set(id, { mounts, base: this.root() });
       this.#trees.delete(id);
@@ -160,4 +168,60 @@ export class SourceRegistry {
     this.#trees.set(id, tree);
     return tree;
   }
+}
+
+/** Source mappings split by where their folders are. */
+export interface SourceFolders {
+  /** Folders inside the repository, relative to its root. */
+  readonly sources: Record<string, string>;
+  /** Checkouts outside the repository, labelled with their path relative to it. */
+  readonly external: Record<string, RepoFiles>;
+}
+
+/**
+ * Splits source mappings (`kind/namespace/name` → folder) into folders of the repository and
+ * checkouts outside it. A relative folder is relative to the repository root and must stay
+ * inside it; an absolute one may be anywhere (the person running Sluice chose it): inside the
+ * repository it becomes the relative folder, outside it is opened as its own root, shown as
+ * its path relative to the repository (`../tenant`), and nothing outside it is ever read.
+ *
+ * @throws SluiceError `SLUICE_INVALID_SOURCE_MAPPING` when a relative folder leaves the
+ * repository or an absolute one is not a folder.
+ */
+export async function openSourceFolders(
+  files: RepoFiles,
+  mappings: Readonly<Record<string, string>>,
+): Promise<SourceFolders> {
+  const sources: Record<string, string> = {};
+  const external: Record<string, RepoFiles> = {};
+  for (const [id, folder] of Object.entries(mappings)) {
+    if (!isAbsolute(folder)) {
+      if (normalizeRelative(folder) === undefined) {
+        throw new SluiceError(
+          'SLUICE_INVALID_SOURCE_MAPPING',
+          `Source ${id} is mapped to ${folder}, which is outside the repository (a folder outside it must be given as an absolute path)`,
+        );
+      }
+      sources[id] = folder;
+      continue;
+    }
+    const absolute = resolve(folder);
+    const shown = toPosixPath(relative(files.root, absolute));
+    if (isInside(files.root, absolute)) {
+      sources[id] = shown;
+      continue;
+    }
+    try {
+      external[id] = await RepoFiles.open(absolute, { label: shown });
+    } catch (cause) {
+      throw new SluiceError(
+        'SLUICE_INVALID_SOURCE_MAPPING',
+        `Source ${id} is mapped to ${folder}, which is not a folder`,
+        {
+          cause,
+        },
+      );
+    }
+  }
+  return { sources, external };
 }

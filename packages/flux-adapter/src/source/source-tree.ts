@@ -5,8 +5,25 @@ import type { EntryType, FolderEntry, RepoFiles } from './repo-files.js';
 export interface SourceMount {
   /** Path inside the artifact ('' for its root). */
   readonly at: string;
-  /** Folder relative to the repository root. */
+  /** Folder relative to the root of `files` ('' for the root). */
   readonly from: string;
+  /**
+   * Where the folder is read from: a checkout outside the repository (its paths are shown with
+   * its label, `../tenant/apps/…`); nothing outside it is ever read.
+   * @default the tree's files (the repository)
+   */
+  readonly files?: RepoFiles;
+}
+
+/** Where an artifact path is: the files it is read from, its path there, and how it is shown. */
+interface Located {
+  readonly files: RepoFiles;
+  /** Path relative to the root of `files`. */
+  readonly filePath: string;
+  /** The path shown in locations and diagnostics (`files.shown(filePath)`). */
+  readonly repoPath: string;
+  /** The artifact path's segments below its mount. */
+  readonly below: string[];
 }
 
 /** How a source tree is built. */
@@ -41,7 +58,7 @@ export class SourceTree {
   readonly #options: SourceTreeOptions;
   #rules: Promise<SourceIgnore> | undefined;
   #loadedRules: SourceIgnore | undefined;
-  readonly #linksBeforeRules: [linkPath: string, repoPath: string][] = [];
+  readonly #linksBeforeRules: [linkPath: string, files: RepoFiles, filePath: string][] = [];
   readonly #types = new Map<string, Promise<EntryType | undefined>>();
   readonly #kept = new Map<string, Promise<boolean>>();
 
@@ -55,17 +72,32 @@ export class SourceTree {
     this.#options = options;
   }
 
-  /** The repository path of an artifact path, or undefined when no mount covers it. */
+  /**
+   * The repository path of an artifact path (relative to the repository root: `../tenant/…` for
+   * a checkout beside it), or undefined when no mount covers it.
+   */
   toRepoPath(path: string): string | undefined {
     return this.#locate(path)?.repoPath;
   }
 
-  #locate(path: string): { repoPath: string; below: string[] } | undefined {
+  /** A mount placing this tree's folder `path` at `at` of another tree (an ArtifactGenerator's copy). */
+  mountAt(path: string, at: string): SourceMount | undefined {
+    const located = this.#locate(path);
+    return located && { at, from: located.filePath, files: located.files };
+  }
+
+  #locate(path: string): Located | undefined {
     for (const mount of this.#mounts) {
       if (mount.at === '' || path === mount.at || path.startsWith(`${mount.at}/`)) {
         const rest = mount.at === '' ? path : path.slice(mount.at.length + 1);
-        const repoPath = mount.from === '' ? rest : rest === '' ? mount.from : `${mount.from}/${rest}`;
-        return { repoPath, below: rest === '' ? [] : rest.split('/') };
+        const filePath = mount.from === '' ? rest : rest === '' ? mount.from : `${mount.from}/${rest}`;
+        const files = mount.files ?? this.files;
+        return {
+          files,
+          filePath,
+          repoPath: files.shown(filePath),
+          below: rest === '' ? [] : rest.split('/'),
+        };
       }
     }
     return undefined;
@@ -105,17 +137,17 @@ export class SourceTree {
   async #diskKind(path: string): Promise<EntryType | undefined> {
     const located = this.#locate(path);
     if (!located) return undefined;
-    const { repoPath, below } = located;
-    const mountRoot = below.length === 0 ? repoPath : repoPath.split('/').slice(0, -below.length).join('/');
+    const { files, filePath, below } = located;
+    const mountRoot = below.length === 0 ? filePath : filePath.split('/').slice(0, -below.length).join('/');
     // The mount's own folder is the user's mapping (or the repository root): it may be reached through a link.
-    if ((await this.files.typeOf(mountRoot)) !== 'dir') return undefined;
+    if ((await files.typeOf(mountRoot)) !== 'dir') return undefined;
     let current = mountRoot;
     for (const [index, name] of below.entries()) {
       current = current === '' ? name : `${current}/${name}`;
-      const kind = await this.files.kindOf(current);
+      const kind = await files.kindOf(current);
       if (kind === 'symlink') {
         const at = path.split('/');
-        this.#noteLink(at.slice(0, at.length - below.length + index + 1).join('/'), current);
+        this.#noteLink(at.slice(0, at.length - below.length + index + 1).join('/'), files, current);
         return undefined;
       }
       if (kind === 'dir') continue;
@@ -143,9 +175,9 @@ export class SourceTree {
 
   async #names(path: string): Promise<string[]> {
     const names = new Set<string>();
-    const repoPath = this.toRepoPath(path);
-    if (repoPath !== undefined && (await this.#diskKind(path)) === 'dir') {
-      for (const name of await this.files.names(repoPath)) names.add(name);
+    const located = this.#locate(path);
+    if (located !== undefined && (await this.#diskKind(path)) === 'dir') {
+      for (const name of await located.files.names(located.filePath)) names.add(name);
     }
     const prefix = path === '' ? '' : `${path}/`;
     for (const mount of this.#mounts) {
@@ -171,15 +203,15 @@ export class SourceTree {
   /** The text of an artifact file, or undefined. */
   async read(path: string): Promise<string | undefined> {
     if ((await this.typeOf(path)) !== 'file') return undefined;
-    const repoPath = this.toRepoPath(path);
-    return repoPath === undefined ? undefined : this.files.read(repoPath);
+    const located = this.#locate(path);
+    return located === undefined ? undefined : located.files.read(located.filePath);
   }
 
   /** The parsed YAML of an artifact file (cached, shared: never mutate it), or undefined. */
   async parse(path: string): Promise<ParsedYaml | undefined> {
     if ((await this.typeOf(path)) !== 'file') return undefined;
-    const repoPath = this.toRepoPath(path);
-    return repoPath === undefined ? undefined : this.files.parse(repoPath);
+    const located = this.#locate(path);
+    return located === undefined ? undefined : located.files.parse(located.filePath);
   }
 
   /** The ignore rules of the whole artifact, read once (every `.sourceignore` counts). */
@@ -189,7 +221,8 @@ export class SourceTree {
       ...(this.#options.extraIgnore ? { ignore: this.#options.extraIgnore } : {}),
     }).then((rules) => {
       this.#loadedRules = rules;
-      for (const [linkPath, repoPath] of this.#linksBeforeRules.splice(0)) this.#noteLink(linkPath, repoPath);
+      for (const [linkPath, files, filePath] of this.#linksBeforeRules.splice(0))
+        this.#noteLink(linkPath, files, filePath);
       return rules;
     });
     return this.#rules;
@@ -201,19 +234,19 @@ export class SourceTree {
    * is noise. Links met while the rules are still being read (their walk meets every folder)
    * wait for them.
    */
-  #noteLink(linkPath: string, repoPath: string): void {
+  #noteLink(linkPath: string, files: RepoFiles, filePath: string): void {
     const rules = this.#loadedRules;
     if (!rules) {
-      this.#linksBeforeRules.push([linkPath, repoPath]);
+      this.#linksBeforeRules.push([linkPath, files, filePath]);
       return;
     }
     if (rules.ignores(linkPath, false) || rules.ignores(linkPath, true)) return;
-    this.files.note({
-      file: repoPath,
+    files.note({
+      file: filePath,
       line: 1,
       severity: 'info',
       code: 'symlink-dropped',
-      message: `${repoPath} is a symbolic link: source-controller's artifact holds regular files only, so Flux never sees it (nor anything through it)`,
+      message: `${files.shown(filePath)} is a symbolic link: source-controller's artifact holds regular files only, so Flux never sees it (nor anything through it)`,
     });
   }
 
@@ -229,8 +262,8 @@ export class SourceTree {
         return out;
       },
       readIgnoreFile: async (dir) => {
-        const repoPath = this.toRepoPath(dir === '' ? SOURCE_IGNORE_FILE : `${dir}/${SOURCE_IGNORE_FILE}`);
-        return repoPath === undefined ? undefined : this.files.readIgnoreText(repoPath);
+        const located = this.#locate(dir === '' ? SOURCE_IGNORE_FILE : `${dir}/${SOURCE_IGNORE_FILE}`);
+        return located === undefined ? undefined : located.files.readIgnoreText(located.filePath);
       },
     };
   }
