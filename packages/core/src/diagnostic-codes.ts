@@ -153,7 +153,8 @@ export const DIAGNOSTIC_CODES = {
   },
   'remote-resource': {
     effect: 'unknown',
-    meaning: 'A remote kustomize input (a git or https base or component, an http(s) generator file): Flux fetches it, Sluice does not unless told to.',
+    meaning:
+      'A remote kustomize input (a git or https base or component, an http(s) generator file): Flux fetches it, Sluice does not unless told to.',
   },
   'kustomize-field-unsupported': {
     effect: 'unknown',
