@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Diagnostic, ImageEntry } from '@sluice/core';
 import { collectUniqueImages, compareDiagnostics, extractImages, loadManifests } from '@sluice/core';
 import type { FluxRepository, FluxWorkload } from '@sluice/flux-adapter';
-import { loadFluxRepository, parseSourceMappings } from '@sluice/flux-adapter';
+import { hasFluxWorkloads, loadFluxRepository, parseSourceMappings } from '@sluice/flux-adapter';
 import type { SluiceConfig } from './config.js';
 import { CliError } from './exit-codes.js';
 import type { CommandLine } from './options.js';
@@ -45,22 +45,31 @@ export async function inspectRepository(
   if (!info.isDirectory()) throw new CliError(`${describeFolder(dir, root)}: not a folder`);
   const helm = resolveHelmOptions(values, config, context, commandLine.command);
   const cluster = stringOption(values, 'cluster');
-  const flux = await loadFluxRepository(root, {
-    sources: options.sources,
+  // A folder without a Flux Kustomization or HelmRelease is read as plain manifests at once: the
+  // check reads texts and parses only files naming a Flux API, where reading it as a Flux
+  // repository would parse every file once for nothing before the plain read parses it again.
+  const fluxWorkloads = await hasFluxWorkloads(root, {
     ignore: options.ignore,
-    ...(helm ? { helm } : {}),
-    ...(cluster === undefined ? {} : { cluster }),
     ...(context.signal ? { signal: context.signal } : {}),
   });
-  if (flux.workloads.length > 0) {
-    return {
-      mode: 'flux',
-      root,
-      images: flux.images,
-      workloads: flux.workloads,
-      diagnostics: flux.diagnostics,
-      flux,
-    };
+  if (fluxWorkloads) {
+    const flux = await loadFluxRepository(root, {
+      sources: options.sources,
+      ignore: options.ignore,
+      ...(helm ? { helm } : {}),
+      ...(cluster === undefined ? {} : { cluster }),
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
+    if (flux.workloads.length > 0) {
+      return {
+        mode: 'flux',
+        root,
+        images: flux.images,
+        workloads: flux.workloads,
+        diagnostics: flux.diagnostics,
+        flux,
+      };
+    }
   }
   const loaded = await loadManifests(root, {
     ignore: options.ignore,

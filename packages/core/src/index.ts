@@ -50,7 +50,7 @@ export {
 } from './source-ignore.js';
 export { goPathMatch } from './go-path-match.js';
 export type { ReadTextOptions, ReadTextResult } from './read-text-file.js';
-export { DEFAULT_MAX_FILE_SIZE, readTextFile } from './read-text-file.js';
+export { DEFAULT_MAX_FILE_SIZE, readTextAtSync, readTextFile } from './read-text-file.js';
 export { escapeJsonForTerminal } from './terminal-safe-json.js';
 export type { WriteFileAtomicOptions } from './write-file-atomic.js';
 export { writeFileAtomic } from './write-file-atomic.js';

@@ -1,3 +1,4 @@
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Diagnostic } from './diagnostic.js';
 import type { DiagnosticCode } from './diagnostic-codes.js';
@@ -78,6 +79,48 @@ export async function readTextAt(
       }
     } finally {
       await handle.close();
+    }
+  } catch (error) {
+    return failure(
+      file,
+      'unreadable',
+      `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return decode(bytes, file);
+}
+
+/**
+ * Reads a text file whose path the caller already checked to stay inside its root (as
+ * {@link readTextFile} does), synchronously, with the same limits and diagnostics
+ * (`file-too-large`, `binary-file`, `invalid-encoding`, `unreadable`); `file` names it in them.
+ * For a caller that reads a repository's many small files one after another: there, a
+ * thread-pool round trip per open, stat, read and close costs more than the read itself.
+ */
+export function readTextAtSync(path: string, file: string, maxFileSize: number): ReadTextResult {
+  let bytes: Buffer;
+  try {
+    const descriptor = openSync(path, 'r');
+    try {
+      // The size is taken from the open descriptor, so a file swapped after listing is still capped.
+      const { size } = fstatSync(descriptor);
+      if (size > maxFileSize) {
+        return failure(
+          file,
+          'file-too-large',
+          `${file} is ${size} bytes, more than the limit of ${maxFileSize}; not read`,
+        );
+      }
+      bytes = readFileSync(descriptor);
+      if (bytes.length > maxFileSize) {
+        return failure(
+          file,
+          'file-too-large',
+          `${file} grew past the limit of ${maxFileSize} bytes while read; not read`,
+        );
+      }
+    } finally {
+      closeSync(descriptor);
     }
   } catch (error) {
     return failure(

@@ -6,7 +6,7 @@ import {
   SluiceError,
   decodeLeniently,
   parseYaml,
-  readTextFile,
+  readTextAtSync,
   type Diagnostic,
   type ParsedYaml,
   type ReadTextResult,
@@ -317,7 +317,10 @@ export class RepoFiles {
 
   async #computeRead(path: string): Promise<ReadTextResult | undefined> {
     if ((await this.typeOf(path)) !== 'file') return undefined;
-    return readTextFile(this.realRoot, path, { maxFileSize: DEFAULT_MAX_FILE_SIZE });
+    // typeOf checked the path: its folders are safe and a link on it stays inside the root.
+    // Read synchronously, as the checks are: one file after another, a thread-pool round trip
+    // per open, stat, read and close was most of a large repository's reading time.
+    return readTextAtSync(this.#absolute(path), path, DEFAULT_MAX_FILE_SIZE);
   }
 
   #report(path: string, diagnostic: Diagnostic): void {
