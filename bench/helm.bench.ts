@@ -54,6 +54,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchSection
         'kind: HelmRelease',
         `metadata: { name: release-${index}, namespace: apps }`,
         'spec:',
+        '  interval: 10m',
         '  chart:',
         '    spec:',
         `      chart: chart-${index % chartCount}`,
