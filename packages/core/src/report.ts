@@ -164,7 +164,7 @@ export const ObjectResult = z.object({
   /**
    * Whether the object must not be applied: `true` for `blocked`, `blocked-upstream`, and an
    * `unknown` that fails closed (`onScanError: block`); `false` otherwise. Absent in reports
-   * built by hand: {@link summarizeGateReport} then derives it from the status and the policy.
+   * built by hand: `summarizeGateReport` then derives it from the status and the policy.
    */
   blocking: z.boolean().optional(),
   /** For `blocked-upstream`: the `dependsOn` chain from this object to the failing one. */
