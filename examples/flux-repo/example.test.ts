@@ -1,4 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '@sluice/cli';
 import { loadFluxRepository } from '@sluice/flux-adapter';
@@ -12,14 +15,17 @@ beforeAll(async () => {
   helmArgs = ['--helm-path', await helmBinary(3), '--offline'];
 });
 
-async function runSluice(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runSluice(
+  args: string[],
+  cwd = repo,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     env: {},
-    cwd: repo,
+    cwd,
   });
   return { code, stdout, stderr };
 }
@@ -100,5 +106,69 @@ describe('the example Flux repository', () => {
         chart: { name: 'docs-site', version: '0.4.0', template: 'docs-site/templates/deployment.yaml' },
       }),
     ]);
+  });
+
+  it('sluice gate --write wires the gate in: the gate files and the dependsOn lines, nothing else; twice is once', async () => {
+    const copy = await mkdtemp(join(tmpdir(), 'sluice-gate-write-'));
+    try {
+      await cp(repo, copy, { recursive: true, filter: (source) => !source.includes('node_modules') });
+      // The example before `sluice gate --write`: no gate files, no dependsOn on the gate.
+      await rm(join(copy, 'sluice-gate'), { recursive: true });
+      await rm(join(copy, 'clusters/production/sluice-gate.yaml'));
+      const edited = ['clusters/production/apps.yaml', 'clusters/production/infrastructure.yaml'];
+      for (const file of edited) {
+        const text = await readFile(join(copy, file), 'utf8');
+        const stripped = text
+          .replace(/^ *- name: sluice-gate\n/gm, '')
+          .replace(/^ {2}dependsOn:\n(?! +- )/gm, '');
+        expect(stripped, file).not.toContain('sluice-gate');
+        await writeFile(join(copy, file), stripped);
+      }
+      const git = (...args: string[]): string =>
+        execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {
+          cwd: copy,
+          encoding: 'utf8',
+        });
+      git('init', '-q');
+      git('add', '-A');
+      git('commit', '-qm', 'before');
+
+      const first = await runSluice(['gate', '.', '--write', ...helmArgs], copy);
+      expect(first.stderr).not.toContain('not edited');
+      expect(first.code).toBe(0);
+      expect(first.stderr).toContain(
+        'sluice: added the gate to spec.dependsOn of Kustomization/flux-system/apps (clusters/production/apps.yaml)',
+      );
+      // git diff: the gate files and the dependsOn lines, nothing else; every file as committed in the example.
+      expect(
+        git('status', '--porcelain', '--untracked-files=all').split('\n').filter(Boolean).sort(),
+      ).toEqual([
+        ' M clusters/production/apps.yaml',
+        ' M clusters/production/infrastructure.yaml',
+        '?? clusters/production/sluice-gate.yaml',
+        '?? sluice-gate/kustomization.yaml',
+        '?? sluice-gate/scan-job.yaml',
+      ]);
+      const added = git('diff', '-U0')
+        .split('\n')
+        .filter((line) => /^[+-][^+-]/.test(line));
+      expect(added).toEqual([
+        '+    - name: sluice-gate',
+        '+    - name: sluice-gate',
+        '+  dependsOn:',
+        '+    - name: sluice-gate',
+      ]);
+      for (const file of [...edited, 'clusters/production/sluice-gate.yaml', 'sluice-gate/scan-job.yaml']) {
+        expect(await readFile(join(copy, file), 'utf8'), file).toBe(await readFile(join(repo, file), 'utf8'));
+      }
+      git('add', '-A');
+      git('commit', '-qm', 'gate');
+      const second = await runSluice(['gate', '.', '--write', ...helmArgs], copy);
+      expect(second.code).toBe(0);
+      expect(second.stderr).not.toContain('added the gate');
+      expect(git('status', '--porcelain', '--untracked-files=all')).toBe('');
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
   });
 });

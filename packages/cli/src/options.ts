@@ -156,7 +156,10 @@ export const OPTIONS = {
     value: 'NS',
     help: 'namespace of the generated gate (default flux-system)',
   },
-  write: { type: 'boolean', help: 'write the generated files into DIR instead of printing them' },
+  write: {
+    type: 'boolean',
+    help: 'write the gate into DIR and add it to spec.dependsOn of every gated Kustomization, in place',
+  },
   cluster: {
     type: 'string',
     value: 'PATH',
@@ -267,6 +270,7 @@ export const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
     'ignore',
     ...HELM_OPTIONS,
     'write',
+    'output',
     'namespace',
     'sluice-image',
     'severity',

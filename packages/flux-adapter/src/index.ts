@@ -37,6 +37,9 @@ export type {
   ScanJobCache,
   ScanJobSpec,
   ScanJobResources,
+  AddDependsOnResult,
+  AddedDependency,
+  DependsOnTarget,
 } from './gate-generation/index.js';
 export {
   DEFAULT_SLUICE_IMAGE,
@@ -44,6 +47,7 @@ export {
   isPinnedImage,
   generateGate,
   generateGates,
+  addDependsOn,
   MAX_BACKOFF_LIMIT,
   checkScanJob,
   checkGateKustomization,

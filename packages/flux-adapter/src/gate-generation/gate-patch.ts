@@ -34,6 +34,7 @@ export function gatePatch(
     target: node.id,
     file: node.file,
     line: node.line,
+    satisfied: already,
     dependsOn: already ? existing : [...existing, entry],
     ...(parentNode && !parentWorkloadSynthetic ? { parent: parentNode.id } : {}),
     fluxPatch: {

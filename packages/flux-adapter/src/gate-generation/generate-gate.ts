@@ -220,7 +220,7 @@ export function generateGate(options: GenerateGateOptions): GeneratedGate {
     `One gate for ${gated.length} Kustomization${gated.length === 1 ? '' : 's'}: a failing image holds back all of them until it is fixed or ignored.`,
     'HelmReleases already in the cluster can still change images without a Kustomization apply (floating chart versions, mutable tags): pin chart versions and image digests.',
   );
-  for (const patch of patches) {
+  for (const patch of patches.filter((item) => !item.satisfied)) {
     notes.push(
       patch.parent
         ? `${patch.target}: add the gate to spec.dependsOn at ${patch.file}:${patch.line}, or add the patch to spec.patches of ${patch.parent}.`

@@ -153,6 +153,8 @@ export interface GatePatch {
   /** Where it is written. */
   readonly file: string;
   readonly line: number;
+  /** True when it already depends on the gate: nothing to add. */
+  readonly satisfied: boolean;
   /** Its full `spec.dependsOn` with the gate added (for editing the file directly). */
   readonly dependsOn: { readonly name: string; readonly namespace?: string }[];
   /**
