@@ -16,7 +16,12 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'internal/*/src/**/*.test.ts', 'examples/*/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'internal/*/src/**/*.test.ts',
+      'examples/*/**/*.test.ts',
+      'distribution/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     // The JSON results feed .ci/run's closing "N passed, N failed" line.
     reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
