@@ -4,6 +4,7 @@ import { CliError, EXIT_CODES } from './exit-codes.js';
 import type { CliContext } from './io.js';
 import { guardWorkflowCommands } from './io.js';
 import type { CommandLine, CommandName } from './options.js';
+import { locateRepository } from './locate-repository.js';
 
 /** Prints through `given` with every write guarded (`guardWorkflowCommands`). */
 function guardContext(given: CliContext): CliContext {
@@ -20,11 +21,13 @@ function guardContext(given: CliContext): CliContext {
  */
 export async function runCommand(
   command: CommandName,
-  commandLine: CommandLine,
-  given: CliContext,
+  given: CommandLine,
+  givenContext: CliContext,
 ): Promise<number> {
-  const context = guardContext(given);
+  const context = guardContext(givenContext);
   try {
+    // `sluice scan clusters/production` reads the repository around the cluster folder.
+    const commandLine = await locateRepository(given, context);
     // Each command is loaded when it runs, with only what it uses: start-up pays for one.
     switch (command) {
       case 'images':

@@ -1,0 +1,104 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoPath } from '@sluice/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findClusterFolder } from './locate-repository.js';
+import { main } from './main.js';
+
+const example = repoPath('examples/flux-repo');
+
+async function runSluice(
+  args: string[],
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: {},
+    cwd,
+  });
+  return { code, stdout, stderr };
+}
+
+const kustomization = (name: string, path: string): string =>
+  `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\n` +
+  `spec:\n  interval: 10m\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+
+let work: string;
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'sluice-locate-'));
+  // A git work tree whose cluster folder has no sync Kustomization of its own.
+  await mkdir(join(work, 'git-repo', '.git'), { recursive: true });
+  await mkdir(join(work, 'git-repo', 'clusters', 'prod'), { recursive: true });
+  await mkdir(join(work, 'git-repo', 'apps', 'prod'), { recursive: true });
+  await writeFile(
+    join(work, 'git-repo', 'clusters', 'prod', 'apps.yaml'),
+    kustomization('apps', './apps/prod'),
+  );
+});
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+describe('findClusterFolder', () => {
+  it("finds the root a cluster folder's own sync Kustomization is relative to", async () => {
+    expect(await findClusterFolder(join(example, 'clusters', 'production'))).toEqual({
+      root: example,
+      cluster: 'clusters/production',
+      reason: 'its Flux Kustomization syncs ./clusters/production',
+    });
+  });
+
+  it('leaves a repository root as it is, even inside another git repository', async () => {
+    expect(await findClusterFolder(example)).toBeUndefined();
+    expect(await findClusterFolder(join(work, 'git-repo'))).toBeUndefined();
+  });
+
+  it('takes the nearest .git when the Kustomization paths are folders there and not below the folder', async () => {
+    expect(await findClusterFolder(join(work, 'git-repo', 'clusters', 'prod'))).toEqual({
+      root: join(work, 'git-repo'),
+      cluster: 'clusters/prod',
+      reason: 'its Flux Kustomization paths are folders of the git repository around it',
+    });
+    // Without a git repository around it, and without a sync Kustomization, nothing is guessed.
+    await mkdir(join(work, 'loose', 'clusters', 'prod'), { recursive: true });
+    await mkdir(join(work, 'loose', 'apps', 'prod'), { recursive: true });
+    await writeFile(
+      join(work, 'loose', 'clusters', 'prod', 'apps.yaml'),
+      kustomization('apps', './apps/prod'),
+    );
+    expect(await findClusterFolder(join(work, 'loose', 'clusters', 'prod'))).toBeUndefined();
+  });
+});
+
+describe('sluice images|scan CLUSTER-FOLDER', () => {
+  it('reads the repository around a cluster folder, as `DIR --cluster PATH` does, and says so', async () => {
+    const fromCluster = await runSluice(['images', 'clusters/production', '--no-render'], example);
+    const explicit = await runSluice(
+      ['images', '.', '--cluster', 'clusters/production', '--no-render'],
+      example,
+    );
+    expect(fromCluster.code).toBe(0);
+    expect(fromCluster.stdout).toBe(explicit.stdout);
+    expect(fromCluster.stdout).toContain('apps/production/kustomization.yaml:12:13');
+    expect(fromCluster.stderr).toContain(
+      'sluice: clusters/production is a cluster of the repository at . (its Flux Kustomization syncs ./clusters/production): reading . --cluster clusters/production',
+    );
+    const fromInside = await runSluice(
+      ['images', '.', '--no-render', '-q'],
+      join(example, 'clusters', 'production'),
+    );
+    expect(fromInside.stdout).toBe(explicit.stdout);
+    expect(fromInside.stderr).not.toContain('is a cluster of the repository');
+  });
+
+  it('keeps an explicit --cluster as given (one way to choose a cluster)', async () => {
+    const run = await runSluice(
+      ['images', 'clusters/production', '--cluster', 'clusters/production'],
+      example,
+    );
+    expect(run.stderr).not.toContain('is a cluster of the repository');
+    expect(run.code).toBe(2);
+  });
+});
