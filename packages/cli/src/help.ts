@@ -21,9 +21,9 @@ const COMMAND_HELP: Record<CommandName, CommandHelp> = {
     formats: 'table (default on stdout), json, sarif, junit, markdown, mermaid, dot',
     examples: [
       'sluice scan .',
-      'sluice scan clusters/prod --severity CRITICAL --format sarif=sluice.sarif --format table',
+      'sluice scan . --cluster clusters/production --severity CRITICAL --format sarif=sluice.sarif --format table',
       'sluice scan . --server http://trivy.trivy-system:4954 --format junit=report.xml',
-      'sluice scan . --trivy-reports ./trivy-json --fail-on never --format markdown=summary.md',
+      'sluice scan . --trivy-reports ./trivy-reports --fail-on never --format markdown=summary.md',
     ],
   },
   images: {
