@@ -1,6 +1,8 @@
 // Summarises a V8 CPU profile (`node --cpu-prof`) by where the time went: module loading, YAML
 // parsing, zod, provenance, garbage collection, waiting, each package of Sluice.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 
 interface CallFrame {
   readonly functionName: string;
@@ -46,8 +48,6 @@ function categoryOf(frame: CallFrame): string {
   if (url.includes('provenance')) return 'flux-adapter: provenance';
   const sluice = SLUICE_PACKAGE.exec(url);
   if (sluice) return `${sluice[1]} (Sluice)`;
-  // A bundle holds every package in one file: the function name is all there is.
-  if (/\/dist\/(bin|chunks\/)/.test(url)) return 'Sluice bundle';
   const dependency = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(url);
   return dependency ? `dependency: ${dependency[1]}` : 'other';
 }
@@ -59,10 +59,46 @@ function shortUrl(url: string): string {
   return dependency ? dependency[1]! : url;
 }
 
+// The bundled bin (packages/cli/dist/bin*.js) holds many modules per file; esbuild starts each
+// with a `// path` comment (relative to packages/cli), which gives a frame back its module.
+const BUNDLE_FILE = /\/packages\/cli\/dist\/bin[^/]*\.js$/;
+const bundleModules = new Map<string, readonly { line: number; path: string }[]>();
+
+function modulesOf(url: string): readonly { line: number; path: string }[] {
+  let modules = bundleModules.get(url);
+  if (!modules) {
+    const path = url.startsWith('file:') ? fileURLToPath(url) : url;
+    let lines: string[] = [];
+    try {
+      lines = readFileSync(path, 'utf8').split('\n');
+    } catch {
+      // A bundle rebuilt since the run: its frames stay under the bundle's own name.
+    }
+    const base = new URL('.', url.startsWith('file:') ? url : `file://${url}`);
+    modules = lines.flatMap((text, line) => {
+      const marker = /^\/\/ ((?:\.\.\/|src\/)\S+)$/.exec(text);
+      return marker ? [{ line, path: new URL(`../${marker[1]}`, base).pathname }] : [];
+    });
+    bundleModules.set(url, modules);
+  }
+  return modules;
+}
+
+/** The frame with the url of the module it came from, when it ran from the bundled bin. */
+function unbundled(frame: CallFrame): CallFrame {
+  if (!BUNDLE_FILE.test(frame.url)) return frame;
+  let found: string | undefined;
+  for (const module of modulesOf(frame.url)) {
+    if (module.line > frame.lineNumber) break;
+    found = module.path;
+  }
+  return found ? { ...frame, url: found } : frame;
+}
+
 /** Reads a `.cpuprofile` file and summarises it. */
 export async function summarizeProfile(path: string, topFunctions = 8): Promise<ProfileSummary> {
   const profile = JSON.parse(await readFile(path, 'utf8')) as CpuProfile;
-  const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const frames = new Map(profile.nodes.map((node) => [node.id, unbundled(node.callFrame)]));
   const categories = new Map<string, number>();
   const functions = new Map<string, number>();
   let total = 0;

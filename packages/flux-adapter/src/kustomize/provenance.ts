@@ -130,14 +130,20 @@ export class Provenance {
     if (Array.isArray(copy)) {
       for (const item of value as unknown[]) copy.push(this.#clone(item, copies));
     } else {
-      // defineProperty, not assignment: a `__proto__` key stays a plain key.
-      for (const [key, item] of Object.entries(value))
-        Object.defineProperty(copy, key, {
-          value: this.#clone(item, copies),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
+      const record = value as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        const item = this.#clone(record[key], copies);
+        // Assignment is the fast path; a `__proto__` key takes defineProperty, so that it stays
+        // a plain key instead of setting the copy's prototype.
+        if (key === '__proto__')
+          Object.defineProperty(copy, key, {
+            value: item,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        else copy[key] = item;
+      }
     }
     const locator = this.#locators.get(source);
     if (locator) {
