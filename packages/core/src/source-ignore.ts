@@ -128,9 +128,28 @@ function matchPattern(pattern: IgnorePattern, path: readonly string[], isDir: bo
   return pattern.inclusion ? INCLUDE : EXCLUDE;
 }
 
+// What goPathMatch said for a pattern's name and one file or folder name. Every path of a
+// repository is matched against every pattern, name by name, and the same folder names come
+// back for each file below them: a large repository asked the same question ~100,000 times.
+const nameMatches = new WeakMap<IgnorePattern, Map<string, ReturnType<typeof goPathMatch>>>();
+
+function matchName(pattern: IgnorePattern, name: string): ReturnType<typeof goPathMatch> {
+  let answers = nameMatches.get(pattern);
+  if (!answers) {
+    answers = new Map();
+    nameMatches.set(pattern, answers);
+  }
+  let match = answers.get(name);
+  if (match === undefined) {
+    match = goPathMatch(pattern.parts[0] ?? '', name);
+    answers.set(name, match);
+  }
+  return match;
+}
+
 function simpleNameMatch(pattern: IgnorePattern, path: readonly string[], isDir: boolean): boolean {
   for (const [index, name] of path.entries()) {
-    const match = goPathMatch(pattern.parts[0] ?? '', name);
+    const match = matchName(pattern, name);
     if (match === 'error') return false;
     if (!match) continue;
     if (pattern.dirOnly && !isDir && index === path.length - 1) return false;
