@@ -61,13 +61,16 @@ export interface GateRun {
 /**
  * Loads `tree` as a Flux repository and decides the gate as `sluice scan` does, with every
  * image found scanned clean except {@link VULNERABLE_IMAGE}, which has a CRITICAL finding.
+ * `prepare` runs on the written repository before it is loaded (to copy a chart into it).
  */
 export async function gateRepository(
   tree: Readonly<Record<string, TreeEntry>>,
   options: LoadFluxRepositoryOptions = {},
+  prepare?: (root: string) => Promise<void>,
 ): Promise<GateRun> {
   const temp = await createTempRepo(tree);
   try {
+    await prepare?.(temp.root);
     const repo = await loadFluxRepository(temp.root, options);
     const outcomes: ImageOutcome[] = repo.images.map((image) => ({
       ref: image.ref,

@@ -137,14 +137,19 @@ export class ReleaseRenderer {
         },
       );
       if ('error' in rendered) return { error: rendered.error };
+      // A post-renderer entry Sluice cannot apply leaves the release unknown: its diagnostics
+      // name the release (a patch that fails in Sluice may well apply in helm-controller).
+      const postRenderDiagnostics: Diagnostic[] = [];
       await applyPostRenderers(job.spec, rendered.objects, {
         tree: job.rootTree,
         file: job.file,
         line: job.line,
         provenance: job.provenance,
-        diagnostics: job.diagnostics,
+        diagnostics: postRenderDiagnostics,
         consumed: job.consumed,
       });
+      for (const diagnostic of postRenderDiagnostics)
+        job.diagnostics.push({ ...diagnostic, object: diagnostic.object ?? job.id });
       const userValues: YamlMap = {};
       mergeValues(userValues, prepared.repositoryValues, job.provenance);
       mergeValues(userValues, job.values, job.provenance);

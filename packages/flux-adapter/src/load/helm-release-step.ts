@@ -121,8 +121,9 @@ async function renderRelease(
 /**
  * The values-only reading: every complete image written in the values (post-renderer image
  * overrides applied) is listed. With `notRendered` (the chart could not be rendered) the release
- * is unknown for that reason; without a renderer it is unknown when a value leaves the tag to
- * the chart, or when the values hold no image at all. No `:latest` is ever made up.
+ * is unknown for that reason; without a renderer it is unknown when post-renderers patch the
+ * rendered objects, when a value leaves the tag to the chart, or when the values hold no image
+ * at all. No `:latest` is ever made up.
  */
 function readValuesOnly(
   workload: WorkloadDraft,
@@ -166,6 +167,10 @@ function readValuesOnly(
   workload.images = images.entries();
   context.images.merge(images);
   let reason = notRendered;
+  const patches = postRendererPatches(spec, context);
+  if (reason === undefined && patches.length > 0) {
+    reason = `its postRenderers patch the rendered objects (${patches.join(', ')}), which the values alone do not show: render the chart to know what they deploy`;
+  }
   if (reason === undefined && partial.length > 0) {
     reason = `the chart decides some image tags (${partial.join('; ')}): render the chart to know them`;
   }
@@ -179,6 +184,28 @@ function readValuesOnly(
   workload.method = 'unresolved';
   workload.unresolvedReason = reason;
   context.onEvent?.({ type: 'unresolved', id: workload.id, reason });
+}
+
+/**
+ * Where each post-renderer patch is written (`file:line`): `patches`, `patchesStrategicMerge`
+ * and `patchesJson6902` of `spec.postRenderers[].kustomize` change the rendered objects (a
+ * container, an image) in ways reading the values cannot follow.
+ */
+function postRendererPatches(spec: YamlMap, context: LoadContext): string[] {
+  const out: string[] = [];
+  if (!Array.isArray(spec.postRenderers)) return out;
+  for (const renderer of spec.postRenderers) {
+    if (!isMap(renderer) || !isMap(renderer.kustomize)) continue;
+    for (const field of ['patches', 'patchesStrategicMerge', 'patchesJson6902'] as const) {
+      const list = renderer.kustomize[field];
+      if (!Array.isArray(list)) continue;
+      for (const [index] of list.entries()) {
+        const origin = context.provenance.originOf(list, index);
+        out.push(origin ? `${origin.file}:${origin.line}` : `spec.postRenderers[].kustomize.${field}`);
+      }
+    }
+  }
+  return out;
 }
 
 interface PostRendererImage {
