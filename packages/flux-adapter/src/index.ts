@@ -19,6 +19,8 @@ export type { RenderRequest, RenderResult, Renderer } from './kustomize/renderer
 export { builtinRenderer } from './kustomize/renderer.js';
 export type { KubectlKustomizeRendererOptions } from './kustomize/kubectl-renderer.js';
 export { kubectlKustomizeRenderer } from './kustomize/kubectl-renderer.js';
+export type { BuildLimits } from './kustomize/build-budget.js';
+export { BuildBudget, DEFAULT_BUILD_LIMITS } from './kustomize/build-budget.js';
 export type { BuildDependencyGraphOptions } from './graph/index.js';
 export type {
   KubernetesManifest,

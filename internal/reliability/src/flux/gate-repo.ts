@@ -43,7 +43,7 @@ export function fluxKustomization(name: string, path: string, ...spec: string[])
 }
 
 /** The repository every case starts from: `clusters/dev` syncing Kustomization `apps` (`./apps`). */
-export function baseTree(...appsSpec: string[]): Record<string, TreeEntry> {
+export function baseTree(...appsSpec: string[]): Record<string, string> {
   return {
     'clusters/dev/sync.yaml': `${fluxKustomization('flux-system', './clusters/dev')}---\n${fluxKustomization('apps', './apps', ...appsSpec)}`,
     'apps/good.yaml': goodDeployment(),

@@ -4,9 +4,9 @@ import { describeValue, findPodImages, type ImageField, type InvalidImageField }
 
 /** Every image field of a rendered object and what could not be read. */
 export interface ObjectImages {
-  readonly fields: ImageField[];
+  readonly fields: readonly ImageField[];
   /** Image fields written with something that is not a non-empty string. */
-  readonly invalid: InvalidImageField[];
+  readonly invalid: readonly InvalidImageField[];
   /** The PodSpec search stopped at its limits: some images may be missing (`walk-limit`). */
   readonly truncated: boolean;
   /** A custom resource in which no field Sluice knows holds an image (`uncovered-custom-resource`). */
@@ -22,6 +22,17 @@ export interface ObjectImages {
  * kustomize and substitution moved things around.
  */
 export function inspectObjectImages(object: YamlMap): ObjectImages {
+  // A build shared by many Kustomizations hands them the same objects: each is searched once.
+  const known = inspected.get(object);
+  if (known) return known;
+  const result = searchObjectImages(object);
+  inspected.set(object, result);
+  return result;
+}
+
+const inspected = new WeakMap<YamlMap, ObjectImages>();
+
+function searchObjectImages(object: YamlMap): ObjectImages {
   const invalid: InvalidImageField[] = [];
   const fields = findPodImages(object, invalid);
   const seen = new Set([...fields, ...invalid].map((field) => field.fieldPath));
@@ -63,5 +74,5 @@ export function inspectObjectImages(object: YamlMap): ObjectImages {
 export function findObjectImages(object: YamlMap, invalid?: InvalidImageField[]): ImageField[] {
   const result = inspectObjectImages(object);
   if (invalid) invalid.push(...result.invalid);
-  return result.fields;
+  return [...result.fields];
 }

@@ -7,6 +7,7 @@ import type { PatchContext } from './patches.js';
 import { applyTransformers, mergeOverlay } from './apply-transformers.js';
 import type { Provenance, ValueOrigin } from './provenance.js';
 import { isRemoteTarget } from './remote-target.js';
+import { BuildBudget } from './build-budget.js';
 import { isMap, type KResource, type YamlMap } from './resource.js';
 
 /**
@@ -35,6 +36,8 @@ export interface BuildContext {
   readonly consumed: Set<string>;
   /** Folders that need `helm` (their `helmCharts`), reported once each. */
   readonly needsHelm: Set<string>;
+  /** The build's resource limits. @default a fresh BuildBudget with the default limits */
+  readonly budget?: BuildBudget;
   readonly signal?: AbortSignal;
 }
 
@@ -74,6 +77,9 @@ export async function buildKustomizeFolder(
   via?: ValueOrigin,
 ): Promise<KResource[]> {
   context.signal?.throwIfAborted();
+  if (!context.budget) context = { ...context, budget: new BuildBudget() };
+  const where = { file: via?.file ?? context.tree.toRepoPath(dir) ?? dir, line: via?.line ?? 1 };
+  if (!context.budget?.enter(stack.length + 1, where, context.diagnostics)) return [];
   const kustomizationPath = await findKustomizationFile(context.tree, dir);
   let kustomization: YamlMap;
   let file: string;
@@ -163,9 +169,13 @@ async function buildKustomization(
       }
       const type = await context.tree.typeOf(path);
       if (type === 'file') {
-        resources.push(
-          ...(await loadResourceFile(context.tree, path, context.provenance, context.diagnostics)),
-        );
+        const loaded = await loadResourceFile(context.tree, path, context.provenance, context.diagnostics);
+        const where = {
+          file: context.provenance.originOf(list, index)?.file ?? file,
+          line: context.provenance.originOf(list, index)?.line ?? 1,
+        };
+        if (!context.budget?.addObjects(loaded.length, where, context.diagnostics)) return resources;
+        appendAll(resources, loaded);
         context.consumed.add(context.tree.toRepoPath(path) ?? path);
       } else if (type === 'dir') {
         const via = context.provenance.originOf(list, index);
@@ -174,7 +184,8 @@ async function buildKustomization(
           reportCycle(stack.slice(start), entry, via, file, context.diagnostics);
           continue;
         }
-        resources.push(...(await buildKustomizeFolder(path, context, undefined, stack, via)));
+        appendAll(resources, await buildKustomizeFolder(path, context, undefined, stack, via));
+        if (context.budget?.exceeded) return resources;
       } else {
         report('resource-missing', `Resource ${entry} not found`, list, index);
       }
@@ -212,6 +223,9 @@ async function buildKustomization(
         );
         continue;
       }
+      const componentVia = context.provenance.originOf(components, index);
+      const where = { file: componentVia?.file ?? file, line: componentVia?.line ?? 1 };
+      if (!context.budget?.enter(stack.length + 1, where, context.diagnostics)) return accumulated;
       context.consumed.add(repoFile);
       const parsed = await context.tree.parse(componentFile);
       const document = parsed?.documents[0];
@@ -263,6 +277,11 @@ async function buildKustomization(
   }
   await applyTransformers(kustomization, accumulated, { ...generatorContext } satisfies PatchContext);
   return accumulated;
+}
+
+/** `target.push(...items)` without spreading: a spread of a huge array overflows the stack. */
+function appendAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
 }
 
 function viaOf(list: unknown[], index: number, context: BuildContext): { via?: ValueOrigin } {

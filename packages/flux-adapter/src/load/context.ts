@@ -1,9 +1,10 @@
 import type { Diagnostic } from '@sluice/core';
 import type { Provenance } from '../kustomize/provenance.js';
-import type { Renderer } from '../kustomize/renderer.js';
+import type { RenderResult, Renderer } from '../kustomize/renderer.js';
 import type { KResource, YamlMap } from '../kustomize/resource.js';
 import type { DependsOnEntry, FluxWorkload } from '../model.js';
 import type { SourceRegistry } from '../source/source-registry.js';
+import type { SourceTree } from '../source/source-tree.js';
 import type { ImageSet } from '../images/image-set.js';
 import type { ReleaseRenderer } from '../helm/release-renderer.js';
 import type { RawScan } from './raw-scan.js';
@@ -56,6 +57,8 @@ export interface LoadContext {
   readonly consumed: Set<string>;
   /** For each repository file a build read, the Flux objects whose builds read it. */
   readonly readBy: Map<string, Set<string>>;
+  /** Builds shared by Kustomizations of the same source, path and list-free overlay (kustomization-step). */
+  readonly builds: WeakMap<SourceTree, Map<string, Promise<RenderResult>>>;
   /** Custom resource kinds (`apiVersion kind`) already noted as having no known image field. */
   readonly uncovered: Set<string>;
   readonly images: ImageSet;

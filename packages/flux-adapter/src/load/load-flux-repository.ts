@@ -129,6 +129,7 @@ export async function loadFluxRepository(
     consumed: new Set(),
     readBy: new Map(),
     uncovered: new Set(),
+    builds: new WeakMap(),
     images: new ImageSet(),
     signal: options.signal,
     onEvent: options.onEvent,
