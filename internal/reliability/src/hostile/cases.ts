@@ -179,7 +179,7 @@ export const TEXT_CASES: readonly HostileCase[] = [
     'a custom resource nesting a PodSpec 80 levels deep (past the PodSpec search depth of 64)',
     `apiVersion: example.com/v1\nkind: Deep\nmetadata: {name: deep}\nspec: ${'{a: '.repeat(80)}{containers: [{name: x, image: "docker.io/library/deep:1"}]}${'}'.repeat(80)}\n`,
     { file: 'apps/bad.yaml', code: 'walk-limit', line: 1 },
-    { category: 'deep nesting', flux: 'none' },
+    { category: 'deep nesting' },
   ),
   yamlCase('empty-file', 'an empty file', '', 'none', { category: 'empty documents' }),
   yamlCase('only-separators', 'a file of bare `---` separators', '---\n---\n---\n', 'none', {
