@@ -139,11 +139,16 @@ describe('sluice images on home-ops with every chart reachable (stand-ins on a l
     // Its chart (OCIRepository games/direwolf-operator) is pinned by digest (`ref.digest` wins over
     // `ref.tag`, as in source-controller): the stand-in has other bytes, so that release alone stays
     // unknown, with helm's reason.
-    expect(unrendered.map((release) => release.id)).toEqual(['HelmRelease/games/games-on-whales']);
+    // Ids carry the cluster (home-ops has three).
+    expect(unrendered.map((release) => release.id)).toEqual([
+      'kubernetes/clusters/main:HelmRelease/games/games-on-whales',
+    ]);
     expect(unrendered[0]?.unresolvedReason).toMatch(/^its chart was not rendered: .*sha256:d097c154/);
 
     // A value-chosen image (app-template's controllers) keeps its values line as the location…
-    const radarr = releases.find((release) => release.id === 'HelmRelease/downloads/radarr');
+    const radarr = releases.find(
+      (release) => release.id === 'kubernetes/clusters/main:HelmRelease/downloads/radarr',
+    );
     const radarrImage =
       'ghcr.io/joryirving/radarr:6.4.1.10545@sha256:9baf9b1135dde13a429bc3eef40e4f2b25eb9a553508a967c2284caa88e7ce90';
     expect(radarr?.images).toContain(radarrImage);
