@@ -243,6 +243,11 @@ export const DIAGNOSTIC_CODES = {
     effect: 'none',
     meaning: 'A dependsOn entry names no object; Flux waits for it forever (the dependent is never applied).',
   },
+  'dependency-refused': {
+    effect: 'none',
+    meaning:
+      'A dependsOn entry names an object the API server refuses (invalid-flux-object); Flux waits for it as for a missing one.',
+  },
   'cross-kind-depends-on': {
     effect: 'none',
     meaning: 'A dependsOn entry names an object of the other kind, which Flux does not follow.',

@@ -1,5 +1,5 @@
 export type { WorkloadKind, DependsOnEntry, FluxWorkload, FluxRepository } from './model.js';
-export { workloadId } from './model.js';
+export { refusedReason, whyRefused, workloadId } from './model.js';
 export type { FluxGraphNode, FluxDependencyGraph } from './graph/index.js';
 export { buildDependencyGraph, toDependencyGraph } from './graph/index.js';
 export type {

@@ -75,6 +75,22 @@ export interface FluxRepository {
 }
 
 /**
+ * The `unresolvedReason` of an object Flux cannot have at all (the API server refuses it, or
+ * its controller cannot read it): `invalid <Kind>: <why>`.
+ */
+export function refusedReason(kind: WorkloadKind, why: string): string {
+  return `invalid ${kind}: ${why}`;
+}
+
+/** Why Flux cannot have this object (see {@link refusedReason}), or undefined when it can. */
+export function whyRefused(workload: FluxWorkload): string | undefined {
+  const prefix = `invalid ${workload.kind}: `;
+  return workload.method === 'unresolved' && workload.unresolvedReason?.startsWith(prefix)
+    ? workload.unresolvedReason.slice(prefix.length)
+    : undefined;
+}
+
+/**
  * Builds the id of a Flux object: `kind/namespace/name`, or `<cluster>:kind/namespace/name` when
  * a cluster is given (the loader gives one in repositories with several clusters, so that the
  * same Kustomization in `clusters/production` and `clusters/staging` is two objects). Kinds,

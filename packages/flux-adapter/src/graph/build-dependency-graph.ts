@@ -1,7 +1,7 @@
 import type { DependencyGraph, Diagnostic } from '@sluice/core';
 import { compareDiagnostics, compareStrings } from '@sluice/core';
 import type { FluxWorkload, WorkloadKind } from '../model.js';
-import { workloadId } from '../model.js';
+import { whyRefused, workloadId } from '../model.js';
 import { orderNodes } from './order-nodes.js';
 import type { FluxDependencyGraph, FluxGraphNode } from './types.js';
 
@@ -170,6 +170,18 @@ function resolveDependsOn(
     const found = findIn(scopes, workload.kind, namespace, entry.name);
     if (found) {
       const dependencyId = found.workload.id;
+      const refused = whyRefused(found.workload);
+      if (refused !== undefined) {
+        // Found, but Flux cannot have it: the dependent waits as for a missing object, and says why.
+        diagnostics.push({
+          file: entry.file ?? workload.file,
+          line: entry.line ?? workload.line,
+          severity: 'error',
+          code: 'dependency-refused',
+          object: id,
+          message: `${id} depends on ${dependencyId}, which Flux cannot have (${refused}); Flux will not apply ${id} until that object is fixed, exists and is Ready.`,
+        });
+      }
       if (!node.dependsOn.includes(dependencyId)) node.dependsOn.push(dependencyId);
       continue;
     }

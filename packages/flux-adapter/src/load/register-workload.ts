@@ -1,7 +1,7 @@
 import { isMap, metaString, type YamlMap } from '../kustomize/resource.js';
 import type { FluxObjectWarning } from '../schemas/flux-object.js';
 import type { WorkloadKind } from '../model.js';
-import { workloadId } from '../model.js';
+import { refusedReason, workloadId } from '../model.js';
 import type { ClusterState, LoadContext, PendingObject, WorkloadDraft } from './context.js';
 import { readDependsOn } from './context.js';
 
@@ -71,7 +71,7 @@ export function reportInvalidFluxObject(
     message: `${workload.id}: ${reason}`,
     object: workload.id,
   });
-  return `invalid ${workload.kind}: ${reason}`;
+  return refusedReason(workload.kind, reason);
 }
 
 /**
