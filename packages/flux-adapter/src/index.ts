@@ -21,6 +21,7 @@ export type { KubectlKustomizeRendererOptions } from './kustomize/kubectl-render
 export { kubectlKustomizeRenderer } from './kustomize/kubectl-renderer.js';
 export type { BuildLimits } from './kustomize/build-budget.js';
 export { BuildBudget, DEFAULT_BUILD_LIMITS } from './kustomize/build-budget.js';
+export { MAX_LOAD_OBJECTS } from './load/shared-build.js';
 export type { BuildDependencyGraphOptions } from './graph/index.js';
 export type {
   KubernetesManifest,

@@ -3,7 +3,7 @@
 // `build-limit` (the Kustomization unknown, the run blocked). Times are not asserted (speed is
 // measured with pnpm bench); docs/reliability.md section 8 records the measured numbers.
 import { describe, expect, it } from 'vitest';
-import { BuildBudget, DEFAULT_BUILD_LIMITS } from '@sluice/flux-adapter';
+import { BuildBudget, DEFAULT_BUILD_LIMITS, MAX_LOAD_OBJECTS } from '@sluice/flux-adapter';
 import { baseTree, deployment, fluxKustomization, gateRepository, VULNERABLE_IMAGE } from './gate-repo.js';
 
 /** A diamond of kustomize bases `depth` levels deep: each level includes both folders of the next. */
@@ -93,6 +93,31 @@ describe('resource bounds end in build-limit, never a crash or an endless build'
     });
     expect(run.repo.images).toHaveLength(301);
     expect(run.report.objects.filter((object) => object.status === 'blocked')).toHaveLength(600);
+    expect(run.report.verdict).toBe('blocked');
+  }, 120_000);
+
+  it('Kustomizations with different overlays past the load-wide object limit are unknown, not built', async () => {
+    // 110 overlays (targetNamespace) over 1,000 objects: 110,000 objects, past MAX_LOAD_OBJECTS.
+    const configMaps: string[] = [];
+    for (let index = 0; index < 999; index++)
+      configMaps.push(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${index}}\n`);
+    const kustomizations = [fluxKustomization('flux-system', './clusters/dev')];
+    for (let index = 0; index < 110; index++)
+      kustomizations.push(fluxKustomization(`apps-${index}`, './apps', `targetNamespace: ns-${index}`));
+    const run = await gateRepository({
+      'clusters/dev/sync.yaml': kustomizations.join('---\n'),
+      'apps/config.yaml': configMaps.join('---\n'),
+      'apps/good.yaml': deployment('ghcr.io/sluice-test/good:1.0.0', 'good'),
+    });
+    const statuses = run.report.objects.map((object) => object.status);
+    expect(statuses.filter((status) => status === 'pass')).toHaveLength(1 + MAX_LOAD_OBJECTS / 1000);
+    expect(statuses.filter((status) => status === 'unknown')).toHaveLength(110 - MAX_LOAD_OBJECTS / 1000);
+    expect(run.repo.diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: 'build-limit',
+        message: expect.stringContaining(`past the limit of ${MAX_LOAD_OBJECTS}`),
+      }),
+    );
     expect(run.report.verdict).toBe('blocked');
   }, 120_000);
 

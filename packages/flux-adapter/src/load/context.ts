@@ -59,6 +59,8 @@ export interface LoadContext {
   readonly readBy: Map<string, Set<string>>;
   /** Builds shared by Kustomizations of the same source, path and list-free overlay (kustomization-step). */
   readonly builds: WeakMap<SourceTree, Map<string, Promise<RenderResult>>>;
+  /** Objects the distinct builds of this load produced, against shared-build's MAX_LOAD_OBJECTS. */
+  readonly builtObjects: { count: number };
   /** Custom resource kinds (`apiVersion kind`) already noted as having no known image field. */
   readonly uncovered: Set<string>;
   readonly images: ImageSet;

@@ -1,6 +1,4 @@
 import type { KustomizeOverlay } from '../kustomize/build.js';
-import type { RenderResult } from '../kustomize/renderer.js';
-import type { SourceTree } from '../source/source-tree.js';
 import type { KResource, YamlMap } from '../kustomize/resource.js';
 import { isMap, kindOf, metaString } from '../kustomize/resource.js';
 import { readFluxObject } from '../schemas/flux-object.js';
@@ -13,6 +11,7 @@ import { substituteResource } from '../substitute/substitute-resource.js';
 import { recordReads, type ClusterState, type LoadContext, type PendingObject } from './context.js';
 import { registerWorkload, reportFluxObjectWarnings, reportInvalidFluxObject } from './register-workload.js';
 import { collectVariables, type ConfigLookup } from './variables.js';
+import { renderShared } from './shared-build.js';
 
 /**
  * Renders one Flux Kustomization found in a build: resolves its source and path, renders the
@@ -129,49 +128,6 @@ export async function processKustomization(
     images: images.size,
     durationMs: performance.now() - started,
   });
-}
-
-/**
- * Renders a folder once per (source tree, path, overlay) for the whole load: 600 Kustomizations
- * over one folder share one build instead of building it 600 times (issue #16: 205 s and
- * 2.1 GB before). Only overlays without lists are shared (`targetNamespace`, `namePrefix`,
- * `nameSuffix`): an `images`/`patches`/`components` entry locates what it changes at its own
- * line, which differs between Kustomizations. The rendered objects are read, never changed,
- * by the steps after the render (substitution writes new objects).
- */
-function renderShared(
-  tree: SourceTree,
-  path: string,
-  overlay: KustomizeOverlay,
-  context: LoadContext,
-): Promise<RenderResult> {
-  const request = {
-    tree,
-    path,
-    overlay,
-    provenance: context.provenance,
-    ...(context.signal ? { signal: context.signal } : {}),
-  };
-  if (
-    overlay.images ||
-    overlay.patches ||
-    overlay.patchesStrategicMerge ||
-    overlay.patchesJson6902 ||
-    overlay.components
-  )
-    return context.renderer.render(request);
-  let byKey = context.builds.get(tree);
-  if (!byKey) {
-    byKey = new Map();
-    context.builds.set(tree, byKey);
-  }
-  const key = JSON.stringify([path, overlay]);
-  let build = byKey.get(key);
-  if (!build) {
-    build = context.renderer.render(request);
-    byKey.set(key, build);
-  }
-  return build;
 }
 
 /** A rendered object Flux's substitution fails on: the whole build fails (`substitution-failed`, or `build-limit`). */

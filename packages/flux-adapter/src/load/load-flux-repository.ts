@@ -130,6 +130,7 @@ export async function loadFluxRepository(
     readBy: new Map(),
     uncovered: new Set(),
     builds: new WeakMap(),
+    builtObjects: { count: 0 },
     images: new ImageSet(),
     signal: options.signal,
     onEvent: options.onEvent,
