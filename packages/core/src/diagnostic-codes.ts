@@ -154,7 +154,7 @@ export const DIAGNOSTIC_CODES = {
   'remote-resource': {
     effect: 'unknown',
     meaning:
-      'A remote kustomize input (a git or https base or component, an http(s) generator file): Flux fetches it, Sluice does not unless told to.',
+      'A remote kustomize input (a git or https base or component, an http(s) generator file): Flux fetches it; Sluice never does (the gate builds offline).',
   },
   'kustomize-field-unsupported': {
     effect: 'unknown',

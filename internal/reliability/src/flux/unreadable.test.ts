@@ -78,6 +78,28 @@ describe('input Sluice cannot read makes the Kustomization unknown, never empty'
     expectUnknown(run, 'apps/vm.yaml:6', 'invalid-image-reference');
   });
 
+  it('HelmRelease values nested past 100 levels: the file cannot be read, its Kustomization is unknown', async () => {
+    let values = '';
+    for (let level = 0; level < 150; level++) values += `${'  '.repeat(level + 2)}a${level}:\n`;
+    values += `${'  '.repeat(152)}image: ${VULNERABLE_IMAGE}\n`;
+    const release = [
+      'apiVersion: helm.toolkit.fluxcd.io/v2',
+      'kind: HelmRelease',
+      'metadata: {name: web, namespace: apps}',
+      'spec:',
+      '  interval: 10m',
+      '  chart:',
+      '    spec: {chart: webapp, version: 1.0.0, sourceRef: {kind: HelmRepository, name: team}}',
+      '  values:',
+      '    image: {repository: ghcr.io/sluice-test/webapp, tag: "1.0.0"}',
+      '    deep:',
+      values,
+    ].join('\n');
+    const run = await gateRepository({ ...baseTree(), 'apps/release.yaml': release });
+    expectUnknown(run, 'apps/release.yaml:', 'yaml-syntax');
+    expect(run.apps?.reasons.join('\n')).toContain('maxDepth (100)');
+  });
+
   it('plain mode: an invalid image reference makes its object unknown and the run blocked', async () => {
     const temp = await createTempRepo({
       'deploy/app.yaml': deployment('ghcr.io/Evil/vulnerable:1.0', 'evil'),
