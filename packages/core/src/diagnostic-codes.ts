@@ -66,7 +66,7 @@ export const DIAGNOSTIC_CODES = {
   'symlink-dropped': {
     effect: 'none',
     meaning:
-      "A symbolic link in a Flux source: source-controller's artifact holds regular files only, so Flux never sees it.",
+      "A symbolic link in a Flux source: source-controller's artifact holds regular files only, so Flux never sees it. A link the ignore rules leave out anyway (`node_modules/` in `.sourceignore`) is dropped without this note.",
   },
   'broken-symlink': {
     effect: 'none',
