@@ -92,7 +92,8 @@ function unbundled(frame: CallFrame): CallFrame {
     if (module.line > frame.lineNumber) break;
     found = module.path;
   }
-  return found ? { ...frame, url: found } : frame;
+  // The line is the bundle's, not the module's: it is left out of the function's name.
+  return found ? { ...frame, url: found, lineNumber: -1 } : frame;
 }
 
 /** Reads a `.cpuprofile` file and summarises it. */
@@ -110,7 +111,8 @@ export async function summarizeProfile(path: string, topFunctions = 8): Promise<
     const category = categoryOf(frame);
     categories.set(category, (categories.get(category) ?? 0) + delta);
     if (frame.url !== '' && !frame.url.startsWith('node:')) {
-      const name = `${frame.functionName || '(anonymous)'} (${shortUrl(frame.url)}:${frame.lineNumber + 1})`;
+      const line = frame.lineNumber < 0 ? '' : `:${frame.lineNumber + 1}`;
+      const name = `${frame.functionName || '(anonymous)'} (${shortUrl(frame.url)}${line})`;
       functions.set(name, (functions.get(name) ?? 0) + delta);
     }
   });
