@@ -70,6 +70,10 @@ describe('sluice gate', () => {
     expect(await readFile(join(root, 'out/gate.yaml'), 'utf8')).toBe(printed.stdout);
     expect(await readFile(join(root, 'clusters/dev/apps.yaml'), 'utf8')).not.toContain('sluice-gate');
     expect((await readdir(root)).sort()).toEqual(['apps', 'clusters', 'out', 'web']);
+    const both = await sluice(['gate', '.', '--no-render', '--write', '-o', 'gate.yaml'], root);
+    expect(both.code).toBe(EXIT_CODES.USAGE);
+    expect(both.stderr).toContain('give one of them');
+    expect((await readdir(root)).sort()).toEqual(['apps', 'clusters', 'out', 'web']);
   });
 
   it('--write adds the dependsOn it can write exactly, and names the one left to the user', async () => {

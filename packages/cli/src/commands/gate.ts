@@ -22,6 +22,11 @@ import { wireGates, writeRepositoryFile } from './gate-write.js';
  */
 export async function runGate(commandLine: CommandLine, context: CliContext): Promise<number> {
   const { values, dir } = commandLine;
+  if (booleanOption(values, 'write') && stringOption(values, 'output') !== undefined) {
+    throw new CliError(
+      '--write writes the gate into DIR and -o FILE writes it to one file: give one of them',
+    );
+  }
   const config = await loadConfig(stringOption(values, 'config'), dir, context.cwd);
   let inventory = await inspectRepository(commandLine, config, context);
   if (inventory.mode !== 'flux') {
