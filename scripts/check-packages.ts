@@ -310,6 +310,19 @@ try {
         images.stdout.includes('apps/production/kustomization.yaml:12:13'),
       `global sluice images printed ${JSON.stringify(images.stdout.slice(0, 200))}`,
     );
+    // A cluster folder is read in its repository (the same images as the whole repository here).
+    const cluster = await run(sluice, ['images', '../repo/clusters/production'], {
+      cwd: elsewhere,
+      env: userEnv(),
+    });
+    check(
+      cluster.status === 0 && cluster.stdout === images.stdout,
+      `global sluice images ../repo/clusters/production differs from the repository's: ${cluster.stderr}`,
+    );
+    check(
+      cluster.stderr.includes('is a cluster of the repository at ../repo'),
+      `global sluice images of a cluster folder said: ${cluster.stderr}`,
+    );
     const fromReports = await run(
       sluice,
       [
