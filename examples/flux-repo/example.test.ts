@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import yaml from 'js-yaml';
 import { main } from '@sluice/cli';
 import { loadFluxRepository } from '@sluice/flux-adapter';
 import { helmBinary } from '@sluice/test-utils';
@@ -28,6 +29,36 @@ async function runSluice(
     cwd,
   });
   return { code, stdout, stderr };
+}
+
+/** A copy of the example before `sluice gate --write` (no gate files, no dependsOn on the gate), committed in git. */
+async function strippedExample(): Promise<{
+  copy: string;
+  git: (...args: string[]) => string;
+  edited: string[];
+}> {
+  const copy = await mkdtemp(join(tmpdir(), 'sluice-gate-write-'));
+  await cp(repo, copy, { recursive: true, filter: (source) => !source.includes('node_modules') });
+  await rm(join(copy, 'sluice-gate'), { recursive: true });
+  await rm(join(copy, 'clusters/production/sluice-gate.yaml'));
+  const edited = ['clusters/production/apps.yaml', 'clusters/production/infrastructure.yaml'];
+  for (const file of edited) {
+    const text = await readFile(join(copy, file), 'utf8');
+    const stripped = text
+      .replace(/^ *- name: sluice-gate\n/gm, '')
+      .replace(/^ {2}dependsOn:\n(?! +- )/gm, '');
+    expect(stripped, file).not.toContain('sluice-gate');
+    await writeFile(join(copy, file), stripped);
+  }
+  const git = (...args: string[]): string =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {
+      cwd: copy,
+      encoding: 'utf8',
+    });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'before');
+  return { copy, git, edited };
 }
 
 describe('the example Flux repository', () => {
@@ -109,30 +140,8 @@ describe('the example Flux repository', () => {
   });
 
   it('sluice gate --write wires the gate in: the gate files and the dependsOn lines, nothing else; twice is once', async () => {
-    const copy = await mkdtemp(join(tmpdir(), 'sluice-gate-write-'));
+    const { copy, git, edited } = await strippedExample();
     try {
-      await cp(repo, copy, { recursive: true, filter: (source) => !source.includes('node_modules') });
-      // The example before `sluice gate --write`: no gate files, no dependsOn on the gate.
-      await rm(join(copy, 'sluice-gate'), { recursive: true });
-      await rm(join(copy, 'clusters/production/sluice-gate.yaml'));
-      const edited = ['clusters/production/apps.yaml', 'clusters/production/infrastructure.yaml'];
-      for (const file of edited) {
-        const text = await readFile(join(copy, file), 'utf8');
-        const stripped = text
-          .replace(/^ *- name: sluice-gate\n/gm, '')
-          .replace(/^ {2}dependsOn:\n(?! +- )/gm, '');
-        expect(stripped, file).not.toContain('sluice-gate');
-        await writeFile(join(copy, file), stripped);
-      }
-      const git = (...args: string[]): string =>
-        execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {
-          cwd: copy,
-          encoding: 'utf8',
-        });
-      git('init', '-q');
-      git('add', '-A');
-      git('commit', '-qm', 'before');
-
       const first = await runSluice(['gate', '.', '--write', ...helmArgs], copy);
       expect(first.stderr).not.toContain('not edited');
       expect(first.code).toBe(0);
@@ -166,6 +175,94 @@ describe('the example Flux repository', () => {
       const second = await runSluice(['gate', '.', '--write', ...helmArgs], copy);
       expect(second.code).toBe(0);
       expect(second.stderr).not.toContain('added the gate');
+      expect(git('status', '--porcelain', '--untracked-files=all')).toBe('');
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('sluice gate --write --patch wires the gate in through one patch in the root Kustomization instead', async () => {
+    const { copy, git } = await strippedExample();
+    try {
+      const first = await runSluice(['gate', '.', '--write', '--patch', ...helmArgs], copy);
+      expect(first.code).toBe(0);
+      expect(first.stderr).not.toContain('not edited');
+      expect(first.stderr).not.toContain('must depend on the gate');
+      expect(
+        git('status', '--porcelain', '--untracked-files=all').split('\n').filter(Boolean).sort(),
+      ).toEqual([
+        ' M clusters/production/flux-system/gotk-sync.yaml',
+        '?? clusters/production/sluice-gate.yaml',
+        '?? sluice-gate/kustomization.yaml',
+        '?? sluice-gate/scan-job.yaml',
+      ]);
+      expect(
+        git('diff', '-U0')
+          .split('\n')
+          .filter((line) => /^[+-][^+-]/.test(line)),
+      ).toEqual([
+        '+  patches:',
+        '+    - target:',
+        '+        group: kustomize.toolkit.fluxcd.io',
+        '+        kind: Kustomization',
+        '+        name: "apps|monitoring"',
+        '+      patch: |',
+        '+        - op: add',
+        '+          path: /spec/dependsOn/-',
+        '+          value: {name: sluice-gate, namespace: flux-system}',
+        '+    - target:',
+        '+        group: kustomize.toolkit.fluxcd.io',
+        '+        kind: Kustomization',
+        '+        name: "infra-controllers"',
+        '+      patch: |',
+        '+        - op: add',
+        '+          path: /spec/dependsOn',
+        '+          value: [{name: sluice-gate, namespace: flux-system}]',
+      ]);
+      // Read as Flux would, every Kustomization that deploys images now waits for the gate.
+      const repository = await loadFluxRepository(copy);
+      for (const name of ['apps', 'infra-controllers', 'monitoring']) {
+        const workload = repository.workloads.find((item) => item.id === `Kustomization/flux-system/${name}`);
+        expect(
+          workload?.dependsOn.map((entry) => entry.name),
+          name,
+        ).toContain('sluice-gate');
+      }
+      // Real kustomize applies the patches as Flux would (when kubectl is installed).
+      if (spawnSync('kubectl', ['version', '--client']).status === 0) {
+        const sync = yaml.loadAll(
+          await readFile(join(copy, 'clusters/production/flux-system/gotk-sync.yaml'), 'utf8'),
+        ) as { kind: string; spec: { patches?: unknown } }[];
+        const wrapper = await mkdtemp(join(tmpdir(), 'sluice-gate-patch-'));
+        const resources = ['apps.yaml', 'infrastructure.yaml'].map((name) =>
+          relative(wrapper, join(copy, 'clusters/production', name)),
+        );
+        const patches = sync.find((doc) => doc.kind === 'Kustomization')?.spec.patches;
+        await writeFile(join(wrapper, 'kustomization.yaml'), yaml.dump({ resources, patches }));
+        const built = execFileSync(
+          'kubectl',
+          ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', wrapper],
+          {
+            encoding: 'utf8',
+          },
+        );
+        await rm(wrapper, { recursive: true, force: true });
+        const dependsOn = Object.fromEntries(
+          (
+            yaml.loadAll(built) as { metadata: { name: string }; spec: { dependsOn?: { name: string }[] } }[]
+          ).map((doc) => [doc.metadata.name, (doc.spec.dependsOn ?? []).map((entry) => entry.name)]),
+        );
+        expect(dependsOn).toEqual({
+          apps: ['infra-configs', 'sluice-gate'],
+          'infra-configs': ['infra-controllers'],
+          'infra-controllers': ['sluice-gate'],
+          monitoring: ['apps', 'sluice-gate'],
+        });
+      }
+      git('add', '-A');
+      git('commit', '-qm', 'gate');
+      const second = await runSluice(['gate', '.', '--write', '--patch', ...helmArgs], copy);
+      expect(second.code).toBe(0);
       expect(git('status', '--porcelain', '--untracked-files=all')).toBe('');
     } finally {
       await rm(copy, { recursive: true, force: true });

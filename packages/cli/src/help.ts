@@ -54,10 +54,12 @@ const COMMAND_HELP: Record<CommandName, CommandHelp> = {
       'Prints the files (or writes them to -o FILE) and the dependsOn each gated Kustomization',
       'needs. --write wires the gate in: it writes the files into DIR and adds the gate to',
       'spec.dependsOn of every gated Kustomization in its own file, in place (comments and',
-      'formatting kept); running it again changes nothing.',
+      'formatting kept; --patch: through spec.patches of their parents instead); running it',
+      'again changes nothing.',
     ].join('\n'),
     examples: [
       'sluice gate . --write',
+      'sluice gate . --write --patch',
       'sluice gate . -o sluice-gate.yaml',
       'sluice gate . --concurrency 8 --server http://trivy.trivy-system:4954 --server-token-secret trivy-token',
       'sluice gate . --cache pvc --cache-size 10Gi --db-repository mirror.example.com/trivy-db:2',

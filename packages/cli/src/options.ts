@@ -156,6 +156,10 @@ export const OPTIONS = {
     value: 'NS',
     help: 'namespace of the generated gate (default flux-system)',
   },
+  patch: {
+    type: 'boolean',
+    help: 'with --write: add the dependsOn through one spec.patches entry per parent Kustomization instead',
+  },
   write: {
     type: 'boolean',
     help: 'write the gate into DIR and add it to spec.dependsOn of every gated Kustomization, in place',
@@ -270,6 +274,7 @@ export const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
     'ignore',
     ...HELM_OPTIONS,
     'write',
+    'patch',
     'output',
     'namespace',
     'sluice-image',

@@ -42,6 +42,7 @@ export type {
   ScanJobResources,
   AddDependsOnResult,
   AddedDependency,
+  AddedPatch,
   DependsOnTarget,
 } from './gate-generation/index.js';
 export {
@@ -51,6 +52,7 @@ export {
   generateGate,
   generateGates,
   addDependsOn,
+  addPatches,
   MAX_BACKOFF_LIMIT,
   checkScanJob,
   checkGateKustomization,

@@ -2,7 +2,7 @@ import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@sluice/core';
 import type { FluxWorkload, GeneratedGate } from '@sluice/flux-adapter';
-import { addDependsOn, normalizeRelative } from '@sluice/flux-adapter';
+import { addDependsOn, addPatches, normalizeRelative, type AddedPatch } from '@sluice/flux-adapter';
 import { CliError } from '../exit-codes.js';
 
 /** What wiring the gates in did. */
@@ -82,6 +82,80 @@ export async function wireGates(
 function gateEntry(gate: GeneratedGate): { name: string; namespace: string } | undefined {
   const metadata = gate.kustomization?.metadata;
   return metadata && { name: metadata.name, namespace: metadata.namespace ?? 'flux-system' };
+}
+
+/**
+ * `--patch`: instead of editing each gated Kustomization, adds the gate's `dependsOn` through
+ * the `spec.patches` of the Kustomization whose build creates them (its parent), in place: one
+ * JSON 6902 patch for the targets that already have a `dependsOn` list (`add …/dependsOn/-`)
+ * and one for those without (`add …/dependsOn`), each naming its targets (a name regex). A
+ * target without a parent written in the repository is left to the user.
+ */
+export async function patchGates(
+  root: string,
+  gates: readonly GeneratedGate[],
+  workloads: readonly FluxWorkload[],
+): Promise<GateWiring> {
+  const byId = new Map(workloads.map((workload) => [workload.id, workload]));
+  const perParent = new Map<
+    string,
+    { entry: { name: string; namespace: string }; targets: FluxWorkload[] }
+  >();
+  const refused: string[] = [];
+  for (const gate of gates) {
+    const entry = gateEntry(gate);
+    if (!entry) continue;
+    for (const patch of gate.patches) {
+      const workload = byId.get(patch.target);
+      if (!workload || patch.satisfied) continue;
+      const parent = patch.parent === undefined ? undefined : byId.get(patch.parent);
+      if (!parent || parent.synthetic === true || normalizeRelative(parent.file) === undefined) {
+        refused.push(`${patch.target}: no parent Kustomization written in the repository to patch`);
+        continue;
+      }
+      const group = perParent.get(parent.id) ?? { entry, targets: [] };
+      group.targets.push(workload);
+      perParent.set(parent.id, group);
+    }
+  }
+  const edited: string[] = [];
+  const added: string[] = [];
+  for (const [parentId, { entry, targets }] of [...perParent].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const parent = byId.get(parentId)!;
+    const file = normalizeRelative(parent.file)!;
+    const existing = await readRepositoryFile(root, file);
+    if (typeof existing !== 'object') {
+      refused.push(`${parentId}: ${existing}`);
+      continue;
+    }
+    const value = `{name: ${entry.name}, namespace: ${entry.namespace}}`;
+    const patches: AddedPatch[] = [];
+    for (const withList of [true, false]) {
+      const names = targets
+        .filter((target) => target.dependsOn.length > 0 === withList)
+        .map((target) => target.name.replace(/\./g, '\\.'))
+        .sort();
+      if (names.length === 0) continue;
+      patches.push({
+        target: { group: 'kustomize.toolkit.fluxcd.io', kind: 'Kustomization', name: names.join('|') },
+        patch: withList
+          ? `- op: add\n  path: /spec/dependsOn/-\n  value: ${value}\n`
+          : `- op: add\n  path: /spec/dependsOn\n  value: [${value}]\n`,
+      });
+    }
+    const result = addPatches(
+      existing.text,
+      file,
+      { name: parent.name, namespace: parent.namespace, line: parent.line },
+      patches,
+    );
+    if (result.status === 'refused') refused.push(`${parentId}: ${result.reason}`);
+    if (result.status !== 'added') continue;
+    await writeRepositoryFile(root, file, result.text, existing.mode);
+    edited.push(file);
+    for (const target of targets) added.push(`${target.id} (a patch in ${parentId}, ${file})`);
+  }
+  return { edited, added: added.sort(), refused };
 }
 
 /**

@@ -10,7 +10,7 @@ import { booleanOption, stringOption } from '../options.js';
 import { writeOutput } from '../output.js';
 import { resolvePolicy } from '../scan-settings.js';
 import { resolveGateSettings } from './gate-settings.js';
-import { wireGates, writeRepositoryFile } from './gate-write.js';
+import { patchGates, wireGates, writeRepositoryFile } from './gate-write.js';
 
 /**
  * `sluice gate`: generates the in-cluster gate (a Kustomization with `wait` and `force` holding
@@ -27,6 +27,9 @@ export async function runGate(commandLine: CommandLine, context: CliContext): Pr
       '--write writes the gate into DIR and -o FILE writes it to one file: give one of them',
     );
   }
+  if (booleanOption(values, 'patch') && !booleanOption(values, 'write')) {
+    throw new CliError('--patch says how --write wires the gate in: give --write too');
+  }
   const config = await loadConfig(stringOption(values, 'config'), dir, context.cwd);
   let inventory = await inspectRepository(commandLine, config, context);
   if (inventory.mode !== 'flux') {
@@ -40,7 +43,11 @@ export async function runGate(commandLine: CommandLine, context: CliContext): Pr
   let gates = generate(inventory);
   const quiet = booleanOption(values, 'quiet') === true;
   if (booleanOption(values, 'write')) {
-    const wiring = await wireGates(inventory.root, gates, inventory.workloads);
+    const wiring = await (booleanOption(values, 'patch') ? patchGates : wireGates)(
+      inventory.root,
+      gates,
+      inventory.workloads,
+    );
     if (wiring.edited.length > 0) {
       inventory = await inspectRepository(commandLine, config, context);
       gates = generate(inventory);

@@ -1,6 +1,6 @@
 import { parseYaml } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
-import { addDependsOn, type AddDependsOnResult } from './add-depends-on.js';
+import { addDependsOn, addPatches, type AddDependsOnResult } from './add-depends-on.js';
 
 const GATE = { name: 'sluice-gate', namespace: 'flux-system' };
 const APPS = { name: 'apps', namespace: 'flux-system', line: 1 };
@@ -123,5 +123,45 @@ describe('addDependsOn', () => {
       status: 'refused',
       reason: 'a.yaml: spec.dependsOn is not a list',
     });
+  });
+});
+
+describe('addPatches', () => {
+  const patch = {
+    target: { group: 'kustomize.toolkit.fluxcd.io', kind: 'Kustomization', name: 'web|api' },
+    patch: '- op: add\n  path: /spec/dependsOn/-\n  value: {name: sluice-gate}\n',
+  };
+
+  it('appends to an existing block list, keeps it, and adds nothing the second time', () => {
+    const text = kustomization('apps', [
+      '  patches:',
+      '    - patch: |-',
+      '        - op: remove',
+      '          path: /spec/wait',
+      '      target: {kind: Kustomization}',
+      '  interval: 10m',
+    ]);
+    const edited = added(addPatches(text, 'apps.yaml', APPS, [patch]));
+    const spec = (
+      parseYaml(edited, 'apps.yaml').documents[0]?.value as { spec: { patches: unknown[]; interval: string } }
+    ).spec;
+    expect(spec.interval).toBe('10m');
+    expect(spec.patches).toEqual([
+      { patch: '- op: remove\n  path: /spec/wait', target: { kind: 'Kustomization' } },
+      { target: patch.target, patch: patch.patch },
+    ]);
+    expect(edited.startsWith(text.slice(0, text.indexOf('  interval: 10m')))).toBe(true);
+    expect(addPatches(edited, 'apps.yaml', APPS, [patch])).toEqual({ status: 'present' });
+  });
+
+  it('adds patches first in spec when there are none', () => {
+    const text = kustomization('apps', ['  interval: 10m']);
+    const edited = added(addPatches(text, 'apps.yaml', APPS, [patch]));
+    expect(edited).toContain(
+      'spec:\n  patches:\n    - target:\n        group: kustomize.toolkit.fluxcd.io\n',
+    );
+    expect(
+      (parseYaml(edited, 'a').documents[0]?.value as { spec: { patches: unknown[] } }).spec.patches,
+    ).toEqual([{ target: patch.target, patch: patch.patch }]);
   });
 });

@@ -56,50 +56,138 @@ export function addDependsOn(
     return { status: 'refused', reason: `${file}: spec is written as a flow map` };
   }
   const ownNamespace = entry.namespace === target.namespace;
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const dependsOn = spec.dependsOn;
-  if (dependsOn === undefined) {
-    const indent = ' '.repeat(columnOf(text, specOffset));
-    const lines = [`${indent}dependsOn:`, ...blockItem(`${indent}  `, entry, ownNamespace)];
-    const at = lineStart(text, specOffset);
-    return { status: 'added', text: `${text.slice(0, at)}${lines.join(eol)}${eol}${text.slice(at)}` };
-  }
-  if (!Array.isArray(dependsOn)) {
+  if (dependsOn !== undefined && !Array.isArray(dependsOn)) {
     return { status: 'refused', reason: `${file}: spec.dependsOn is not a list` };
   }
-  const present = dependsOn.some(
-    (item) =>
+  const present = (dependsOn ?? []).some(
+    (item: unknown) =>
       isRecord(item) &&
       item.name === entry.name &&
       (typeof item.namespace === 'string' ? item.namespace : target.namespace) === entry.namespace,
   );
   if (present) return { status: 'present' };
-  const listOffset = document.positions.contentOffsetOf(spec, 'dependsOn');
-  if (listOffset === undefined) {
-    return { status: 'refused', reason: `${file}: spec.dependsOn has no position` };
+  return appendToSpecList(text, file, document, 'dependsOn', {
+    block: [`name: ${entry.name}`, ...(ownNamespace ? [] : [`namespace: ${entry.namespace}`])],
+    flow: `{name: ${entry.name}${ownNamespace ? '' : `, namespace: ${entry.namespace}`}}`,
+  });
+}
+
+/** A Flux `spec.patches` entry: a JSON 6902 patch and its target. */
+export interface AddedPatch {
+  readonly target: { readonly group: string; readonly kind: string; readonly name: string };
+  /** The patch text (a YAML list of operations), one line per operation field. */
+  readonly patch: string;
+}
+
+/**
+ * Adds `patches` to `spec.patches` of one Flux Kustomization written in a YAML file, in place,
+ * as {@link addDependsOn} adds a `dependsOn` entry: block items appended (or `patches:` added
+ * first in `spec`), every other byte kept. A patch already there (same target and text) is not
+ * added again; a flow `patches` list is refused.
+ */
+export function addPatches(
+  text: string,
+  file: string,
+  target: DependsOnTarget,
+  patches: readonly AddedPatch[],
+): AddDependsOnResult {
+  const document = findDocument(parseYaml(text, file).documents, target);
+  if (!document) {
+    return { status: 'refused', reason: `no Flux Kustomization ${target.name} found in ${file}` };
   }
+  const spec = (document.value as Record<string, unknown>).spec;
+  const existing = isRecord(spec) && Array.isArray(spec.patches) ? spec.patches : [];
+  const missing = patches.filter(
+    (patch) =>
+      !existing.some(
+        (item: unknown) =>
+          isRecord(item) &&
+          isRecord(item.target) &&
+          item.target.name === patch.target.name &&
+          item.target.kind === patch.target.kind &&
+          item.patch === patch.patch,
+      ),
+  );
+  if (missing.length === 0) return { status: 'present' };
+  let current = text;
+  for (const patch of missing) {
+    const result = appendToSpecList(
+      current,
+      file,
+      findDocument(parseYaml(current, file).documents, target),
+      'patches',
+      {
+        block: [
+          'target:',
+          `  group: ${patch.target.group}`,
+          `  kind: ${patch.target.kind}`,
+          `  name: ${JSON.stringify(patch.target.name)}`,
+          'patch: |',
+          ...patch.patch
+            .trimEnd()
+            .split('\n')
+            .map((line) => `  ${line}`),
+        ],
+      },
+    );
+    if (result.status !== 'added') return result;
+    current = result.text;
+  }
+  return { status: 'added', text: current };
+}
+
+/** One item to append to a list under `spec`: its block lines (after `- `) and its flow form. */
+interface SpecListItem {
+  readonly block: readonly string[];
+  /** @default undefined (a flow list is refused) */
+  readonly flow?: string;
+}
+
+function appendToSpecList(
+  text: string,
+  file: string,
+  document: YamlDocument | undefined,
+  key: string,
+  item: SpecListItem,
+): AddDependsOnResult {
+  if (!document) return { status: 'refused', reason: `${file}: the Kustomization is no longer found` };
+  const root = document.value as Record<string, unknown>;
+  const spec = root.spec;
+  if (!isRecord(spec)) return { status: 'refused', reason: `${file}: spec is not a map` };
+  const specOffset = document.positions.contentOffsetOf(root, 'spec');
+  if (specOffset === undefined || text[specOffset] === '{') {
+    return { status: 'refused', reason: `${file}: spec is written as a flow map` };
+  }
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const list = spec[key];
+  if (list === undefined) {
+    const indent = ' '.repeat(columnOf(text, specOffset));
+    const lines = [`${indent}${key}:`, ...blockItem(`${indent}  `, item.block)];
+    const at = lineStart(text, specOffset);
+    return { status: 'added', text: `${text.slice(0, at)}${lines.join(eol)}${eol}${text.slice(at)}` };
+  }
+  if (!Array.isArray(list)) return { status: 'refused', reason: `${file}: spec.${key} is not a list` };
+  const listOffset = document.positions.contentOffsetOf(spec, key);
+  if (listOffset === undefined) return { status: 'refused', reason: `${file}: spec.${key} has no position` };
   if (text[listOffset] === '[') {
     const close = closingBracket(text, listOffset);
-    if (close === undefined) {
-      return { status: 'refused', reason: `${file}: spec.dependsOn is not closed` };
+    if (close === undefined || item.flow === undefined) {
+      return { status: 'refused', reason: `${file}: spec.${key} is a flow list` };
     }
     const empty = text.slice(listOffset + 1, close).trim() === '';
-    const item = `{name: ${entry.name}${ownNamespace ? '' : `, namespace: ${entry.namespace}`}}`;
     return {
       status: 'added',
-      text: `${text.slice(0, close)}${empty ? '' : ', '}${item}${text.slice(close)}`,
+      text: `${text.slice(0, close)}${empty ? '' : ', '}${item.flow}${text.slice(close)}`,
     };
   }
   if (text[listOffset] !== '-') {
-    return {
-      status: 'refused',
-      reason: `${file}: spec.dependsOn is not a block or flow list`,
-    };
+    return { status: 'refused', reason: `${file}: spec.${key} is not a block or flow list` };
   }
   const dash = columnOf(text, listOffset);
-  const lastOffset = document.positions.contentOffsetOf(dependsOn, dependsOn.length - 1) ?? listOffset;
+  const lastOffset = document.positions.contentOffsetOf(list, list.length - 1) ?? listOffset;
   const at = endOfItem(text, lastOffset, dash);
-  const inserted = blockItem(' '.repeat(dash), entry, ownNamespace).join(eol);
+  const inserted = blockItem(' '.repeat(dash), item.block).join(eol);
   const before = text.slice(0, at);
   return {
     status: 'added',
@@ -121,10 +209,8 @@ function findDocument(documents: readonly YamlDocument[], target: DependsOnTarge
   );
 }
 
-function blockItem(indent: string, entry: AddedDependency, ownNamespace: boolean): string[] {
-  return ownNamespace
-    ? [`${indent}- name: ${entry.name}`]
-    : [`${indent}- name: ${entry.name}`, `${indent}  namespace: ${entry.namespace}`];
+function blockItem(indent: string, lines: readonly string[]): string[] {
+  return lines.map((line, index) => `${indent}${index === 0 ? '- ' : '  '}${line}`);
 }
 
 function lineStart(text: string, offset: number): number {

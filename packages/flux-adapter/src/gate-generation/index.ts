@@ -18,8 +18,8 @@ export {
   resolveGateOptions,
 } from './gate-options.js';
 export { gatePatch } from './gate-patch.js';
-export type { AddDependsOnResult, AddedDependency, DependsOnTarget } from './add-depends-on.js';
-export { addDependsOn } from './add-depends-on.js';
+export type { AddDependsOnResult, AddedDependency, AddedPatch, DependsOnTarget } from './add-depends-on.js';
+export { addDependsOn, addPatches } from './add-depends-on.js';
 export { MAX_BACKOFF_LIMIT, checkScanJob, checkGateKustomization, checkGate } from './check-gate.js';
 export { serializeManifests } from './serialize.js';
 export { parseFluxDuration } from './duration.js';
