@@ -9,7 +9,8 @@ export const VULNERABLE_IMAGE = 'ghcr.io/evil/vulnerable:1.0';
 /** {@link VULNERABLE_IMAGE} normalized, as outcomes are keyed. */
 export const VULNERABLE_REF = 'ghcr.io/evil/vulnerable:1.0';
 
-const CRITICAL: Finding = {
+/** The finding the stand-in scan gives {@link VULNERABLE_IMAGE}. */
+export const CRITICAL_FINDING: Finding = {
   id: 'CVE-2026-0001',
   severity: 'CRITICAL',
   package: 'openssl',
@@ -75,7 +76,7 @@ export async function gateRepository(
     const outcomes: ImageOutcome[] = repo.images.map((image) => ({
       ref: image.ref,
       outcome: 'ok',
-      findings: image.ref === VULNERABLE_REF ? [CRITICAL] : [],
+      findings: image.ref === VULNERABLE_REF ? [CRITICAL_FINDING] : [],
     }));
     const report = buildGateReport({
       images: repo.images,
