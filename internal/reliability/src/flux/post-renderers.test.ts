@@ -82,6 +82,25 @@ describe('HelmRelease postRenderers kustomize patches', () => {
     );
   });
 
+  it('values only, under postBuild substitution (the object is parsed again): the reason still names the file', async () => {
+    // Found by the walk-around fuzz (home-ops, seed 3010): after substitution the patch items had
+    // no position and the reason named no file, only `spec.postRenderers[].kustomize.patches`.
+    const run = await gateRepository({
+      ...baseTree('postBuild:', '  substitute:', '    CLUSTER: dev'),
+      'apps/web.yaml': release(
+        '      chart: webapp\n      version: 1.0.0\n      sourceRef: {kind: HelmRepository, name: team}',
+        '    host: ${CLUSTER}.example.com',
+        ...PATCH('/spec/template/spec/containers/0/image'),
+      ),
+    });
+    expect(run.report.verdict).toBe('blocked');
+    expect(web(run)?.status).toBe('unknown');
+    // Line 19: the patch's text (its item is located through its first key, `patch` once sorted).
+    expect(web(run)?.reasons.join('\n')).toContain(
+      'its postRenderers patch the rendered objects (apps/web.yaml:19)',
+    );
+  });
+
   it('rendered with helm: the patch is applied and its image blocks, located at the patch', async () => {
     const run = await rendered({
       ...baseTree(),

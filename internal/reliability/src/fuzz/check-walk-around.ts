@@ -1,4 +1,3 @@
-import { plainObjectId } from '@sluice/core';
 import type { GateReport } from '@sluice/core';
 import { VULNERABLE_REF } from '../flux/gate-repo.js';
 import type { CorpusRun } from './gate-corpus.js';
@@ -57,10 +56,17 @@ export function checkWalkAround(before: CorpusRun, after: CorpusRun, injection: 
     }
   }
   // A build that stops (a limit, an unreadable file) no longer produces its children: they come
-  // back as objects no cluster deploys, with the plain id of an affected object.
-  const affectedPlain = new Set([...affected].map(plainObjectId));
+  // back as objects no cluster deploys (without their parent's namespace), blocking, with a
+  // reason naming their file, which an affected object read before.
+  const readByAffected = [...before.readers]
+    .filter(([, readers]) => [...readers].some((id) => affected.has(id)))
+    .map(([file]) => file);
+  const orphaned = (object: GateObject | undefined): boolean =>
+    object !== undefined &&
+    object.status !== 'pass' &&
+    object.reasons.some((reason) => readByAffected.some((file) => reason.includes(`reads ${file})`)));
   for (const id of [...new Set([...was.keys(), ...now.keys()])].sort()) {
-    if (affected.has(id) || (!was.has(id) && affectedPlain.has(plainObjectId(id)))) continue;
+    if (affected.has(id) || (!was.has(id) && orphaned(now.get(id)))) continue;
     const from = was.get(id)?.status ?? 'absent';
     const to = now.get(id)?.status ?? 'absent';
     if (from !== to)

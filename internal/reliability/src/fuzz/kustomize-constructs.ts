@@ -117,3 +117,32 @@ export const sourceArtifact: Construct = async (target, random) => {
   const added = await addResource(target, 'sluice-fuzz-hidden/evil.yaml', evil());
   return added && { construct: 'source-artifact', variant, files: [ignore, ...added], owners: target.owners };
 };
+
+/**
+ * Not a walk-around of the issue but the plain way to reach the marker: an `images:` entry of
+ * the Kustomization's own kustomization file renaming an image a container of its build runs
+ * (Sluice applies kustomize's images transformer: the marker must be found and block).
+ */
+export const imagesOverride: Construct = async (target, random) => {
+  const file = target.kustomizationFile;
+  if (file === undefined) return undefined;
+  const owners = target.baseline.repo.workloads.filter((workload) => target.owners.includes(workload.id));
+  // Only a folder that is the whole build of its owners (a nested base may not hold the container).
+  if (owners.length === 0 || owners.some((owner) => owner.path !== target.folder)) return undefined;
+  const text = await readFile(join(target.root, file), 'utf8');
+  const names = target.baseline.repo.images
+    .flatMap((image) => image.locations)
+    .filter(
+      (location) =>
+        location.fluxObjects?.some((id) => target.owners.includes(id)) === true &&
+        /containers/i.test(location.fieldPath ?? '') &&
+        !/[@${}\s]/.test(location.raw),
+    )
+    .map((location) => location.raw.replace(/:[^:/]*$/, ''))
+    .filter((name) => !text.includes(name));
+  if (names.length === 0) return undefined;
+  const name = pickOne([...new Set(names)].sort(), random);
+  const entry = `{name: ${name}, newName: ghcr.io/evil/vulnerable, newTag: "1.0"}`;
+  if ((await editKustomization(target, 'images', entry)) === undefined) return undefined;
+  return { construct: 'images-override', variant: name, files: [file], owners: target.owners };
+};

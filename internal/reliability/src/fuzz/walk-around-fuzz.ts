@@ -8,7 +8,7 @@ import { gateCorpus } from './gate-corpus.js';
 import type { CorpusRun } from './gate-corpus.js';
 import { listTargetFolders, pickOne } from './fuzz-target.js';
 import type { Construct, Injection } from './fuzz-target.js';
-import { kustomizePlugin, remoteBase, sourceArtifact } from './kustomize-constructs.js';
+import { imagesOverride, kustomizePlugin, remoteBase, sourceArtifact } from './kustomize-constructs.js';
 import { createRandom } from './mutate.js';
 
 /** The constructs by name (unreadable twice: it has six variants). */
@@ -22,6 +22,7 @@ export const CONSTRUCTS: readonly (readonly [string, Construct])[] = [
   ['deep-nesting', deepBaseChain],
   ['source-artifact', sourceArtifact],
   ['helm-post-renderer', helmPostRenderer],
+  ['images-override', imagesOverride],
 ];
 
 /** The outcome of one fuzz iteration. */

@@ -48,7 +48,7 @@ describe.each(corpora)('walk-around fuzz on %s', (corpus) => {
 
   it.each(seeds)('seed %i', async (seed) => {
     const result = await runWalkAroundCase(corpus, seed, baseline);
-    const key = `${result.injection.construct} (${result.injection.variant.replace(/,.*| on .*/, '')}) → ${result.outcome}`;
+    const key = `${result.injection.construct} (${result.injection.variant.replace(/,.*| on .*|:.*/, '')}) → ${result.outcome}`;
     tally.set(key, (tally.get(key) ?? 0) + 1);
     expect(result.problems, result.description).toEqual([]);
   });

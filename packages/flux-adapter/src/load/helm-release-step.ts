@@ -167,7 +167,7 @@ function readValuesOnly(
   workload.images = images.entries();
   context.images.merge(images);
   let reason = notRendered;
-  const patches = postRendererPatches(spec, context);
+  const patches = postRendererPatches(spec, context, workload);
   if (reason === undefined && patches.length > 0) {
     reason = `its postRenderers patch the rendered objects (${patches.join(', ')}), which the values alone do not show: render the chart to know what they deploy`;
   }
@@ -191,7 +191,11 @@ function readValuesOnly(
  * and `patchesJson6902` of `spec.postRenderers[].kustomize` change the rendered objects (a
  * container, an image) in ways reading the values cannot follow.
  */
-function postRendererPatches(spec: YamlMap, context: LoadContext): string[] {
+function postRendererPatches(
+  spec: YamlMap,
+  context: LoadContext,
+  workload: { readonly file: string; readonly line: number },
+): string[] {
   const out: string[] = [];
   if (!Array.isArray(spec.postRenderers)) return out;
   for (const renderer of spec.postRenderers) {
@@ -199,9 +203,18 @@ function postRendererPatches(spec: YamlMap, context: LoadContext): string[] {
     for (const field of ['patches', 'patchesStrategicMerge', 'patchesJson6902'] as const) {
       const list = renderer.kustomize[field];
       if (!Array.isArray(list)) continue;
-      for (const [index] of list.entries()) {
-        const origin = context.provenance.originOf(list, index);
-        out.push(origin ? `${origin.file}:${origin.line}` : `spec.postRenderers[].kustomize.${field}`);
+      for (const [index, item] of list.entries()) {
+        // After postBuild substitution a mapping item is located through its first key's
+        // value (the item's own offset is its first key's); failing that, the release itself.
+        const firstKey = isMap(item) ? Object.keys(item)[0] : undefined;
+        const origin =
+          context.provenance.originOf(list, index) ??
+          (firstKey === undefined ? undefined : context.provenance.originOf(item as YamlMap, firstKey));
+        out.push(
+          origin
+            ? `${origin.file}:${origin.line}`
+            : `${workload.file}:${workload.line} spec.postRenderers[].kustomize.${field}`,
+        );
       }
     }
   }
