@@ -106,6 +106,8 @@ export {
   isSopsEncrypted,
   toImageLocation,
 } from './extract-images.js';
+export type { EmbeddedImageField, EmbeddedYamlOptions } from './embedded-yaml.js';
+export { findEmbeddedImageFields, mapEmbeddedPosition } from './embedded-yaml.js';
 export { collectUniqueImages, compareLocations } from './unique-images.js';
 export { compareFindings } from './compare-findings.js';
 export type {

@@ -96,6 +96,17 @@ export class YamlPositions {
     return offset === undefined ? undefined : skipToContent(this.#lines.text, offset);
   }
 
+  /**
+   * How `container[key]`'s scalar is written: `literal` (`|`), `folded` (`>`), or `flow` (plain
+   * or quoted); undefined when its position was not recorded.
+   */
+  scalarStyleOf(container: object, key: string | number): 'literal' | 'folded' | 'flow' | undefined {
+    const offset = this.#offsetOf(this.#aliases.get(container) ?? container, key);
+    if (offset === undefined) return undefined;
+    const char = this.#lines.text[skipToIndicator(this.#lines.text, offset)];
+    return char === '|' ? 'literal' : char === '>' ? 'folded' : 'flow';
+  }
+
   #offsetOf(container: object, key: string | number): number | undefined {
     const wanted = Array.isArray(container) && typeof key === 'number' ? key : String(key);
     if (this.#hasRecorded) {
@@ -148,6 +159,25 @@ export class YamlPositions {
   positionAt(offset: number): SourcePosition {
     return this.#lines.positionAt(offset);
   }
+}
+
+/** Skips whitespace, comments, anchors (`&a`) and tags (`!t`): the index of the value's first character. */
+function skipToIndicator(text: string, start: number): number {
+  let index = start;
+  while (index < text.length) {
+    const char = text[index];
+    if (char === ' ' || char === '\t' || char === '\n' || char === '\r') {
+      index += 1;
+    } else if (char === '#') {
+      const end = text.indexOf('\n', index);
+      index = end === -1 ? text.length : end;
+    } else if (char === '&' || char === '!') {
+      while (index < text.length && !/\s/.test(text[index] ?? ' ')) index += 1;
+    } else {
+      return index;
+    }
+  }
+  return index;
 }
 
 /** Skips whitespace, comments, anchors (`&a`), tags (`!t`) and an opening quote. */

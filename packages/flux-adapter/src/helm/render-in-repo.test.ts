@@ -192,6 +192,34 @@ describe('charts committed in the repository', () => {
     expect(location('ghcr.io/sluice-test/migrate:1.0.2')).toEqual(['apps/web.yaml', 26]);
   });
 
+  it('a pod template written in a value string reaches the rendered chart: its image is listed, embedded', async () => {
+    const values = [
+      '  values:',
+      '    jobTemplate: |',
+      '      spec:',
+      '        containers:',
+      '          - name: job',
+      '            image: ghcr.io/sluice-test/job:2.0.0',
+      '',
+    ].join('\n');
+    const repo = await load({ 'apps/web.yaml': RELEASE(values) });
+    const web = release(repo);
+    expect(web?.method).toBe('helm-template');
+    expect(web?.images.map((image) => image.ref)).toContain('ghcr.io/sluice-test/job:2.0.0');
+    const job = web?.images.find((image) => image.ref === 'ghcr.io/sluice-test/job:2.0.0');
+    expect(job?.locations).toEqual([
+      expect.objectContaining({
+        file: 'apps/web.yaml',
+        line: 20,
+        column: 20,
+        kind: 'HelmRelease',
+        container: 'job',
+        fieldPath: 'spec.values.jobTemplate|spec.containers[0].image',
+        embedded: true,
+      }),
+    ]);
+  });
+
   it('leaves the release unknown with the reason when a dependency is not vendored, or helm is missing', async () => {
     const repo = await load({
       'apps/web.yaml': RELEASE('  values:\n    image:\n      tag: 3.0.0\n'),

@@ -24,6 +24,8 @@ export interface ImageFinding {
   readonly fieldPath?: string;
   /** For a Helm chart's default image: the chart, its version and the template holding the image. */
   readonly chart?: { readonly name: string; readonly version: string; readonly template: string };
+  /** The image is written in YAML embedded in a string (see `ImageLocation.embedded`). */
+  readonly embedded?: boolean;
 }
 
 /**
@@ -79,6 +81,7 @@ export class ImageSet {
       ...(finding.fieldPath ? { fieldPath: finding.fieldPath } : {}),
       ...(finding.origin?.documentIndex === undefined ? {} : { documentIndex: finding.origin.documentIndex }),
       ...(finding.chart ? { chart: { ...finding.chart } } : {}),
+      ...(finding.embedded ? { embedded: true as const } : {}),
     };
     const key = [
       normalized.ref,

@@ -7,7 +7,7 @@ import type { InvalidImageField } from './find-pod-images.js';
  * at the line the value was written (else at `fallback`, the object's own line).
  */
 export function invalidImageDiagnostic(
-  field: InvalidImageField,
+  field: Pick<InvalidImageField, 'description' | 'fieldPath' | 'containerName'>,
   origin: ValueOrigin | undefined,
   fallback: { readonly file: string; readonly line: number },
   object: { readonly kind: string; readonly name: string },

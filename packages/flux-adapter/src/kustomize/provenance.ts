@@ -12,10 +12,15 @@ export interface ValueOrigin {
   readonly documentIndex?: number;
 }
 
+/** How a scalar is written: a literal block (`|`), a folded block (`>`), or plain or quoted. */
+export type ScalarStyle = 'literal' | 'folded' | 'flow';
+
 /** Something that knows the position of `container[key]` in one parsed text. */
 export interface PositionSource {
   positionOf(container: object, key: string | number): SourcePosition | undefined;
   copy(from: object, to: object): void;
+  /** How the scalar `container[key]` is written (`|`, `>`, or plain/quoted), when known. */
+  scalarStyleOf?(container: object, key: string | number): ScalarStyle | undefined;
 }
 
 /** How positions of one parsed text map to a repository file. */
@@ -41,6 +46,8 @@ export type OriginResolver = (container: object, key: string | number) => ValueO
 export class Provenance {
   readonly #locators = new WeakMap<object, TextLocator>();
   readonly #overrides = new WeakMap<object, Map<string | number, ValueOrigin>>();
+  // The scalar style of a value copied with its origin (merged Helm values keep their `|`).
+  readonly #overrideStyles = new WeakMap<object, Map<string | number, ScalarStyle>>();
   readonly #resolvers = new WeakMap<object, OriginResolver>();
 
   /** Records that every container of `value` was read through `locator`. */
@@ -95,6 +102,17 @@ export class Provenance {
     };
   }
 
+  /**
+   * How the scalar `container[key]` is written in its own text (`literal` for `|`), or undefined
+   * when it was rebuilt from something else (an override, a substituted text) or is not known:
+   * the lines of a literal block are the file's lines, so a position inside it maps back.
+   */
+  scalarStyleOf(container: object, key: string | number): ScalarStyle | undefined {
+    if (this.#overrides.get(container)?.has(key)) return this.#overrideStyles.get(container)?.get(key);
+    if (this.#resolvers.has(container)) return undefined;
+    return this.#locators.get(container)?.positions.scalarStyleOf?.(container, key);
+  }
+
   /** Records that `container[key]` now holds a value written at `origin`. */
   setOverride(container: object, key: string | number, origin: ValueOrigin | undefined): void {
     if (!origin) return;
@@ -104,11 +122,20 @@ export class Provenance {
       this.#overrides.set(container, overrides);
     }
     overrides.set(key, origin);
+    this.#overrideStyles.get(container)?.delete(key);
   }
 
   /** Copies the origin of `from[fromKey]` to `to[toKey]` (a value moved or copied by a patch). */
   copyOrigin(from: object, fromKey: string | number, to: object, toKey: string | number): void {
     this.setOverride(to, toKey, this.originOf(from, fromKey));
+    const style = this.scalarStyleOf(from, fromKey);
+    if (style === undefined || !this.#overrides.get(to)?.has(toKey)) return;
+    let styles = this.#overrideStyles.get(to);
+    if (!styles) {
+      styles = new Map();
+      this.#overrideStyles.set(to, styles);
+    }
+    styles.set(toKey, style);
   }
 
   /**

@@ -5,6 +5,7 @@ import { resolveChartReference, type ChartReference, type FoundSource } from '..
 import { releaseNameOf, releaseNamespaceOf } from '../helm/release-name.js';
 import { composeReleaseValues } from '../helm/release-values.js';
 import { findValuesImages } from '../helm/values-images.js';
+import { addEmbeddedImages, findEmbeddedImages } from '../images/embedded-images.js';
 import { ImageSet } from '../images/image-set.js';
 import { type ClusterState, type LoadContext, type PendingObject, type WorkloadDraft } from './context.js';
 import { registerWorkload, reportFluxObjectWarnings, reportInvalidFluxObject } from './register-workload.js';
@@ -106,6 +107,9 @@ async function renderRelease(
   }
   workload.method = 'helm-template';
   workload.chart = `${result.chart.name}@${result.chart.version}`;
+  // Pod templates held in value strings reach the chart as written: the chart renders them into
+  // objects (a runner's job template ConfigMap) whose strings are the values' own.
+  addValuesEmbeddedImages(result.images, values, workload, context);
   workload.images = result.images.entries();
   context.images.merge(result.images);
   context.onEvent?.({
@@ -164,6 +168,7 @@ function readValuesOnly(
     );
     if (diagnostic) context.diagnostics.push(diagnostic);
   }
+  addValuesEmbeddedImages(images, values, workload, context);
   workload.images = images.entries();
   context.images.merge(images);
   let reason = notRendered;
@@ -184,6 +189,23 @@ function readValuesOnly(
   workload.method = 'unresolved';
   workload.unresolvedReason = reason;
   context.onEvent?.({ type: 'unresolved', id: workload.id, reason });
+}
+
+/** The images of pod templates written in strings of the values (`embedded` locations). */
+function addValuesEmbeddedImages(
+  images: ImageSet,
+  values: YamlMap,
+  workload: WorkloadDraft,
+  context: LoadContext,
+): void {
+  const found = findEmbeddedImages(values, 'spec.values', context.provenance);
+  const owner = {
+    kind: 'HelmRelease',
+    namespace: workload.namespace,
+    name: workload.name,
+    fallback: { file: workload.file, line: workload.line },
+  };
+  addEmbeddedImages(images, found, owner, workload.id, context.diagnostics);
 }
 
 /**

@@ -5,6 +5,7 @@ import { readFluxObject } from '../schemas/flux-object.js';
 import { normalizeRelative } from '../source/repo-files.js';
 import { inspectObjectImages } from '../images/find-object-images.js';
 import { invalidImageDiagnostic } from '../images/invalid-image.js';
+import { addEmbeddedImages, findEmbeddedImages } from '../images/embedded-images.js';
 import { ImageSet } from '../images/image-set.js';
 import { isSubstitutionDisabled } from '../substitute/post-build.js';
 import { substituteResource } from '../substitute/substitute-resource.js';
@@ -180,6 +181,18 @@ export function collectOutput(
   if ((kind === 'ConfigMap' || kind === 'Secret') && apiVersion === 'v1') {
     const namespace = metaString(object, 'namespace') ?? defaultNamespace;
     state.configObjects.set(`${kind}/${namespace}/${metaString(object, 'name') ?? ''}`, object);
+    // A ConfigMap key may hold a pod template an operator or a CI runner starts (Secret data is base64).
+    if (images && parent && kind === 'ConfigMap' && isMap(object.data)) {
+      const found = findEmbeddedImages(object.data, 'data', context.provenance);
+      const objectNamespace = metaString(object, 'namespace');
+      const owner = {
+        kind,
+        ...(objectNamespace ? { namespace: objectNamespace } : {}),
+        name: metaString(object, 'name') ?? '',
+        fallback: { file: child.file, line: child.line },
+      };
+      addEmbeddedImages(images, found, owner, parent, context.diagnostics);
+    }
     return;
   }
   if (kind === 'ArtifactGenerator') {
