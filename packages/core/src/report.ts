@@ -31,6 +31,13 @@ export const ImageLocation = z.object({
   fieldPath: z.string().optional(),
   /** 0-based index of the YAML document inside the file. */
   documentIndex: z.number().int().nonnegative().optional(),
+  /**
+   * Set when the image is written in YAML embedded in a string (a ConfigMap key or a Helm value
+   * holding a pod template): `line`/`column` are then the image's line inside the string mapped
+   * back to the file (a `|` block scalar), or the string's own position (a quoted or plain one-
+   * line string), and `fieldPath` is the string's path, `|`, and the path inside the embedded YAML.
+   */
+  embedded: z.literal(true).optional(),
   /** The ids of the Flux objects that deploy this location, in Flux mode (see `ObjectResult.id`). */
   fluxObjects: z.array(z.string()).optional(),
   /**
@@ -40,13 +47,6 @@ export const ImageLocation = z.object({
    * the image (`podinfo/templates/deployment.yaml`).
    */
   chart: z.object({ name: z.string(), version: z.string(), template: z.string() }).optional(),
-  /**
-   * Set when the image is written in YAML embedded in a string (a ConfigMap key or a Helm value
-   * holding a pod template): `line`/`column` are then the image's line inside the string mapped
-   * back to the file (a `|` block scalar), or the string's own position (a quoted or plain one-
-   * line string), and `fieldPath` is the string's path, `|`, and the path inside the embedded YAML.
-   */
-  embedded: z.literal(true).optional(),
 });
 /** Where one image reference is written; see the schema of the same name. */
 export type ImageLocation = z.infer<typeof ImageLocation>;

@@ -80,8 +80,9 @@ export class ImageSet {
       ...(finding.container ? { container: finding.container } : {}),
       ...(finding.fieldPath ? { fieldPath: finding.fieldPath } : {}),
       ...(finding.origin?.documentIndex === undefined ? {} : { documentIndex: finding.origin.documentIndex }),
-      ...(finding.chart ? { chart: { ...finding.chart } } : {}),
+      // Before `fluxObjects`, added last, as in the schema: a file read back is byte-identical.
       ...(finding.embedded ? { embedded: true as const } : {}),
+      ...(finding.chart ? { chart: { ...finding.chart } } : {}),
     };
     const key = [
       normalized.ref,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tempFluxRepo } from '../__fixtures__/temp-repo.js';
+import { createImagesFile, serializeImagesFile, toRepositoryModel } from '../images-file/create-images-file.js';
+import { parseImagesFile } from '../images-file/parse-images-file.js';
 import { loadFluxRepository } from './load-flux-repository.js';
 
 // actions-runner-controller's container-mode hook extension as its documentation writes it: a
@@ -182,6 +184,27 @@ describe('images in YAML embedded in strings', () => {
           message: expect.stringContaining('{{ .Values.images.gitSync.repository }}:v4.2.4'),
         }),
       );
+    } finally {
+      await repo.cleanup();
+    }
+  });
+
+  it('the images file carries embedded: read back, the locations are the same', async () => {
+    const repo = await tempFluxRepo({ 'apps/hook-extension.yaml': HOOK_EXTENSION, 'apps/airflow.yaml': AIRFLOW });
+    try {
+      const loaded = await loadFluxRepository(repo.root);
+      const text = serializeImagesFile(createImagesFile(loaded));
+      const file = parseImagesFile(text, 'images.json');
+      expect(serializeImagesFile(file)).toBe(text);
+      const embedded = file.images.flatMap((image) =>
+        image.locations.filter((location) => location.embedded).map((location) => [image.ref, location.line]),
+      );
+      expect(embedded).toEqual([
+        ['docker.io/apache/airflow:2.10.2-python3.12', 34],
+        ['docker.io/library/ubuntu:24.04', 18],
+      ]);
+      const model = toRepositoryModel(file);
+      expect(model.images).toEqual(loaded.images);
     } finally {
       await repo.cleanup();
     }
