@@ -43,7 +43,10 @@ const MENTIONS_IMAGE = /(^|[\s{,"'])image["']?\s*:/m;
  * // [{ field: { fieldPath: 'spec.containers[0].image', … }, position: { line: 4, column: 14 }, … }]
  * ```
  */
-export function findEmbeddedImageFields(text: string, options: EmbeddedYamlOptions = {}): EmbeddedImageField[] {
+export function findEmbeddedImageFields(
+  text: string,
+  options: EmbeddedYamlOptions = {},
+): EmbeddedImageField[] {
   if (text.length > (options.maxLength ?? DEFAULT_MAX_LENGTH) || !MENTIONS_IMAGE.test(text)) return [];
   const found: EmbeddedImageField[] = [];
   // Diagnostics of the string's own YAML are dropped: a string that is not YAML is just text.

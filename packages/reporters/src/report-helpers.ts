@@ -59,7 +59,10 @@ export function formatLocation(location: Pick<ImageLocation, 'file' | 'line' | '
 /** `Deployment ns/name` (container `c`) — the object an image location belongs to. */
 export function formatLocationObject(location: ImageLocation): string {
   const name = location.namespace ? `${location.namespace}/${location.name}` : location.name;
-  return `${location.kind} ${name}${location.container ? ` (container ${location.container})` : ''}`;
+  const container = location.container ? ` (container ${location.container})` : '';
+  // An embedded image is written inside a string of the object: name the string.
+  const string = location.embedded ? (location.fieldPath?.split('|')[0] ?? '') : '';
+  return `${location.kind} ${name}${container}${location.embedded ? `, in YAML embedded in ${string || 'a string'}` : ''}`;
 }
 
 /** `CRITICAL CVE-2024-1 in openssl 3.0.1 (fixed in 3.0.2)`. */

@@ -145,6 +145,34 @@ describe('sarifReporter', () => {
     expect(log.runs[0].results.find((r) => r.ruleId === 'CVE-2019-1549')?.level).toBe('warning');
   });
 
+  it('says when an image is written in YAML embedded in a string, pointing at its line in the file', async () => {
+    const report = hugeReport(10);
+    const image = report.images[0]!;
+    const embedded = {
+      ...image,
+      locations: [
+        {
+          file: 'apps/hook-extension.yaml',
+          line: 18,
+          column: 19,
+          raw: image.ref,
+          kind: 'ConfigMap',
+          namespace: 'arc-runners',
+          name: 'hook-extension',
+          container: 'side-car',
+          fieldPath: 'data.content|spec.containers[1].image',
+          embedded: true as const,
+        },
+      ],
+    };
+    const log = await render({ ...report, images: [embedded] });
+    const result = log.runs[0].results[0]!;
+    expect(result.message.text).toContain(
+      'deployed by ConfigMap arc-runners/hook-extension (container side-car), in YAML embedded in data.content at apps/hook-extension.yaml:18:19',
+    );
+    expect(result.locations[0]!.physicalLocation.region).toMatchObject({ startLine: 18, startColumn: 19 });
+  });
+
   it('gives every result a unique fingerprint that survives image bumps and reordering', async () => {
     const report = buildSampleReport();
     const log = await render(report);

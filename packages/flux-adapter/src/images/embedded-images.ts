@@ -27,7 +27,11 @@ const MAX_DEPTH = 64;
  * recognises, each located through `provenance` at its line inside a literal block scalar (`|`),
  * or at the string itself. Strings that are not such YAML are skipped silently.
  */
-export function findEmbeddedImages(value: unknown, basePath: string, provenance: Provenance): EmbeddedImage[] {
+export function findEmbeddedImages(
+  value: unknown,
+  basePath: string,
+  provenance: Provenance,
+): EmbeddedImage[] {
   const found: EmbeddedImage[] = [];
   const visited = new Set<object>();
   const stack: { node: object; path: string; depth: number }[] = [];

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { tempFluxRepo } from '../__fixtures__/temp-repo.js';
-import { createImagesFile, serializeImagesFile, toRepositoryModel } from '../images-file/create-images-file.js';
+import {
+  createImagesFile,
+  serializeImagesFile,
+  toRepositoryModel,
+} from '../images-file/create-images-file.js';
 import { parseImagesFile } from '../images-file/parse-images-file.js';
 import { loadFluxRepository } from './load-flux-repository.js';
 
@@ -190,7 +194,10 @@ describe('images in YAML embedded in strings', () => {
   });
 
   it('the images file carries embedded: read back, the locations are the same', async () => {
-    const repo = await tempFluxRepo({ 'apps/hook-extension.yaml': HOOK_EXTENSION, 'apps/airflow.yaml': AIRFLOW });
+    const repo = await tempFluxRepo({
+      'apps/hook-extension.yaml': HOOK_EXTENSION,
+      'apps/airflow.yaml': AIRFLOW,
+    });
     try {
       const loaded = await loadFluxRepository(repo.root);
       const text = serializeImagesFile(createImagesFile(loaded));
