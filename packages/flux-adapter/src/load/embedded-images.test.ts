@@ -193,6 +193,41 @@ describe('images in YAML embedded in strings', () => {
     }
   });
 
+  it('an embedded image field that is not a string is an invalid-image-reference at its line, never dropped', async () => {
+    // A Pod: the workload extractor reads its containers whatever their image holds (the PodSpec
+    // search of kind-less templates, as for manifests, needs one string image to know a PodSpec).
+    const configMap = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: {name: job-template, namespace: ci}',
+      'data:',
+      '  job.yaml: |',
+      '    apiVersion: v1',
+      '    kind: Pod',
+      '    spec:',
+      '      containers:',
+      '        - name: job',
+      '          image: {repository: alpine}',
+      '',
+    ].join('\n');
+    const repo = await tempFluxRepo({ 'apps/job-template.yaml': configMap });
+    try {
+      const loaded = await loadFluxRepository(repo.root);
+      expect(loaded.diagnostics.filter((diagnostic) => diagnostic.severity !== 'info')).toEqual([
+        expect.objectContaining({
+          code: 'invalid-image-reference',
+          file: 'apps/job-template.yaml',
+          line: 11,
+          column: 18,
+          object: 'Kustomization/flux-system/apps',
+          message: expect.stringContaining('(data.job.yaml|spec.containers[0].image) is a mapping'),
+        }),
+      ]);
+    } finally {
+      await repo.cleanup();
+    }
+  });
+
   it('the images file carries embedded: read back, the locations are the same', async () => {
     const repo = await tempFluxRepo({
       'apps/hook-extension.yaml': HOOK_EXTENSION,
