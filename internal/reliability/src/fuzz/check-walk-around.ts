@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { GateReport } from '@sluice/core';
 import { VULNERABLE_REF } from '../flux/gate-repo.js';
 import type { CorpusRun } from './gate-corpus.js';
@@ -17,8 +18,15 @@ export function checkWalkAround(before: CorpusRun, after: CorpusRun, injection: 
   if (after.report.verdict !== 'blocked') problems.push(`the run's verdict is ${after.report.verdict}`);
   const now = new Map(after.report.objects.map((object) => [object.id, object]));
   const was = new Map(before.report.objects.map((object) => [object.id, object]));
+  // A reason may name the injected file, or its folder (a base whose kustomization file Flux's
+  // artifact drops: "Folder apps/base/podinfo is used as a resource but has no kustomization file").
+  const folders = injection.files.map((file) => posix.dirname(file)).filter((folder) => folder !== '.');
   const namesInjectedFile = (object: GateObject): boolean =>
-    object.reasons.some((reason) => injection.files.some((file) => reason.includes(file)));
+    object.reasons.some(
+      (reason) =>
+        injection.files.some((file) => reason.includes(file)) ||
+        folders.some((folder) => new RegExp(`(^|\\s)${escapeRegExp(folder)}([\\s):,]|$)`).test(reason)),
+    );
   const deploysMarker = (object: GateObject): boolean => object.images?.includes(VULNERABLE_REF) === true;
 
   for (const id of injection.owners) {
@@ -75,4 +83,8 @@ export function checkWalkAround(before: CorpusRun, after: CorpusRun, injection: 
       );
   }
   return problems;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
