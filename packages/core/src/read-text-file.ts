@@ -62,30 +62,14 @@ export async function readTextAt(
     try {
       // The size is taken from the open handle, so a file swapped after listing is still capped.
       const { size } = await handle.stat();
-      if (size > maxFileSize) {
-        return failure(
-          file,
-          'file-too-large',
-          `${file} is ${size} bytes, more than the limit of ${maxFileSize}; not read`,
-        );
-      }
+      if (size > maxFileSize) return tooLarge(file, maxFileSize, size);
       bytes = await handle.readFile();
-      if (bytes.length > maxFileSize) {
-        return failure(
-          file,
-          'file-too-large',
-          `${file} grew past the limit of ${maxFileSize} bytes while read; not read`,
-        );
-      }
+      if (bytes.length > maxFileSize) return tooLarge(file, maxFileSize);
     } finally {
       await handle.close();
     }
   } catch (error) {
-    return failure(
-      file,
-      'unreadable',
-      `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    return unreadable(file, error);
   }
   return decode(bytes, file);
 }
@@ -104,30 +88,14 @@ export function readTextAtSync(path: string, file: string, maxFileSize: number):
     try {
       // The size is taken from the open descriptor, so a file swapped after listing is still capped.
       const { size } = fstatSync(descriptor);
-      if (size > maxFileSize) {
-        return failure(
-          file,
-          'file-too-large',
-          `${file} is ${size} bytes, more than the limit of ${maxFileSize}; not read`,
-        );
-      }
+      if (size > maxFileSize) return tooLarge(file, maxFileSize, size);
       bytes = readFileSync(descriptor);
-      if (bytes.length > maxFileSize) {
-        return failure(
-          file,
-          'file-too-large',
-          `${file} grew past the limit of ${maxFileSize} bytes while read; not read`,
-        );
-      }
+      if (bytes.length > maxFileSize) return tooLarge(file, maxFileSize);
     } finally {
       closeSync(descriptor);
     }
   } catch (error) {
-    return failure(
-      file,
-      'unreadable',
-      `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    return unreadable(file, error);
   }
   return decode(bytes, file);
 }
@@ -150,6 +118,29 @@ export function decode(bytes: Uint8Array, file: string): ReadTextResult {
     return failure(file, 'invalid-encoding', `${file} is not valid UTF-8; not read`);
   }
   return { ok: true, text, size: bytes.length };
+}
+
+/** `file-too-large`: over the limit when listed (`size` known) or grown past it while read. */
+function tooLarge(file: string, maxFileSize: number, size?: number): ReadTextResult {
+  return size === undefined
+    ? failure(
+        file,
+        'file-too-large',
+        `${file} grew past the limit of ${maxFileSize} bytes while read; not read`,
+      )
+    : failure(
+        file,
+        'file-too-large',
+        `${file} is ${size} bytes, more than the limit of ${maxFileSize}; not read`,
+      );
+}
+
+function unreadable(file: string, error: unknown): ReadTextResult {
+  return failure(
+    file,
+    'unreadable',
+    `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
+  );
 }
 
 function failure(file: string, code: DiagnosticCode, message: string): ReadTextResult {

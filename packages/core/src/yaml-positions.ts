@@ -180,30 +180,21 @@ function skipToIndicator(text: string, start: number): number {
   return index;
 }
 
-/** Skips whitespace, comments, anchors (`&a`), tags (`!t`) and an opening quote. */
+/**
+ * Skips what {@link skipToIndicator} skips, then an opening quote or a block scalar's header:
+ * the index of the value's first character of text.
+ */
 function skipToContent(text: string, start: number): number {
-  let index = start;
-  while (index < text.length) {
-    const char = text[index];
-    if (char === ' ' || char === '\t' || char === '\n' || char === '\r') {
-      index += 1;
-    } else if (char === '#') {
-      const end = text.indexOf('\n', index);
-      index = end === -1 ? text.length : end;
-    } else if (char === '&' || char === '!') {
-      while (index < text.length && !/\s/.test(text[index] ?? ' ')) index += 1;
-    } else if (char === '"' || char === "'") {
-      return index + 1;
-    } else if (char === '|' || char === '>') {
-      // A block scalar: its text starts on the next line, after the indentation.
-      const end = text.indexOf('\n', index);
-      if (end === -1) return index;
-      index = end + 1;
-      while (text[index] === ' ') index += 1;
-      return index;
-    } else {
-      return index;
-    }
-  }
-  return Math.min(index, Math.max(0, text.length - 1));
+  const index = skipToIndicator(text, start);
+  // Past the end (only whitespace or comments left): the last character, as positions need one.
+  if (index >= text.length) return Math.max(0, text.length - 1);
+  const char = text[index];
+  if (char === '"' || char === "'") return index + 1;
+  if (char !== '|' && char !== '>') return index;
+  // A block scalar: its text starts on the next line, after the indentation.
+  const end = text.indexOf('\n', index);
+  if (end === -1) return index;
+  let content = end + 1;
+  while (text[content] === ' ') content += 1;
+  return content;
 }
