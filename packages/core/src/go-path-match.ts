@@ -11,7 +11,7 @@ export function goPathMatch(pattern: string, name: string): boolean | 'error' {
   let rest = p;
   let subject = n;
   chunks: while (rest.length > 0) {
-    const { star, chunk, after } = scanChunk(rest);
+    const { star, chunk, after } = scanGlobChunk(rest);
     rest = after;
     if (star && chunk.length === 0) return !subject.includes('/');
     const first = matchChunk(chunk, subject);
@@ -34,7 +34,7 @@ export function goPathMatch(pattern: string, name: string): boolean | 'error' {
     }
     // No match; Go still reports a malformed rest of the pattern.
     while (rest.length > 0) {
-      const next = scanChunk(rest);
+      const next = scanGlobChunk(rest);
       rest = next.after;
       if (matchChunk(next.chunk, []) === 'error') return 'error';
     }
@@ -43,8 +43,15 @@ export function goPathMatch(pattern: string, name: string): boolean | 'error' {
   return subject.length === 0;
 }
 
-/** Splits off the leading stars and the chunk up to the next star outside a class. */
-function scanChunk(pattern: string[]): { star: boolean; chunk: string[]; after: string[] } {
+/**
+ * @internal Splits off the leading stars and the chunk up to the next star outside a class, as
+ * Go's `scanChunk` does (shared with envsubst's variant of `path.Match` in flux-adapter).
+ */
+export function scanGlobChunk(pattern: readonly string[]): {
+  star: boolean;
+  chunk: string[];
+  after: string[];
+} {
   let start = 0;
   while (pattern[start] === '*') start += 1;
   const star = start > 0;
@@ -72,33 +79,10 @@ function matchChunk(chunk: string[], subject: string[]): string[] | false | 'err
     if (char === '[') {
       const current = failed ? 0 : subject[s]!.codePointAt(0)!;
       if (!failed) s += 1;
-      c += 1;
-      let negated = false;
-      if (chunk[c] === '^') {
-        negated = true;
-        c += 1;
-      }
-      let matched = false;
-      let ranges = 0;
-      for (;;) {
-        if (c < chunk.length && chunk[c] === ']' && ranges > 0) {
-          c += 1;
-          break;
-        }
-        const low = classChar(chunk, c);
-        if (low === 'error') return 'error';
-        c = low.next;
-        let high = low.char;
-        if (chunk[c] === '-') {
-          const upper = classChar(chunk, c + 1);
-          if (upper === 'error') return 'error';
-          c = upper.next;
-          high = upper.char;
-        }
-        if (low.char <= current && current <= high) matched = true;
-        ranges += 1;
-      }
-      if (matched === negated) failed = true;
+      const result = matchGlobClass(chunk, c + 1, current);
+      if (result === 'error') return 'error';
+      c = result.next;
+      if (!result.matches) failed = true;
     } else if (char === '?') {
       if (!failed) {
         if (subject[s] === '/') failed = true;
@@ -122,8 +106,44 @@ function matchChunk(chunk: string[], subject: string[]): string[] | false | 'err
   return failed ? false : subject.slice(s);
 }
 
+/**
+ * @internal Matches the code point `current` against the class whose members start at
+ * `chunk[start]` (just after its `[`) as Go's `path.Match` reads one: `^` negates, `a-z` is a
+ * range, `\` escapes, `]` closes it unless it is the first member. Returns whether it matched
+ * and the index after the `]`, or `'error'` for a malformed class.
+ */
+export function matchGlobClass(
+  chunk: readonly string[],
+  start: number,
+  current: number,
+): { matches: boolean; next: number } | 'error' {
+  let c = start;
+  let negated = false;
+  if (chunk[c] === '^') {
+    negated = true;
+    c += 1;
+  }
+  let matched = false;
+  let ranges = 0;
+  for (;;) {
+    if (chunk[c] === ']' && ranges > 0) return { matches: matched !== negated, next: c + 1 };
+    const low = classChar(chunk, c);
+    if (low === 'error') return 'error';
+    c = low.next;
+    let high = low.char;
+    if (chunk[c] === '-') {
+      const upper = classChar(chunk, c + 1);
+      if (upper === 'error') return 'error';
+      c = upper.next;
+      high = upper.char;
+    }
+    if (low.char <= current && current <= high) matched = true;
+    ranges += 1;
+  }
+}
+
 /** One character of a class (escapes allowed), or 'error' at its end or on a bare `-`/`]`. */
-function classChar(chunk: string[], index: number): { char: number; next: number } | 'error' {
+function classChar(chunk: readonly string[], index: number): { char: number; next: number } | 'error' {
   let char = chunk[index];
   let next = index + 1;
   if (char === undefined || char === '-' || char === ']') return 'error';

@@ -48,7 +48,7 @@ export {
   readIgnorePatterns,
   sourceArtifactMatcher,
 } from './source-ignore.js';
-export { goPathMatch } from './go-path-match.js';
+export { goPathMatch, matchGlobClass, scanGlobChunk } from './go-path-match.js';
 export type { ReadTextOptions, ReadTextResult } from './read-text-file.js';
 export { DEFAULT_MAX_FILE_SIZE, readTextAtSync, readTextFile } from './read-text-file.js';
 export { escapeJsonForTerminal } from './terminal-safe-json.js';
