@@ -52,6 +52,25 @@ export function baseTree(...appsSpec: string[]): Record<string, string> {
 }
 
 /** What a red-team case ends with: the gate report as `sluice scan` builds it, and the load. */
+/**
+ * Decides the gate of a loaded repository as `sluice scan` does, with every image scanned clean
+ * except {@link VULNERABLE_IMAGE}, which has {@link CRITICAL_FINDING}.
+ */
+export function decideWithVulnerableImage(repo: FluxRepository): GateReport {
+  const outcomes: ImageOutcome[] = repo.images.map((image) => ({
+    ref: image.ref,
+    outcome: 'ok',
+    findings: image.ref === VULNERABLE_REF ? [CRITICAL_FINDING] : [],
+  }));
+  return buildGateReport({
+    images: repo.images,
+    outcomes,
+    workloads: repo.workloads,
+    diagnostics: repo.diagnostics,
+    tool: { version: '0.0.0' },
+  });
+}
+
 export interface GateRun {
   readonly report: GateReport;
   readonly repo: FluxRepository;
@@ -73,18 +92,7 @@ export async function gateRepository(
   try {
     await prepare?.(temp.root);
     const repo = await loadFluxRepository(temp.root, options);
-    const outcomes: ImageOutcome[] = repo.images.map((image) => ({
-      ref: image.ref,
-      outcome: 'ok',
-      findings: image.ref === VULNERABLE_REF ? [CRITICAL_FINDING] : [],
-    }));
-    const report = buildGateReport({
-      images: repo.images,
-      outcomes,
-      workloads: repo.workloads,
-      diagnostics: repo.diagnostics,
-      tool: { version: '0.0.0' },
-    });
+    const report = decideWithVulnerableImage(repo);
     const apps = report.objects.find((object) => object.id === 'Kustomization/flux-system/apps');
     return { report, repo, apps };
   } finally {

@@ -1,7 +1,7 @@
 import type { GateReport } from '@sluice/core';
-import { buildGateReport, builtinRenderer, loadFluxRepository } from '@sluice/flux-adapter';
-import type { FluxRepository, ImageOutcome, Renderer } from '@sluice/flux-adapter';
-import { CRITICAL_FINDING, VULNERABLE_REF } from '../flux/gate-repo.js';
+import { builtinRenderer, loadFluxRepository } from '@sluice/flux-adapter';
+import type { FluxRepository, Renderer } from '@sluice/flux-adapter';
+import { decideWithVulnerableImage } from '../flux/gate-repo.js';
 
 /** One gate run over a repository on disk, with which Flux objects' builds read which file. */
 export interface CorpusRun {
@@ -12,8 +12,8 @@ export interface CorpusRun {
 }
 
 /**
- * Loads `root` with the built-in renderer and decides the gate as `sluice scan` does (every image
- * clean except {@link VULNERABLE_REF}, CRITICAL). The renderer is wrapped to record the files
+ * Loads `root` with the built-in renderer and decides the gate as `sluice scan` does
+ * ({@link decideWithVulnerableImage}: every image clean except the marker, CRITICAL). The renderer is wrapped to record the files
  * each render read: builds are shared between Kustomizations of the same source and path, so a
  * file is read by every Kustomization whose `source` and `path` match a render that read it.
  */
@@ -32,18 +32,7 @@ export async function gateCorpus(root: string): Promise<CorpusRun> {
     },
   };
   const repo = await loadFluxRepository(root, { renderer });
-  const outcomes: ImageOutcome[] = repo.images.map((image) => ({
-    ref: image.ref,
-    outcome: 'ok',
-    findings: image.ref === VULNERABLE_REF ? [CRITICAL_FINDING] : [],
-  }));
-  const report = buildGateReport({
-    images: repo.images,
-    outcomes,
-    workloads: repo.workloads,
-    diagnostics: repo.diagnostics,
-    tool: { version: '0.0.0' },
-  });
+  const report = decideWithVulnerableImage(repo);
   const readers = new Map<string, Set<string>>();
   for (const workload of repo.workloads) {
     if (workload.kind !== 'Kustomization' || workload.path === undefined) continue;
