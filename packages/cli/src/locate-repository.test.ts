@@ -50,6 +50,28 @@ describe('findClusterFolder', () => {
     });
   });
 
+  it('finds the root of a FluxInstance cluster, whose Kustomization syncs a subfolder of it (home-ops)', async () => {
+    const homeOps = repoPath('fixtures/corpora/joryirving-home-ops');
+    expect(await findClusterFolder(join(homeOps, 'kubernetes', 'clusters', 'main'))).toEqual({
+      root: homeOps,
+      cluster: 'kubernetes/clusters/main',
+      reason: 'its Flux Kustomization syncs ./kubernetes/clusters/main/flux-instance',
+    });
+  });
+
+  it('reads a subfolder path that exists below the folder itself as relative to the folder', async () => {
+    // `apps/podinfo` exists below `/…/apps`, but also as `/…/apps/apps/podinfo`: the folder is the root.
+    await mkdir(join(work, 'own-root', 'apps', 'podinfo'), { recursive: true });
+    await mkdir(join(work, 'own-root', 'apps', 'apps', 'podinfo'), { recursive: true });
+    await writeFile(join(work, 'own-root', 'apps', 'sync.yaml'), kustomization('apps', './apps/podinfo'));
+    expect(await findClusterFolder(join(work, 'own-root', 'apps'))).toBeUndefined();
+    await rm(join(work, 'own-root', 'apps', 'apps'), { recursive: true });
+    expect(await findClusterFolder(join(work, 'own-root', 'apps'))).toMatchObject({
+      root: join(work, 'own-root'),
+      cluster: 'apps',
+    });
+  });
+
   it('leaves a repository root as it is, even inside another git repository', async () => {
     expect(await findClusterFolder(example)).toBeUndefined();
     expect(await findClusterFolder(join(work, 'git-repo'))).toBeUndefined();
@@ -91,6 +113,19 @@ describe('sluice images|scan CLUSTER-FOLDER', () => {
     );
     expect(fromInside.stdout).toBe(explicit.stdout);
     expect(fromInside.stderr).not.toContain('is a cluster of the repository');
+  });
+
+  it('reads a FluxInstance cluster folder of home-ops as `. --cluster kubernetes/clusters/main`', async () => {
+    const homeOps = repoPath('fixtures/corpora/joryirving-home-ops');
+    const fromCluster = await runSluice(['images', 'kubernetes/clusters/main', '--no-render', '-q'], homeOps);
+    const explicit = await runSluice(
+      ['images', '.', '--cluster', 'kubernetes/clusters/main', '--no-render', '-q'],
+      homeOps,
+    );
+    expect(fromCluster.stdout).toBe(explicit.stdout);
+    expect(fromCluster.code).toBe(explicit.code);
+    expect(fromCluster.stdout).not.toContain('kustomization path not found');
+    expect(fromCluster.stdout).toContain('Kustomization/flux-system/cluster-apps');
   });
 
   it('keeps an explicit --cluster as given (one way to choose a cluster)', async () => {

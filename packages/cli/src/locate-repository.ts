@@ -26,7 +26,8 @@ const MAX_FILE_BYTES = 1024 * 1024;
  * is read as Flux reads it (every Kustomization `spec.path` is relative to the source's root, not
  * to the cluster folder). The folder is a cluster when it holds the Flux Kustomization that syncs
  * it: one whose `spec.path` is the folder itself seen from an ancestor (Flux's bootstrap writes
- * `path: ./clusters/production` into `clusters/production/flux-system/gotk-sync.yaml`); that
+ * `path: ./clusters/production` into `clusters/production/flux-system/gotk-sync.yaml`), or a
+ * subfolder of it (a FluxInstance cluster: `path: ./kubernetes/clusters/main/flux-instance`); that
  * ancestor is the root. Failing that, inside a git work tree, the nearest `.git` is the root when
  * the folder's Kustomization paths exist there and not below the folder. A folder that is a
  * repository root already, or that holds a `.git`, is returned as it is (undefined).
@@ -35,21 +36,13 @@ export async function findClusterFolder(folder: string): Promise<ClusterFolder |
   if (await exists(join(folder, '.git'))) return undefined;
   const paths = await kustomizationPaths(folder);
   if (paths.length === 0) return undefined;
-  const segments = folder.split(sep).filter(Boolean);
-  const roots = new Set<string>();
-  for (const path of paths) {
-    const wanted = path.split('/');
-    const tail = segments.slice(-wanted.length);
-    if (wanted.length < segments.length && tail.join('/') === path) {
-      roots.add(sep + segments.slice(0, -wanted.length).join(sep));
-    }
-  }
+  const roots = await syncRoots(folder, paths);
   if (roots.size === 1) {
-    const [root = folder] = roots;
+    const [[root, path] = [folder, '']] = roots;
     return {
       root,
       cluster: relative(root, folder).split(sep).join('/'),
-      reason: `its Flux Kustomization syncs ./${relative(root, folder).split(sep).join('/')}`,
+      reason: `its Flux Kustomization syncs ./${path}`,
     };
   }
   if (roots.size > 1) return undefined;
@@ -89,6 +82,37 @@ export async function locateRepository(commandLine: CommandLine, context: CliCon
     );
   }
   return { ...commandLine, dir, values: { ...values, cluster: found.cluster } };
+}
+
+/**
+ * The ancestors of `folder` that a Kustomization path of the folder is relative to, each with the
+ * path that shows it. A path naming the folder itself (`./clusters/production`, Flux bootstrap's
+ * gotk-sync) gives the ancestor the path is relative to. A path naming a folder below it
+ * (`./kubernetes/clusters/main/flux-instance`, the FluxInstance layout, where the instance syncs
+ * the cluster folder and the folder's Kustomization syncs its subfolder) counts only when that
+ * subfolder exists below the folder and the whole path does not exist below the folder itself
+ * (then the folder would be the root).
+ */
+async function syncRoots(folder: string, paths: readonly string[]): Promise<Map<string, string>> {
+  const segments = folder.split(sep).filter(Boolean);
+  const roots = new Map<string, string>();
+  for (const path of paths) {
+    const wanted = path.split('/');
+    for (let shared = Math.min(wanted.length, segments.length - 1); shared >= 1; shared -= 1) {
+      if (segments.slice(-shared).join('/') !== wanted.slice(0, shared).join('/')) continue;
+      const below = wanted.slice(shared);
+      if (
+        below.length > 0 &&
+        (!(await isDirectory(join(folder, ...below))) || (await isDirectory(join(folder, ...wanted))))
+      ) {
+        continue;
+      }
+      const root = sep + segments.slice(0, -shared).join(sep);
+      if (!roots.has(root)) roots.set(root, path);
+      break;
+    }
+  }
+  return roots;
 }
 
 /** The normalized `spec.path` of every Flux Kustomization in the folder's top levels. */
@@ -156,9 +180,12 @@ async function enclosingGitRoot(folder: string): Promise<string | undefined> {
 
 async function countFolders(root: string, paths: readonly string[]): Promise<number> {
   let count = 0;
-  for (const path of paths)
-    if ((await stat(join(root, path)).catch(() => undefined))?.isDirectory()) count += 1;
+  for (const path of paths) if (await isDirectory(join(root, path))) count += 1;
   return count;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() === true;
 }
 
 async function exists(path: string): Promise<boolean> {
