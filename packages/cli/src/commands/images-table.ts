@@ -2,14 +2,17 @@ import { sanitizeText } from '@sluice/reporters';
 import type { RepositoryInventory } from '../inspect-repository.js';
 
 /**
- * A plain-text listing of the images: per Flux object in Flux mode, then every location. Every
- * name, path and message comes from the repository: each goes through `sanitizeText`.
+ * A plain-text listing of the images: per Flux object in Flux mode (those a cluster deploys
+ * first, then, one line each, those no cluster deploys), then every location. Every name, path
+ * and message comes from the repository: each goes through `sanitizeText`.
  */
 export function renderImagesTable(inventory: RepositoryInventory): string {
   const lines: string[] = [];
   const safe = (text: string | number): string => sanitizeText(String(text));
   if (inventory.mode === 'flux') {
-    for (const workload of inventory.workloads) {
+    // An object no cluster reaches has no cluster; listed apart, it does not bury what is deployed.
+    const unreached = inventory.workloads.filter((workload) => workload.cluster === undefined);
+    for (const workload of inventory.workloads.filter((each) => each.cluster !== undefined)) {
       const how =
         workload.method === 'unresolved'
           ? `unresolved: ${safe(workload.unresolvedReason ?? 'unknown reason')}`
@@ -17,6 +20,15 @@ export function renderImagesTable(inventory: RepositoryInventory): string {
       lines.push(`${safe(workload.id)}  (${safe(workload.file)}:${workload.line}, ${how})`);
       if (workload.images.length === 0) lines.push('  (no images)');
       for (const image of workload.images) lines.push(`  ${safe(image.ref)}`);
+    }
+    if (unreached.length > 0) {
+      lines.push(
+        '',
+        `${unreached.length} object${unreached.length === 1 ? '' : 's'} no cluster deploys (no Kustomization build reads ${unreached.length === 1 ? 'its file' : 'their files'}):`,
+      );
+      for (const workload of unreached) {
+        lines.push(`  ${safe(workload.id)}  (${safe(workload.file)}:${workload.line})`);
+      }
     }
     lines.push('');
   }
