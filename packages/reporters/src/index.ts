@@ -56,6 +56,7 @@ export {
   sanitizeText,
   stripControlCharacters,
   toOneLine,
+  truncateText,
 } from './sanitize-text.js';
 export type { SanitizeTextOptions } from './sanitize-text.js';
 export type { SummaryText } from './summary-text.js';

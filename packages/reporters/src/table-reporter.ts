@@ -82,7 +82,7 @@ export function renderTable(report: GateReport, options: TableReporterOptions = 
   );
   const scanner = report.scanner
     ? `${cellText(report.scanner.name)}${report.scanner.version ? ` ${cellText(report.scanner.version)}` : ''}`
-    : 'unknown scanner';
+    : 'not known (no scan finished)';
   const policy =
     `Policy: fail on ${report.policy.severities.join(', ') || 'nothing'}` +
     `${report.policy.ignoreUnfixed ? ', unfixed ignored' : ''}, scan errors ${report.policy.onScanError === 'block' ? 'block' : 'warn'}; scanner: ${scanner}`;

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { GateReport, ScannerInfo } from '@sluice/core';
 import { endSentence, summarizeGateReport } from '@sluice/core';
 import { buildDependencyGraph, buildGateReport } from '@sluice/flux-adapter';
-import { formatSummary } from '@sluice/reporters';
+import { formatSummary, truncateText } from '@sluice/reporters';
 import type { ImageScanOutcome, ScanEventHandler, TrivyRunnerOptions } from '@sluice/trivy-runner';
 import { createTrivyRunner } from '@sluice/trivy-runner';
 import { loadConfig } from '../config.js';
@@ -205,6 +205,9 @@ async function scanImages(
   return { outcomes, scanner };
 }
 
+/** How much of a failed scan's message the progress line shows (the report has all of it). */
+const PROGRESS_MESSAGE_CHARS = 100;
+
 function progressHandler(progress: Progress, total: number): ScanEventHandler {
   const counts = { total, scanned: 0, cached: 0, failed: 0 };
   return (event) => {
@@ -217,8 +220,11 @@ function progressHandler(progress: Progress, total: number): ScanEventHandler {
       case 'failed':
         counts.failed += 1;
         // A scanner that cannot run fails every image the same way: said once after the scan.
+        // The report repeats the whole message; here its start says which failure it is.
         if (!SCANNER_LEVEL_ERRORS.has(event.error.code)) {
-          progress.note(`sluice: ${event.ref}: ${event.error.code}: ${event.error.message}`);
+          progress.note(
+            `sluice: ${event.ref}: ${event.error.code}: ${truncateText(event.error.message, PROGRESS_MESSAGE_CHARS)}`,
+          );
         }
         progress.update({ ...counts });
         break;

@@ -193,6 +193,20 @@ describe('sluice scan on the example repository, with the stand-in trivy', () =>
     expect(
       report.objects.find((object) => object.id === 'Kustomization/flux-system/infra-controllers')?.status,
     ).toBe('unknown');
+    // The progress line shows the start of Trivy's message; the report keeps all of it.
+    const progressLine = closed.stderr
+      .split('\n')
+      .find((line) =>
+        line.startsWith('sluice: ghcr.io/aquasecurity/trivy-test-images:ubuntu-1804: not-found: '),
+      );
+    const fullMessage = (
+      report.images.find((image) => image.ref.endsWith(':ubuntu-1804'))?.error as
+        { message: string } | undefined
+    )?.message;
+    expect(fullMessage?.length).toBeGreaterThan(100);
+    expect(progressLine).toBe(
+      `sluice: ghcr.io/aquasecurity/trivy-test-images:ubuntu-1804: not-found: ${fullMessage?.slice(0, 99)}…`,
+    );
     const warned = await runCli(
       ['scan', EXAMPLE, ...helm(), '--severity', 'UNKNOWN', '--on-scan-error', 'warn', '-q'],
       {
