@@ -71,3 +71,4 @@ export {
   indexChartRepository,
   testChart,
 } from './charts.js';
+export { GOOD_IMAGE, deployment, fluxKustomization } from './flux-manifests.js';

@@ -1,31 +1,12 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoPath } from '@sluice/test-utils';
+import { fluxKustomization as kustomization, repoPath } from '@sluice/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findClusterFolder } from './locate-repository.js';
-import { main } from './main.js';
+import { runInProcess } from './e2e/run-cli.js';
 
 const example = repoPath('examples/flux-repo');
-
-async function runSluice(
-  args: string[],
-  cwd: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: {},
-    cwd,
-  });
-  return { code, stdout, stderr };
-}
-
-const kustomization = (name: string, path: string): string =>
-  `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\n` +
-  `spec:\n  interval: 10m\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
 
 let work: string;
 beforeAll(async () => {
@@ -96,31 +77,33 @@ describe('findClusterFolder', () => {
 
 describe('sluice images|scan CLUSTER-FOLDER', () => {
   it('reads the repository around a cluster folder, as `DIR --cluster PATH` does, and says so', async () => {
-    const fromCluster = await runSluice(['images', 'clusters/production', '--no-render'], example);
-    const explicit = await runSluice(
-      ['images', '.', '--cluster', 'clusters/production', '--no-render'],
-      example,
-    );
+    const fromCluster = await runInProcess(['images', 'clusters/production', '--no-render'], {
+      cwd: example,
+    });
+    const explicit = await runInProcess(['images', '.', '--cluster', 'clusters/production', '--no-render'], {
+      cwd: example,
+    });
     expect(fromCluster.code).toBe(0);
     expect(fromCluster.stdout).toBe(explicit.stdout);
     expect(fromCluster.stdout).toContain('apps/production/kustomization.yaml:12:13');
     expect(fromCluster.stderr).toContain(
       'sluice: clusters/production is a cluster of the repository at . (its Flux Kustomization syncs ./clusters/production): reading . --cluster clusters/production',
     );
-    const fromInside = await runSluice(
-      ['images', '.', '--no-render', '-q'],
-      join(example, 'clusters', 'production'),
-    );
+    const fromInside = await runInProcess(['images', '.', '--no-render', '-q'], {
+      cwd: join(example, 'clusters', 'production'),
+    });
     expect(fromInside.stdout).toBe(explicit.stdout);
     expect(fromInside.stderr).not.toContain('is a cluster of the repository');
   });
 
   it('reads a FluxInstance cluster folder of home-ops as `. --cluster kubernetes/clusters/main`', async () => {
     const homeOps = repoPath('fixtures/corpora/joryirving-home-ops');
-    const fromCluster = await runSluice(['images', 'kubernetes/clusters/main', '--no-render', '-q'], homeOps);
-    const explicit = await runSluice(
+    const fromCluster = await runInProcess(['images', 'kubernetes/clusters/main', '--no-render', '-q'], {
+      cwd: homeOps,
+    });
+    const explicit = await runInProcess(
       ['images', '.', '--cluster', 'kubernetes/clusters/main', '--no-render', '-q'],
-      homeOps,
+      { cwd: homeOps },
     );
     expect(fromCluster.stdout).toBe(explicit.stdout);
     expect(fromCluster.code).toBe(explicit.code);
@@ -129,10 +112,9 @@ describe('sluice images|scan CLUSTER-FOLDER', () => {
   });
 
   it('keeps an explicit --cluster as given (one way to choose a cluster)', async () => {
-    const run = await runSluice(
-      ['images', 'clusters/production', '--cluster', 'clusters/production'],
-      example,
-    );
+    const run = await runInProcess(['images', 'clusters/production', '--cluster', 'clusters/production'], {
+      cwd: example,
+    });
     expect(run.stderr).not.toContain('is a cluster of the repository');
     expect(run.code).toBe(2);
   });

@@ -1,7 +1,8 @@
 import type { Finding, GateReport } from '@sluice/core';
 import { buildGateReport, loadFluxRepository } from '@sluice/flux-adapter';
 import type { FluxRepository, ImageOutcome, LoadFluxRepositoryOptions } from '@sluice/flux-adapter';
-import { createTempRepo, goodDeployment, GOOD_IMAGE } from '../support/temp-repo.js';
+import { deployment, fluxKustomization } from '@sluice/test-utils';
+import { createTempRepo } from '../support/temp-repo.js';
 import type { TreeEntry } from '../support/temp-repo.js';
 
 /** The image every red-team case tries to deploy unseen: its scan has a CRITICAL finding. */
@@ -18,36 +19,13 @@ export const CRITICAL_FINDING: Finding = {
   fixedVersion: '1.1',
 };
 
-/** A Deployment running `image` (its image on line 15). */
-export function deployment(image: string, name = 'app'): string {
-  return goodDeployment(name).replace(GOOD_IMAGE, image);
-}
-
-/** A Flux Kustomization of the flux-system GitRepository; `spec` lines are appended to its spec. */
-export function fluxKustomization(name: string, path: string, ...spec: string[]): string {
-  return [
-    'apiVersion: kustomize.toolkit.fluxcd.io/v1',
-    'kind: Kustomization',
-    'metadata:',
-    `  name: ${name}`,
-    '  namespace: flux-system',
-    'spec:',
-    '  interval: 10m',
-    `  path: ${path}`,
-    '  prune: true',
-    '  sourceRef:',
-    '    kind: GitRepository',
-    '    name: flux-system',
-    ...spec.map((line) => `  ${line}`),
-    '',
-  ].join('\n');
-}
+export { deployment, fluxKustomization };
 
 /** The repository every case starts from: `clusters/dev` syncing Kustomization `apps` (`./apps`). */
 export function baseTree(...appsSpec: string[]): Record<string, string> {
   return {
     'clusters/dev/sync.yaml': `${fluxKustomization('flux-system', './clusters/dev')}---\n${fluxKustomization('apps', './apps', ...appsSpec)}`,
-    'apps/good.yaml': goodDeployment(),
+    'apps/good.yaml': deployment(),
   };
 }
 

@@ -4,8 +4,8 @@ import type { Diagnostic } from '@sluice/core';
 import { extractImages, loadManifests } from '@sluice/core';
 import { loadFluxRepository } from '@sluice/flux-adapter';
 import type { FluxRepository } from '@sluice/flux-adapter';
-import { REPO_ROOT } from '@sluice/test-utils';
-import { createTempRepo, GOOD_IMAGE, goodDeployment } from '../support/temp-repo.js';
+import { deployment, REPO_ROOT } from '@sluice/test-utils';
+import { createTempRepo, GOOD_IMAGE } from '../support/temp-repo.js';
 import type { TempRepo } from '../support/temp-repo.js';
 import type { ExpectedDiagnostic, HostileCase } from './cases.js';
 
@@ -28,7 +28,7 @@ export interface CaseResult {
 export async function createCaseRepo(hostile: HostileCase): Promise<TempRepo> {
   const repo = await createTempRepo({
     'clusters/dev/sync.yaml': FLUX_SYNC,
-    'apps/good.yaml': goodDeployment(),
+    'apps/good.yaml': deployment(),
     ...hostile.files,
   });
   await hostile.setup?.(repo.root);

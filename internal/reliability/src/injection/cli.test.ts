@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { createTrivySandbox } from '../support/fake-trivy.js';
 import type { TrivySandbox } from '../support/fake-trivy.js';
-import { createTempRepo, deploymentWithImage, GOOD_IMAGE, goodDeployment } from '../support/temp-repo.js';
+import { deployment } from '@sluice/test-utils';
+import { createTempRepo, deploymentWithImage, GOOD_IMAGE } from '../support/temp-repo.js';
 import type { TempRepo } from '../support/temp-repo.js';
 
 let sandbox: TrivySandbox;
@@ -10,7 +11,7 @@ let repo: TempRepo;
 beforeAll(async () => {
   sandbox = await createTrivySandbox();
   repo = await createTempRepo({
-    'apps/good.yaml': goodDeployment(),
+    'apps/good.yaml': deployment(),
     'apps/flag.yaml': deploymentWithImage('--server=http://evil.example.com', 'flag'),
     'apps/shell.yaml': deploymentWithImage('$(touch /tmp/sluice-pwned)', 'shell'),
     'apps/newline.yaml': deploymentWithImage('nginx\n--debug', 'newline'),

@@ -3,7 +3,8 @@ import { loadFluxRepository } from '@sluice/flux-adapter';
 import { runCli } from '../support/cli.js';
 import { createTrivySandbox } from '../support/fake-trivy.js';
 import type { TrivySandbox } from '../support/fake-trivy.js';
-import { createTempRepo, deploymentWithImage, GOOD_IMAGE, goodDeployment } from '../support/temp-repo.js';
+import { deployment } from '@sluice/test-utils';
+import { createTempRepo, deploymentWithImage, GOOD_IMAGE } from '../support/temp-repo.js';
 import type { TempRepo } from '../support/temp-repo.js';
 
 const SECRET = 'env-secret-value-5e8f1a2b';
@@ -48,7 +49,7 @@ beforeAll(async () => {
   sandbox = await createTrivySandbox();
   repo = await createTempRepo({
     'clusters/dev/sync.yaml': SYNC,
-    'apps/good.yaml': goodDeployment(),
+    'apps/good.yaml': deployment(),
     'apps/flag.yaml': deploymentWithImage('${FLAG}', 'flag'),
     'apps/shell.yaml': deploymentWithImage('ghcr.io/x/app:${SHELL_WORD}', 'shell'),
     'apps/env-secret.yaml': deploymentWithImage('ghcr.io/x/${TRIVY_PASSWORD}:1', 'env-secret'),

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TreeEntry } from '@sluice/test-utils';
-import { writeTree } from '@sluice/test-utils';
+import { GOOD_IMAGE, writeTree } from '@sluice/test-utils';
 
 /** One entry of a repository tree: file content, or a symlink to `target`. */
 export type { TreeEntry } from '@sluice/test-utils';
@@ -28,30 +28,7 @@ export async function createTempRepo(tree: Readonly<Record<string, TreeEntry>> =
   return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
 }
 
-/** The image every "good" manifest deploys, so a test can check the rest of a repository was read. */
-export const GOOD_IMAGE = 'ghcr.io/sluice-test/good:1.0.0';
-
-/** A plain Deployment running {@link GOOD_IMAGE} (its image on line 15, column 18). */
-export function goodDeployment(name = 'good'): string {
-  return [
-    'apiVersion: apps/v1',
-    'kind: Deployment',
-    'metadata:',
-    `  name: ${name}`,
-    '  namespace: default',
-    'spec:',
-    '  selector:',
-    '    matchLabels: { app: good }',
-    '  template:',
-    '    metadata:',
-    '      labels: { app: good }',
-    '    spec:',
-    '      containers:',
-    '        - name: app',
-    '          image: ' + GOOD_IMAGE,
-    '',
-  ].join('\n');
-}
+export { GOOD_IMAGE };
 
 /** A Deployment whose single container runs `image`, written as a YAML double-quoted scalar. */
 export function deploymentWithImage(image: string, name = 'odd'): string {

@@ -2,21 +2,8 @@ import { lstat, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeTree } from '@sluice/test-utils';
 import { describe, expect, it } from 'vitest';
-import { temporaryFolder } from '../e2e/run-cli.js';
+import { runInProcess, temporaryFolder } from '../e2e/run-cli.js';
 import { EXIT_CODES } from '../exit-codes.js';
-import { main } from '../main.js';
-
-async function sluice(args: readonly string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { NO_COLOR: '1' },
-    cwd,
-  });
-  return { code, stdout, stderr };
-}
 
 const kustomization = (name: string, path: string, extra: string[] = []): string =>
   [
@@ -62,15 +49,17 @@ async function repository(): Promise<string> {
 describe('sluice gate', () => {
   it('-o FILE writes what it would print, and changes nothing in the repository', async () => {
     const root = await repository();
-    const printed = await sluice(['gate', '.', '--no-render'], root);
+    const printed = await runInProcess(['gate', '.', '--no-render'], { cwd: root });
     expect(printed.code).toBe(EXIT_CODES.PASS);
-    const written = await sluice(['gate', '.', '--no-render', '-o', 'out/gate.yaml'], root);
+    const written = await runInProcess(['gate', '.', '--no-render', '-o', 'out/gate.yaml'], { cwd: root });
     expect(written.code).toBe(EXIT_CODES.PASS);
     expect(written.stdout).toBe('');
     expect(await readFile(join(root, 'out/gate.yaml'), 'utf8')).toBe(printed.stdout);
     expect(await readFile(join(root, 'clusters/dev/apps.yaml'), 'utf8')).not.toContain('sluice-gate');
     expect((await readdir(root)).sort()).toEqual(['apps', 'clusters', 'out', 'web']);
-    const both = await sluice(['gate', '.', '--no-render', '--write', '-o', 'gate.yaml'], root);
+    const both = await runInProcess(['gate', '.', '--no-render', '--write', '-o', 'gate.yaml'], {
+      cwd: root,
+    });
     expect(both.code).toBe(EXIT_CODES.USAGE);
     expect(both.stderr).toContain('give one of them');
     expect((await readdir(root)).sort()).toEqual(['apps', 'clusters', 'out', 'web']);
@@ -79,7 +68,7 @@ describe('sluice gate', () => {
   it('--write adds the dependsOn it can write exactly, and names the one left to the user', async () => {
     const root = await repository();
     const before = await readFile(join(root, 'clusters/dev/apps.yaml'), 'utf8');
-    const run = await sluice(['gate', '.', '--no-render', '--write'], root);
+    const run = await runInProcess(['gate', '.', '--no-render', '--write'], { cwd: root });
     expect(run.code).toBe(EXIT_CODES.PASS);
     const after = await readFile(join(root, 'clusters/dev/apps.yaml'), 'utf8');
     expect(after).toBe(
@@ -99,7 +88,7 @@ describe('sluice gate', () => {
     expect(run.stderr).not.toContain('Kustomization/flux-system/apps: add the gate');
     // Twice is once: nothing more to add, the same files.
     const gateFile = await readFile(join(root, 'sluice-gate/scan-job.yaml'), 'utf8');
-    const again = await sluice(['gate', '.', '--no-render', '--write'], root);
+    const again = await runInProcess(['gate', '.', '--no-render', '--write'], { cwd: root });
     expect(again.stderr).not.toContain('added the gate');
     expect(await readFile(join(root, 'clusters/dev/apps.yaml'), 'utf8')).toBe(after);
     expect(await readFile(join(root, 'sluice-gate/scan-job.yaml'), 'utf8')).toBe(gateFile);
@@ -110,7 +99,7 @@ describe('sluice gate', () => {
     const root = await repository();
     const outside = await temporaryFolder();
     await writeTree(root, { 'sluice-gate': { symlink: outside } });
-    const run = await sluice(['gate', '.', '--no-render', '--write'], root);
+    const run = await runInProcess(['gate', '.', '--no-render', '--write'], { cwd: root });
     expect(run.code).toBe(EXIT_CODES.USAGE);
     expect(run.stderr).toContain(
       'cannot write sluice-gate/kustomization.yaml: sluice-gate is a symbolic link: sluice gate --write does not write through links',

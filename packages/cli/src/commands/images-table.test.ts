@@ -1,16 +1,9 @@
 import { repoPath } from '@sluice/test-utils';
 import { describe, expect, it } from 'vitest';
-import { main } from '../main.js';
+import { runInProcess } from '../e2e/run-cli.js';
 
 async function imagesText(args: string[], cwd: string): Promise<string> {
-  let stdout = '';
-  await main(['images', ...args], {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: () => undefined },
-    env: {},
-    cwd,
-  });
-  return stdout;
+  return (await runInProcess(['images', ...args], { cwd })).stdout;
 }
 
 describe('sluice images (text)', () => {

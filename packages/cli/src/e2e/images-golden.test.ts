@@ -1,21 +1,12 @@
-import { repoPath } from '@sluice/test-utils';
 import { describe, expect, it } from 'vitest';
-import { main } from '../main.js';
+import { runInProcess } from './run-cli.js';
 
 const HOME_OPS = 'fixtures/corpora/joryirving-home-ops';
 
 /** Runs `sluice ARGS` in this process from the repository root, with captured streams. */
-async function sluice(args: readonly string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    // No helm anywhere: what --offline gives is the same on every machine.
-    env: { NO_COLOR: '1', PATH: '/nonexistent' },
-    cwd: repoPath('.'),
-  });
-  return { code, stdout, stderr };
+function sluice(args: readonly string[]) {
+  // No helm anywhere: what --offline gives is the same on every machine.
+  return runInProcess(args, { env: { PATH: '/nonexistent' } });
 }
 
 // The images file of the large home-ops corpus, byte for byte: every image, every location
