@@ -72,3 +72,4 @@ export {
   testChart,
 } from './charts.js';
 export { GOOD_IMAGE, deployment, fluxKustomization } from './flux-manifests.js';
+export { isProcessAlive } from './process-alive.js';

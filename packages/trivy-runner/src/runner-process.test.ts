@@ -5,14 +5,9 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isProcessAlive } from '@sluice/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createSandbox,
-  isRunning,
-  sandboxOptions,
-  summarize,
-  writeWrapperScript,
-} from './__fixtures__/fake-trivy.js';
+import { createSandbox, sandboxOptions, summarize, writeWrapperScript } from './__fixtures__/fake-trivy.js';
 import type { Sandbox } from './__fixtures__/fake-trivy.js';
 import { scanImages } from './runner.js';
 
@@ -31,8 +26,8 @@ async function pidsIn(file: string): Promise<number[]> {
 
 /** The processes still running among `pids`, after giving the kernel a moment to reap them. */
 async function stillRunning(pids: readonly number[]): Promise<number[]> {
-  for (let tries = 0; tries < 20 && pids.some(isRunning); tries += 1) await sleep(50);
-  return pids.filter(isRunning);
+  for (let tries = 0; tries < 20 && pids.some(isProcessAlive); tries += 1) await sleep(50);
+  return pids.filter(isProcessAlive);
 }
 
 describe('Trivy in its own process group', () => {

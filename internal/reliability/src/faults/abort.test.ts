@@ -3,7 +3,8 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFsCache, createTrivyRunner } from '@sluice/trivy-runner';
 import type { ImageScanOutcome } from '@sluice/trivy-runner';
-import { createTrivySandbox, FAKE_TRIVY, isAlive } from '../support/fake-trivy.js';
+import { isProcessAlive } from '@sluice/test-utils';
+import { createTrivySandbox, FAKE_TRIVY } from '../support/fake-trivy.js';
 import type { TrivySandbox } from '../support/fake-trivy.js';
 
 const IMAGES = Array.from({ length: 120 }, (_, index) => `registry.example.com/abort/app-${index}:1.0`);
@@ -62,6 +63,6 @@ describe('aborting a batch in the middle', () => {
   it('leaves no Trivy process behind', async () => {
     const pids = [...new Set((await sandbox.log()).map((entry) => entry.pid))];
     expect(pids.length).toBeGreaterThan(16);
-    expect(pids.filter(isAlive)).toEqual([]);
+    expect(pids.filter(isProcessAlive)).toEqual([]);
   });
 });

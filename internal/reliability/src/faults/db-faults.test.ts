@@ -3,7 +3,8 @@ import { buildGateReport } from '@sluice/flux-adapter';
 import type { ImageOutcome } from '@sluice/flux-adapter';
 import { createTrivyRunner } from '@sluice/trivy-runner';
 import type { ImageScanOutcome } from '@sluice/trivy-runner';
-import { createTrivySandbox, FAKE_TRIVY, isAlive } from '../support/fake-trivy.js';
+import { isProcessAlive } from '@sluice/test-utils';
+import { createTrivySandbox, FAKE_TRIVY } from '../support/fake-trivy.js';
 import type { TrivySandbox } from '../support/fake-trivy.js';
 
 const IMAGES = Array.from({ length: 12 }, (_, index) => `registry.example.com/db/app-${index}:1.0`);
@@ -63,7 +64,7 @@ describe('faults of the vulnerability DB download', () => {
         // No image was scanned without a DB.
         expect(await sandbox.scans()).toEqual([]);
         expect(gateVerdict(outcomes)).toBe('blocked');
-        expect((await sandbox.log()).map((entry) => entry.pid).filter(isAlive)).toEqual([]);
+        expect((await sandbox.log()).map((entry) => entry.pid).filter(isProcessAlive)).toEqual([]);
       },
     );
   }

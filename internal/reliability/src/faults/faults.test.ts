@@ -4,7 +4,8 @@ import { buildGateReport } from '@sluice/flux-adapter';
 import type { FluxWorkload, ImageOutcome } from '@sluice/flux-adapter';
 import { createTrivyRunner } from '@sluice/trivy-runner';
 import type { ImageScanOutcome, ScanEvent } from '@sluice/trivy-runner';
-import { createTrivySandbox, FAKE_TRIVY, isAlive } from '../support/fake-trivy.js';
+import { isProcessAlive } from '@sluice/test-utils';
+import { createTrivySandbox, FAKE_TRIVY } from '../support/fake-trivy.js';
 import type { TrivyLogEntry, TrivySandbox } from '../support/fake-trivy.js';
 import { faultSpec, HARMLESS_FAULTS, SCAN_FAULTS } from './fault-kinds.js';
 
@@ -144,7 +145,7 @@ describe(`1,000 scans with 20% injected faults (seed ${SEED})`, () => {
   it('leaves no Trivy process behind, hung ones included', async () => {
     const log = await sandbox.log();
     expect(log.some((entry) => entry.hanging)).toBe(true);
-    const alive = [...new Set(log.map((entry) => entry.pid))].filter(isAlive);
+    const alive = [...new Set(log.map((entry) => entry.pid))].filter(isProcessAlive);
     expect(alive).toEqual([]);
   });
 });

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { repoPath } from '@sluice/test-utils';
@@ -89,23 +88,4 @@ export async function createTrivySandbox(
       (await log()).filter((entry) => entry.command === 'image' && entry.image !== undefined),
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
-}
-
-/**
- * True while a process with this id runs (signal 0 only checks). A zombie (exited, never
- * reaped: its parent died and PID 1 of a container may not reap) counts as gone.
- */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    // /proc/<pid>/stat: "pid (comm) state …"; the command may hold spaces and parentheses.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return process.platform !== 'linux';
-  }
 }

@@ -8,7 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { mountTinyTmpfs } from '@sluice/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../support/cli.js';
-import { createTrivySandbox, FAKE_TRIVY, isAlive } from '../support/fake-trivy.js';
+import { isProcessAlive } from '@sluice/test-utils';
+import { createTrivySandbox, FAKE_TRIVY } from '../support/fake-trivy.js';
 import type { TrivySandbox } from '../support/fake-trivy.js';
 import { createTempRepo, deploymentWithImage } from '../support/temp-repo.js';
 import type { TempRepo } from '../support/temp-repo.js';
@@ -55,8 +56,8 @@ async function scan(env: Record<string, string> = {}, ...extra: string[]) {
 
 /** Waits until no pid of the list runs any more (killed processes take a moment to be reaped). */
 async function survivors(pids: readonly number[]): Promise<number[]> {
-  for (let tries = 0; tries < 40 && pids.some(isAlive); tries += 1) await sleep(50);
-  return pids.filter(isAlive);
+  for (let tries = 0; tries < 40 && pids.some(isProcessAlive); tries += 1) await sleep(50);
+  return pids.filter(isProcessAlive);
 }
 
 describe('stopping', () => {
