@@ -1,9 +1,16 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Diagnostic, ImageEntry } from '@sluice/core';
-import { collectUniqueImages, compareDiagnostics, extractImages, loadManifests } from '@sluice/core';
+import type { Diagnostic, ImageEntry, ManifestFiles, ReadTextResult } from '@sluice/core';
+import {
+  collectUniqueImages,
+  compareDiagnostics,
+  extractImages,
+  readManifestFile,
+  streamManifestFiles,
+  walkManifestFiles,
+} from '@sluice/core';
 import type { FluxRepository, FluxWorkload } from '@sluice/flux-adapter';
-import { hasFluxWorkloads, loadFluxRepository, parseSourceMappings } from '@sluice/flux-adapter';
+import { parseSourceMappings } from '@sluice/flux-adapter';
 import type { SluiceConfig } from './config.js';
 import { CliError } from './exit-codes.js';
 import type { CommandLine } from './options.js';
@@ -45,36 +52,41 @@ export async function inspectRepository(
   if (!info.isDirectory()) throw new CliError(`${describeFolder(dir, root)}: not a folder`);
   const helm = resolveHelmOptions(values, config, context, commandLine.command);
   const cluster = stringOption(values, 'cluster');
-  // A folder without a Flux Kustomization or HelmRelease is read as plain manifests at once: the
-  // check reads texts and parses only files naming a Flux API, where reading it as a Flux
-  // repository would parse every file once for nothing before the plain read parses it again.
-  const fluxWorkloads = await hasFluxWorkloads(root, {
-    ignore: options.ignore,
-    ...(context.signal ? { signal: context.signal } : {}),
-  });
-  if (fluxWorkloads) {
-    const flux = await loadFluxRepository(root, {
-      sources: options.sources,
-      ignore: options.ignore,
-      ...(helm ? { helm } : {}),
-      ...(cluster === undefined ? {} : { cluster }),
-      ...(context.signal ? { signal: context.signal } : {}),
-    });
-    if (flux.workloads.length > 0) {
-      return {
-        mode: 'flux',
-        root,
-        images: flux.images,
-        workloads: flux.workloads,
-        diagnostics: flux.diagnostics,
-        flux,
-      };
+  const signal = context.signal ? { signal: context.signal } : {};
+  // The files are walked and read once: their texts tell a Flux repository from plain
+  // manifests, and plain manifests are parsed from them.
+  const walked = await walkManifestFiles(root, { ignore: options.ignore, ...signal });
+  const { reads, mayHoldFlux } = readUntilFluxMention(walked, context.signal);
+  if (mayHoldFlux) {
+    // A file may hold a Flux Kustomization or HelmRelease: the Flux adapter decides, reading the
+    // folder as source-controller archives it (it is loaded only now: plain runs never need it).
+    const { hasFluxWorkloads, loadFluxRepository } = await import('@sluice/flux-adapter');
+    if (await hasFluxWorkloads(root, { ignore: options.ignore, ...signal })) {
+      const flux = await loadFluxRepository(root, {
+        sources: options.sources,
+        ignore: options.ignore,
+        ...(helm ? { helm } : {}),
+        ...(cluster === undefined ? {} : { cluster }),
+        ...signal,
+      });
+      if (flux.workloads.length > 0) {
+        return {
+          mode: 'flux',
+          root,
+          images: flux.images,
+          workloads: flux.workloads,
+          diagnostics: flux.diagnostics,
+          flux,
+        };
+      }
     }
   }
-  const loaded = await loadManifests(root, {
-    ignore: options.ignore,
-    ...(context.signal ? { signal: context.signal } : {}),
-  });
+  for (const file of walked.files.slice(reads.length)) {
+    context.signal?.throwIfAborted();
+    reads.push(readManifestFile(file));
+  }
+  // Parsed file by file as the extraction goes: only the image references outlive their file.
+  const loaded = streamManifestFiles(walked, reads);
   const extracted = extractImages(loaded.documents);
   if (extracted.references.length === 0 && extracted.diagnostics.length === 0) {
     // Nothing to gate is an input error, not a pass: a mistyped CI path must not go green.
@@ -93,6 +105,31 @@ export async function inspectRepository(
     workloads: [],
     diagnostics: [...loaded.diagnostics, ...extracted.diagnostics].sort(compareDiagnostics),
   };
+}
+
+// A Flux Kustomization's or HelmRelease's apiVersion names its API group: a text naming neither
+// holds none (the Flux adapter's `hasFluxWorkloads` parses only files whose text names one).
+const FLUX_WORKLOAD_API = /(kustomize|helm)\.toolkit\.fluxcd\.io\//;
+
+/**
+ * Reads the walked files in order until one may hold a Flux workload: its text names a Flux
+ * workload API group, or it could not be read; or the walk passed something over (the Flux
+ * adapter reads the folder as source-controller archives it, which may differ there). Every
+ * file is read when none may.
+ */
+function readUntilFluxMention(
+  walked: ManifestFiles,
+  signal: AbortSignal | undefined,
+): { reads: ReadTextResult[]; mayHoldFlux: boolean } {
+  const reads: ReadTextResult[] = [];
+  if (walked.diagnostics.length > 0) return { reads, mayHoldFlux: true };
+  for (const file of walked.files) {
+    signal?.throwIfAborted();
+    const read = readManifestFile(file);
+    reads.push(read);
+    if (!read.ok || FLUX_WORKLOAD_API.test(read.text)) return { reads, mayHoldFlux: true };
+  }
+  return { reads, mayHoldFlux: false };
 }
 
 /**

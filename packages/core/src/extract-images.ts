@@ -110,7 +110,8 @@ const CONTEXT: ExtractorContext = { podSpecFields };
  * image volumes, and what the extractors find (CloudNativePG, prometheus-operator, custom
  * resources with `spec.image`, and yours). Invalid references and unresolved variables become
  * diagnostics (`invalid-image-reference`, `unresolved-variable`), never images. The search is
- * bounded: each object is visited once however often YAML aliases repeat it.
+ * bounded: each object is visited once however often YAML aliases repeat it. `documents` may be
+ * any iterable, such as {@link streamManifestFiles}'s, read once.
  *
  * @example
  * ```ts
@@ -120,7 +121,7 @@ const CONTEXT: ExtractorContext = { podSpecFields };
  * ```
  */
 export function extractImages(
-  documents: readonly ManifestDocument[],
+  documents: Iterable<ManifestDocument>,
   options: ExtractImagesOptions = {},
 ): ExtractedImages {
   const references: ImageReference[] = [];

@@ -6,6 +6,8 @@
  * backslash), which Go reports as `ErrBadPattern` and the caller treats as no match.
  */
 export function goPathMatch(pattern: string, name: string): boolean | 'error' {
+  const quick = quickMatch(pattern, name);
+  if (quick !== undefined) return quick;
   const p = [...pattern];
   const n = [...name];
   let rest = p;
@@ -155,4 +157,19 @@ function classChar(chunk: readonly string[], index: number): { char: number; nex
   // A class must be closed: something has to follow its last character.
   if (next >= chunk.length) return 'error';
   return { char: char.codePointAt(0)!, next };
+}
+
+// Patterns without `?`, a class, an escape or a `/` (most ignore patterns: `.git`, `*.png`)
+// are a literal, maybe after one leading `*`: matched without splitting into code points, as
+// every file name of a repository meets every such pattern.
+const NOT_QUICK = /[?[\\/]/;
+
+/** The answer for a literal or `*literal` pattern; undefined for any other pattern. */
+function quickMatch(pattern: string, name: string): boolean | undefined {
+  if (NOT_QUICK.test(pattern)) return undefined;
+  const star = pattern.lastIndexOf('*');
+  if (star === -1) return pattern === name;
+  if (star !== 0) return undefined;
+  // `*` stands for any run of characters but `/`; the literal after it holds no `/`.
+  return name.endsWith(pattern.slice(1)) && !name.includes('/');
 }

@@ -31,8 +31,19 @@ export { formatPath, lineOfPath, locateSchemaIssue } from './locate-issue.js';
 export type { KubernetesObject, ManifestDocument, ManifestStats, ParsedManifests } from './manifest.js';
 export { parseManifests, toManifestDocument } from './manifest.js';
 export { findTemplateLine } from './template-detection.js';
-export type { LoadManifestsOptions, LoadedManifests } from './load-manifests.js';
-export { loadManifests } from './load-manifests.js';
+export type {
+  LoadManifestsOptions,
+  LoadedManifests,
+  ManifestFiles,
+  ManifestStream,
+} from './load-manifests.js';
+export {
+  loadManifests,
+  parseManifestFiles,
+  readManifestFile,
+  streamManifestFiles,
+  walkManifestFiles,
+} from './load-manifests.js';
 export type { WalkOptions, WalkedFile, WalkResult } from './walk-files.js';
 export { YAML_EXTENSIONS, walkYamlFiles } from './walk-files.js';
 export type { IgnorePattern, IgnoreTree, SourceIgnoreOptions } from './source-ignore.js';

@@ -1,10 +1,10 @@
 import type { Diagnostic } from './diagnostic.js';
 import { compareDiagnostics } from './diagnostic.js';
 import { isSluiceError } from './errors.js';
-import type { ManifestDocument, ParsedManifests } from './manifest.js';
+import type { ManifestDocument, ManifestStats, ParsedManifests } from './manifest.js';
 import { addStats, emptyStats, parseManifests } from './manifest.js';
-import type { ReadTextOptions } from './read-text-file.js';
-import { DEFAULT_MAX_FILE_SIZE, readTextAt } from './read-text-file.js';
+import type { ReadTextOptions, ReadTextResult } from './read-text-file.js';
+import { DEFAULT_MAX_FILE_SIZE, readTextAtSync } from './read-text-file.js';
 import { PATH_OUTSIDE_ROOT, resolveRoot } from './safe-path.js';
 import type { SourceIgnoreOptions } from './source-ignore.js';
 import { SourceIgnore } from './source-ignore.js';
@@ -15,7 +15,11 @@ import { walkYamlFiles } from './walk-files.js';
 export interface LoadManifestsOptions extends SourceIgnoreOptions, ReadTextOptions {
   /** Folders or files below the root (relative to it) to load instead of the whole root. Default: the root. */
   readonly paths?: readonly string[];
-  /** Files read at the same time. Default: `16`. */
+  /**
+   * @deprecated Ignored: files are read one after another, synchronously. A repository's files
+   * are small, and a thread-pool round trip per open, stat, read and close cost more than the
+   * reads themselves (and left the process idle while parsing waited for them).
+   */
   readonly concurrency?: number;
   /** Stops loading: the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal;
@@ -27,7 +31,13 @@ export interface LoadedManifests extends ParsedManifests {
   readonly files: string[];
 }
 
-const DEFAULT_CONCURRENCY = 16;
+/** The YAML files below a root, as {@link walkManifestFiles} lists them. */
+export interface ManifestFiles {
+  /** Sorted by path, each once. */
+  readonly files: readonly WalkedFile[];
+  /** What the walk passed over (symlinks leaving the root, unreadable folders, missing paths). */
+  readonly diagnostics: readonly Diagnostic[];
+}
 
 /**
  * Loads every Kubernetes object written in the `.yaml`/`.yml` files below a folder, the way
@@ -49,6 +59,27 @@ export async function loadManifests(
   root: string,
   options: LoadManifestsOptions = {},
 ): Promise<LoadedManifests> {
+  const walked = await walkManifestFiles(root, options);
+  const reads = walked.files.map((file) => {
+    options.signal?.throwIfAborted();
+    return readManifestFile(file, options);
+  });
+  return parseManifestFiles(walked, reads);
+}
+
+/**
+ * The first step of {@link loadManifests}: the YAML files below a root (or below each of
+ * `options.paths`), sorted, each once. A caller that looks at the texts before parsing them
+ * (the CLI tells a Flux repository from plain manifests that way) reads them with
+ * {@link readManifestFile} and parses them with {@link parseManifestFiles}.
+ *
+ * @throws {SluiceError} `SLUICE_ROOT_NOT_FOUND` when the root folder does not exist; the
+ * signal's reason when aborted.
+ */
+export async function walkManifestFiles(
+  root: string,
+  options: LoadManifestsOptions = {},
+): Promise<ManifestFiles> {
   const realRoot = await resolveRoot(root);
   const rules = await SourceIgnore.forFolder(realRoot, options);
   const diagnostics: Diagnostic[] = [];
@@ -58,7 +89,7 @@ export async function loadManifests(
       const walked = await walkYamlFiles(realRoot, {
         ...(under === undefined ? {} : { under }),
         rules,
-        ...signalOf(options),
+        ...(options.signal ? { signal: options.signal } : {}),
       });
       for (const file of walked.files) byPath.set(file.path, file);
       for (const diagnostic of walked.diagnostics) diagnostics.push(diagnostic);
@@ -69,56 +100,70 @@ export async function loadManifests(
     }
   }
   const files = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const results = await mapLimited(
-    files,
-    options.concurrency ?? DEFAULT_CONCURRENCY,
-    options.signal,
-    (file) => loadFile(file, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE),
-  );
-  const documents: ManifestDocument[] = [];
-  const stats = emptyStats();
-  for (const result of results) {
-    // Appended one by one: spreading a file's documents into push() passes each as an
-    // argument and overflows the call stack for a file of ~100,000 documents.
-    for (const document of result.documents) documents.push(document);
-    for (const diagnostic of result.diagnostics) diagnostics.push(diagnostic);
-    addStats(stats, result.stats);
-  }
-  diagnostics.sort(compareDiagnostics);
-  return { documents, diagnostics, stats, files: files.map((file) => file.path) };
+  return { files, diagnostics };
 }
 
-async function loadFile(file: WalkedFile, maxFileSize: number): Promise<ParsedManifests> {
-  const read = await readTextAt(file.realPath, file.path, maxFileSize);
+/** The text of one file of a walk, or why it was not read (see {@link readTextAtSync}). */
+export function readManifestFile(file: WalkedFile, options: ReadTextOptions = {}): ReadTextResult {
+  return readTextAtSync(file.realPath, file.path, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+}
+
+/**
+ * The last step of {@link loadManifests}: parses the texts of a walk's files (`reads[i]` is
+ * `walked.files[i]`'s), in order, and gathers their objects, diagnostics (sorted) and counts.
+ */
+export function parseManifestFiles(
+  walked: ManifestFiles,
+  reads: readonly ReadTextResult[],
+): LoadedManifests {
+  const stream = streamManifestFiles(walked, reads);
+  const documents: ManifestDocument[] = [];
+  for (const document of stream.documents) documents.push(document);
+  return { documents, diagnostics: stream.diagnostics, stats: stream.stats, files: stream.files };
+}
+
+/** The objects of a walk's files, parsed one file at a time as they are iterated. */
+export interface ManifestStream {
+  /** Every YAML file considered, relative to the root, sorted. */
+  readonly files: string[];
+  /** The objects, file by file: iterable once. */
+  readonly documents: Iterable<ManifestDocument>;
+  /** Complete (and sorted) once `documents` has been iterated to its end. */
+  readonly diagnostics: Diagnostic[];
+  /** Complete once `documents` has been iterated to its end. */
+  readonly stats: ManifestStats;
+}
+
+/**
+ * {@link parseManifestFiles} for a caller that only passes over the objects (the CLI extracts
+ * their images): a file is parsed when the iteration reaches it, so that only the objects the
+ * caller keeps outlive it. Holding every object of a large repository at once made the garbage
+ * collector copy them from generation to generation for nothing.
+ */
+export function streamManifestFiles(
+  walked: ManifestFiles,
+  reads: readonly ReadTextResult[],
+): ManifestStream {
+  const diagnostics: Diagnostic[] = [...walked.diagnostics];
+  const stats = emptyStats();
+  function* documents(): Generator<ManifestDocument> {
+    for (const [index, file] of walked.files.entries()) {
+      const result = parsedFile(file, reads[index]);
+      for (const diagnostic of result.diagnostics) diagnostics.push(diagnostic);
+      addStats(stats, result.stats);
+      yield* result.documents;
+    }
+    diagnostics.sort(compareDiagnostics);
+  }
+  return { files: walked.files.map((file) => file.path), documents: documents(), diagnostics, stats };
+}
+
+function parsedFile(file: WalkedFile, read: ReadTextResult | undefined): ParsedManifests {
+  if (read === undefined) throw new RangeError(`parseManifestFiles: no text for ${file.path}`);
   if (!read.ok) {
     const stats = emptyStats();
     stats.skippedFiles = 1;
     return { documents: [], diagnostics: [read.diagnostic], stats };
   }
   return parseManifests(read.text, file.path);
-}
-
-/** Maps items with at most `limit` calls in flight; results keep the input order. */
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  signal: AbortSignal | undefined,
-  run: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      signal?.throwIfAborted();
-      const index = next;
-      next += 1;
-      results[index] = await run(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}
-
-function signalOf(options: LoadManifestsOptions): { signal?: AbortSignal } {
-  return options.signal ? { signal: options.signal } : {};
 }

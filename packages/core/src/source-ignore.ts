@@ -15,7 +15,7 @@
  *   everything inside a matching folder; a pattern with `/` matches from its folder, element by
  *   element (`**` spans folders), and a matching prefix excludes everything below it.
  */
-import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { goPathMatch } from './go-path-match.js';
 import { isInside } from './safe-path.js';
@@ -122,7 +122,8 @@ function matchPattern(pattern: IgnorePattern, path: readonly string[], isDir: bo
   if (path.length <= pattern.domain.length) return NO_MATCH;
   for (let index = 0; index < pattern.domain.length; index += 1)
     if (path[index] !== pattern.domain[index]) return NO_MATCH;
-  const rest = path.slice(pattern.domain.length);
+  // Most patterns are the root's: their path is the whole path, not a copy of it.
+  const rest = pattern.domain.length === 0 ? path : path.slice(pattern.domain.length);
   const matched = pattern.isGlob ? globMatch(pattern, rest, isDir) : simpleNameMatch(pattern, rest, isDir);
   if (!matched) return NO_MATCH;
   return pattern.inclusion ? INCLUDE : EXCLUDE;
@@ -350,10 +351,12 @@ const MAX_IGNORE_FILE_SIZE = 1024 * 1024;
  * `os.Open` follows links; a target outside the checkout does not exist for Flux).
  */
 function folderIgnoreTree(root: string): IgnoreTree {
+  // Synchronous calls: every folder of the tree is asked, one after another, and a thread-pool
+  // round trip per folder cost more than the listing and the (mostly failing) realpath.
   return {
     async subfolders(dir) {
       try {
-        const entries = await readdir(join(root, dir), { withFileTypes: true });
+        const entries = readdirSync(join(root, dir), { withFileTypes: true });
         return entries
           .filter((entry) => entry.isDirectory())
           .map((entry) => entry.name)
@@ -365,11 +368,11 @@ function folderIgnoreTree(root: string): IgnoreTree {
     async readIgnoreFile(dir) {
       const path = join(root, dir, SOURCE_IGNORE_FILE);
       try {
-        const target = await realpath(path);
+        const target = realpathSync.native(path);
         if (!isInside(root, target)) return undefined;
-        const stats = await lstat(target);
+        const stats = lstatSync(target);
         if (!stats.isFile() || stats.size > MAX_IGNORE_FILE_SIZE) return undefined;
-        return decodeLeniently(await readFile(target));
+        return decodeLeniently(readFileSync(target));
       } catch {
         return undefined;
       }

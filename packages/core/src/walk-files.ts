@@ -1,5 +1,6 @@
 import type { Dirent, Stats } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { Diagnostic } from './diagnostic.js';
 import { compareStrings } from './diagnostic.js';
@@ -84,7 +85,9 @@ export async function walkYamlFiles(root: string, options: WalkOptions = {}): Pr
     const directory = stack.pop()!;
     let entries: Dirent[];
     try {
-      entries = await readdir(directory.realPath, { withFileTypes: true });
+      // Synchronous, as the stats below: the walk is one small call per folder and per file,
+      // and a thread-pool round trip for each cost more than the call.
+      entries = readdirSync(directory.realPath, { withFileTypes: true });
     } catch (error) {
       diagnostics.push(unreadable(directory.path, error));
       continue;
@@ -139,7 +142,14 @@ export async function walkYamlFiles(root: string, options: WalkOptions = {}): Pr
         visited.add(realPath);
         subdirectories.push({ path, realPath });
       } else if (isFile && looksLikeYaml && !rules.ignores(path, false)) {
-        files.push({ path, realPath, size: size ?? (await stat(realPath)).size });
+        let fileSize = size;
+        try {
+          fileSize ??= statSync(realPath).size;
+        } catch (error) {
+          diagnostics.push(unreadable(path, error));
+          continue;
+        }
+        files.push({ path, realPath, size: fileSize });
       }
     }
     for (let index = subdirectories.length - 1; index >= 0; index -= 1) stack.push(subdirectories[index]!);
