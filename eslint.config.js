@@ -13,6 +13,22 @@ export default tseslint.config(
     },
   },
   {
+    // The bundled CLI compiles zod in: a namespace import (`import * as z from 'zod'`) lets the
+    // bundler keep only the parts of zod in use, where `import { z }` keeps all of it (its
+    // locales too: ~580 KB more, ~30 ms more start-up for every run).
+    files: ['packages/*/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod'][importKind='value'] > ImportSpecifier",
+          message: "import * as z from 'zod' (a named import keeps all of zod in the bundled CLI)",
+        },
+      ],
+    },
+  },
+  {
     files: ['packages/cli/**', 'bench/**', 'examples/**', 'internal/**', '**/*.mjs'],
     rules: { 'no-console': 'off' },
   },

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { PolicyConfig, lineOfPath, locateSchemaIssue, parseYaml } from '@sluice/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CliError } from './exit-codes.js';
 import { findPolicyFile, readNamedPolicyFile } from './policy-files.js';
 

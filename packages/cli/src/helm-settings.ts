@@ -1,7 +1,6 @@
 import { join, resolve } from 'node:path';
 import { defaultCacheDirectory } from '@sluice/core';
-import type { HelmRenderOptions } from '@sluice/flux-adapter';
-import { parseChartMirror, type ChartMirror } from '@sluice/flux-adapter';
+import type { ChartMirror, HelmRenderOptions } from '@sluice/flux-adapter';
 import type { SluiceConfig } from './config.js';
 import { CliError } from './exit-codes.js';
 import type { CliContext } from './io.js';
@@ -13,25 +12,21 @@ import { booleanOption, listOption, stringOption } from './options.js';
  * (the command line wins): `undefined` with `--no-render` (or `render: false`), where images
  * come from values only. Charts are cached in `<cache>/charts`, beside the scan results.
  */
-export function resolveHelmOptions(
+export async function resolveHelmOptions(
   values: OptionValues,
   config: SluiceConfig,
   context: CliContext,
   command?: string,
-): HelmRenderOptions | undefined {
+): Promise<HelmRenderOptions | undefined> {
   if (
     booleanOption(values, 'no-render') === true ||
     (config.render === false && !booleanOption(values, 'offline'))
   )
     return undefined;
-  const chartMirrors: ChartMirror[] = [
+  const chartMirrors = await parseChartMirrors([
     ...(config.chartMirrors ?? []),
     ...listOption(values, 'chart-mirror'),
-  ].map((text) => {
-    const mirror = parseChartMirror(text);
-    if ('error' in mirror) throw new CliError(`--chart-mirror ${mirror.error}`);
-    return mirror;
-  });
+  ]);
   const kubeVersion = stringOption(values, 'kube-version') ?? config.kubeVersion;
   if (kubeVersion !== undefined && !/^v?\d+\.\d+(\.\d+)?$/.test(kubeVersion)) {
     throw new CliError(`--kube-version ${kubeVersion}: expected a Kubernetes version such as 1.33.0`);
@@ -61,4 +56,15 @@ export function resolveHelmOptions(
     ...(concurrency !== undefined ? { concurrency } : {}),
     env: context.env,
   };
+}
+
+/** `--chart-mirror FROM=TO` values; the Flux adapter that checks them is loaded only when given. */
+async function parseChartMirrors(texts: readonly string[]): Promise<ChartMirror[]> {
+  if (texts.length === 0) return [];
+  const { parseChartMirror } = await import('@sluice/flux-adapter');
+  return texts.map((text) => {
+    const mirror = parseChartMirror(text);
+    if ('error' in mirror) throw new CliError(`--chart-mirror ${mirror.error}`);
+    return mirror;
+  });
 }

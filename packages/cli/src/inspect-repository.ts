@@ -10,7 +10,6 @@ import {
   walkManifestFiles,
 } from '@sluice/core';
 import type { FluxRepository, FluxWorkload } from '@sluice/flux-adapter';
-import { parseSourceMappings } from '@sluice/flux-adapter';
 import type { SluiceConfig } from './config.js';
 import { CliError } from './exit-codes.js';
 import type { CommandLine } from './options.js';
@@ -43,14 +42,14 @@ export async function inspectRepository(
 ): Promise<RepositoryInventory> {
   const { dir, values } = commandLine;
   const options = {
-    sources: resolveSourceMappings(listOption(values, 'source'), config.sources, context.cwd),
+    sources: await resolveSourceMappings(listOption(values, 'source'), config.sources, context.cwd),
     ignore: [...(config.ignore ?? []), ...listOption(values, 'ignore')],
   };
   const root = resolve(context.cwd, dir);
   const info = await stat(root).catch(() => undefined);
   if (!info) throw new CliError(`${describeFolder(dir, root)}: no such folder`);
   if (!info.isDirectory()) throw new CliError(`${describeFolder(dir, root)}: not a folder`);
-  const helm = resolveHelmOptions(values, config, context, commandLine.command);
+  const helm = await resolveHelmOptions(values, config, context, commandLine.command);
   const cluster = stringOption(values, 'cluster');
   const signal = context.signal ? { signal: context.signal } : {};
   // The files are walked and read once: their texts tell a Flux repository from plain
@@ -138,11 +137,14 @@ function readUntilFluxMention(
  * `--source KIND/NAMESPACE/NAME=PATH` (which wins; PATH relative to the working directory or
  * absolute, anywhere: the person running Sluice chose it), validated by the Flux adapter.
  */
-function resolveSourceMappings(
+async function resolveSourceMappings(
   values: readonly string[],
   fromConfig: Readonly<Record<string, string>> = {},
   cwd: string,
-): Record<string, string> {
+): Promise<Record<string, string>> {
+  if (values.length === 0 && Object.keys(fromConfig).length === 0) return {};
+  // The Flux adapter is loaded only when there is a mapping to check.
+  const { parseSourceMappings } = await import('@sluice/flux-adapter');
   return {
     ...parseSourceMappings(Object.entries(fromConfig).map(([id, path]) => `${id}=${path}`)),
     ...parseSourceMappings(values, { cwd }),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** How serious a diagnostic is. `error` means something was skipped or could not be decided. */
 export const DiagnosticSeverity = z.enum(['error', 'warning', 'info']);

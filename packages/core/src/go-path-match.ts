@@ -166,10 +166,35 @@ const NOT_QUICK = /[?[\\/]/;
 
 /** The answer for a literal or `*literal` pattern; undefined for any other pattern. */
 function quickMatch(pattern: string, name: string): boolean | undefined {
+  return quickMatcher(pattern)?.(name);
+}
+
+/** A matcher for a literal or `*literal` pattern; undefined for any other pattern. */
+function quickMatcher(pattern: string): ((name: string) => boolean) | undefined {
   if (NOT_QUICK.test(pattern)) return undefined;
   const star = pattern.lastIndexOf('*');
-  if (star === -1) return pattern === name;
+  if (star === -1) return (name) => name === pattern;
   if (star !== 0) return undefined;
   // `*` stands for any run of characters but `/`; the literal after it holds no `/`.
-  return name.endsWith(pattern.slice(1)) && !name.includes('/');
+  const suffix = pattern.slice(1);
+  return (name) => name.endsWith(suffix) && !name.includes('/');
+}
+
+/**
+ * {@link goPathMatch} with the pattern fixed, for a pattern matched against many names: a
+ * literal or `*literal` pattern compares strings; any other remembers its answer per name (the
+ * same folder names come back for every file below them).
+ */
+export function goPathMatcher(pattern: string): (name: string) => boolean | 'error' {
+  const quick = quickMatcher(pattern);
+  if (quick) return quick;
+  const answers = new Map<string, boolean | 'error'>();
+  return (name) => {
+    let answer = answers.get(name);
+    if (answer === undefined) {
+      answer = goPathMatch(pattern, name);
+      answers.set(name, answer);
+    }
+    return answer;
+  };
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { GateReport, ObjectResult } from './report.js';
 
 const Count = z.number().int().nonnegative();

@@ -17,7 +17,7 @@
  */
 import { lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { goPathMatch } from './go-path-match.js';
+import { goPathMatch, goPathMatcher } from './go-path-match.js';
 import { isInside } from './safe-path.js';
 
 /** The name of the ignore file Flux reads in every folder of a source. */
@@ -129,23 +129,17 @@ function matchPattern(pattern: IgnorePattern, path: readonly string[], isDir: bo
   return pattern.inclusion ? INCLUDE : EXCLUDE;
 }
 
-// What goPathMatch said for a pattern's name and one file or folder name. Every path of a
-// repository is matched against every pattern, name by name, and the same folder names come
-// back for each file below them: a large repository asked the same question ~100,000 times.
-const nameMatches = new WeakMap<IgnorePattern, Map<string, ReturnType<typeof goPathMatch>>>();
+// Every path of a repository is matched against every pattern, name by name: each pattern's
+// first part gets a matcher of its own (see goPathMatcher), made on first use.
+const nameMatchers = new WeakMap<IgnorePattern, (name: string) => boolean | 'error'>();
 
-function matchName(pattern: IgnorePattern, name: string): ReturnType<typeof goPathMatch> {
-  let answers = nameMatches.get(pattern);
-  if (!answers) {
-    answers = new Map();
-    nameMatches.set(pattern, answers);
+function matchName(pattern: IgnorePattern, name: string): boolean | 'error' {
+  let matcher = nameMatchers.get(pattern);
+  if (!matcher) {
+    matcher = goPathMatcher(pattern.parts[0] ?? '');
+    nameMatchers.set(pattern, matcher);
   }
-  let match = answers.get(name);
-  if (match === undefined) {
-    match = goPathMatch(pattern.parts[0] ?? '', name);
-    answers.set(name, match);
-  }
-  return match;
+  return matcher(name);
 }
 
 function simpleNameMatch(pattern: IgnorePattern, path: readonly string[], isDir: boolean): boolean {

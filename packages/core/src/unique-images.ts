@@ -15,17 +15,33 @@ import type { ImageEntry, ImageLocation } from './report.js';
  * ```
  */
 export function collectUniqueImages(references: readonly ImageReference[]): ImageEntry[] {
-  const byRef = new Map<string, Map<string, ImageLocation>>();
+  const byRef = new Map<string, ImageLocation[]>();
   for (const reference of references) {
-    let locations = byRef.get(reference.ref.normalized);
-    if (!locations) byRef.set(reference.ref.normalized, (locations = new Map()));
-    const location = toImageLocation(reference);
-    const key = locationKey(location);
-    if (!locations.has(key)) locations.set(key, location);
+    const locations = byRef.get(reference.ref.normalized);
+    if (locations) locations.push(toImageLocation(reference));
+    else byRef.set(reference.ref.normalized, [toImageLocation(reference)]);
   }
   return [...byRef.entries()]
     .sort(([a], [b]) => compareStrings(a, b))
-    .map(([ref, locations]) => ({ ref, locations: [...locations.values()].sort(compareLocations) }));
+    .map(([ref, locations]) => ({ ref, locations: sortUniqueLocations(locations) }));
+}
+
+/**
+ * Sorts locations and keeps the first of each place: {@link compareLocations} compares every
+ * field that makes a place (file, line, column, object, field, container), and the sort is
+ * stable, so equal places end up side by side in the order they were found.
+ */
+function sortUniqueLocations(locations: ImageLocation[]): ImageLocation[] {
+  locations.sort(compareLocations);
+  let kept = 0;
+  for (const location of locations) {
+    if (kept === 0 || compareLocations(locations[kept - 1]!, location) !== 0) {
+      locations[kept] = location;
+      kept += 1;
+    }
+  }
+  locations.length = kept;
+  return locations;
 }
 
 /** Orders locations by file, line, column, then object and field, for deterministic output. */
@@ -40,17 +56,4 @@ export function compareLocations(a: ImageLocation, b: ImageLocation): number {
     compareStrings(a.fieldPath ?? '', b.fieldPath ?? '') ||
     compareStrings(a.container ?? '', b.container ?? '')
   );
-}
-
-function locationKey(location: ImageLocation): string {
-  return JSON.stringify([
-    location.file,
-    location.line,
-    location.column,
-    location.kind,
-    location.namespace ?? '',
-    location.name,
-    location.fieldPath ?? '',
-    location.container ?? '',
-  ]);
 }

@@ -1,7 +1,7 @@
 import type { Dirent, Stats } from 'node:fs';
 import { readdirSync, statSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import type { Diagnostic } from './diagnostic.js';
 import { compareStrings } from './diagnostic.js';
 import { isInside, resolveInsideRoot, resolveRoot, toPosixPath } from './safe-path.js';
@@ -94,10 +94,13 @@ export async function walkYamlFiles(root: string, options: WalkOptions = {}): Pr
     }
     entries.sort((a, b) => compareStrings(a.name, b.name));
     const subdirectories: { path: string; realPath: string }[] = [];
+    // The folder's real path is absolute and normalised, an entry's name one element: what
+    // join() would give, without normalising every path again.
+    const prefix = directory.realPath.endsWith(sep) ? directory.realPath : directory.realPath + sep;
     for (const entry of entries) {
       const path = directory.path === '' ? entry.name : `${directory.path}/${entry.name}`;
       const looksLikeYaml = extensions.some((extension) => entry.name.endsWith(extension));
-      let realPath = join(directory.realPath, entry.name);
+      let realPath = prefix + entry.name;
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
       let size: number | undefined;

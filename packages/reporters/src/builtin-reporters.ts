@@ -1,5 +1,5 @@
 import { SluiceError } from '@sluice/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { REPORTER_ERROR_CODES } from './error-codes.js';
 import { graphReporter } from './graph-reporter.js';
 import { jsonReporter } from './json-reporter.js';

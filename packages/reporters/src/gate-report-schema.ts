@@ -1,5 +1,5 @@
 import { GateReport, GateSummary } from '@sluice/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The `$id` of the shipped JSON Schema of the JSON report. */
 export const GATE_REPORT_SCHEMA_ID = 'urn:sluice:schema:gate-report:1';

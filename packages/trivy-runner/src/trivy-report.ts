@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** CVSS scores of one source (`nvd`, `redhat`, `ghsa`, …). Every field may be absent. */
 export const TrivyCvss = z.looseObject({

@@ -1,8 +1,8 @@
-import { createImagesFile, normalizeRelative, serializeImagesFile } from '@sluice/flux-adapter';
 import { listOption, stringOption } from '../options.js';
 import type { CommandLine } from '../options.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import type { CliContext } from '../io.js';
+import type { RepositoryInventory } from '../inspect-repository.js';
 import { inspectRepository } from '../inspect-repository.js';
 import { parseFormatTargets, writeOutput } from '../output.js';
 import { loadConfig } from '../config.js';
@@ -17,16 +17,19 @@ export async function runImages(commandLine: CommandLine, context: CliContext): 
   const config = await loadConfig(stringOption(commandLine.values, 'config'), commandLine.dir, context.cwd);
   const inventory = await inspectRepository(commandLine, config, context);
   const text =
-    target?.name === 'json'
-      ? serializeImagesFile(
-          createImagesFile(inventory, { mode: inventory.mode, ...clusterOption(commandLine) }),
-        )
-      : renderImagesTable(inventory);
+    target?.name === 'json' ? await renderImagesFile(inventory, commandLine) : renderImagesTable(inventory);
   await writeOutput(text, target?.file ?? stringOption(commandLine.values, 'output'), context);
   return EXIT_CODES.PASS;
 }
 
-function clusterOption(commandLine: CommandLine): { cluster?: string } {
+/** The images file (`--format json`); the Flux adapter that writes it is loaded only then. */
+async function renderImagesFile(inventory: RepositoryInventory, commandLine: CommandLine): Promise<string> {
+  const { createImagesFile, normalizeRelative, serializeImagesFile } = await import('@sluice/flux-adapter');
   const cluster = stringOption(commandLine.values, 'cluster');
-  return cluster === undefined ? {} : { cluster: normalizeRelative(cluster) ?? cluster };
+  return serializeImagesFile(
+    createImagesFile(inventory, {
+      mode: inventory.mode,
+      ...(cluster === undefined ? {} : { cluster: normalizeRelative(cluster) ?? cluster }),
+    }),
+  );
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SluiceError } from '../errors.js';
 import { Severity } from '../report.js';
 import { parseIgnoreDate } from './trivy-ignore.js';

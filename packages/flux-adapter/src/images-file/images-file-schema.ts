@@ -1,5 +1,5 @@
 import { Diagnostic, ImageEntry } from '@sluice/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DependsOnEntry, FluxWorkload } from '../model.js';
 
 /** The version of the images file this Sluice writes and reads. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A label or annotation value, read as its text: Flux applies an object whose label or

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CrossNamespaceSourceReference } from './common.js';
 
 /** The Flux source API group. */
