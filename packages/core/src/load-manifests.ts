@@ -112,10 +112,7 @@ export function readManifestFile(file: WalkedFile, options: ReadTextOptions = {}
  * The last step of {@link loadManifests}: parses the texts of a walk's files (`reads[i]` is
  * `walked.files[i]`'s), in order, and gathers their objects, diagnostics (sorted) and counts.
  */
-export function parseManifestFiles(
-  walked: ManifestFiles,
-  reads: readonly ReadTextResult[],
-): LoadedManifests {
+export function parseManifestFiles(walked: ManifestFiles, reads: readonly ReadTextResult[]): LoadedManifests {
   const stream = streamManifestFiles(walked, reads);
   const documents: ManifestDocument[] = [];
   for (const document of stream.documents) documents.push(document);
@@ -140,10 +137,7 @@ export interface ManifestStream {
  * caller keeps outlive it. Holding every object of a large repository at once made the garbage
  * collector copy them from generation to generation for nothing.
  */
-export function streamManifestFiles(
-  walked: ManifestFiles,
-  reads: readonly ReadTextResult[],
-): ManifestStream {
+export function streamManifestFiles(walked: ManifestFiles, reads: readonly ReadTextResult[]): ManifestStream {
   const diagnostics: Diagnostic[] = [...walked.diagnostics];
   const stats = emptyStats();
   function* documents(): Generator<ManifestDocument> {
