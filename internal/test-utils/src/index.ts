@@ -73,3 +73,5 @@ export {
 } from './charts.js';
 export { GOOD_IMAGE, deployment, fluxKustomization } from './flux-manifests.js';
 export { isProcessAlive } from './process-alive.js';
+export { startGitServer, createBareRepository, hasGit, testGitEnv } from './git-server.js';
+export type { TestGitServer, TestCommit } from './git-server.js';

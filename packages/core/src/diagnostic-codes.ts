@@ -154,7 +154,12 @@ export const DIAGNOSTIC_CODES = {
   'remote-resource': {
     effect: 'unknown',
     meaning:
-      'A remote kustomize input (a git or https base or component, an http(s) generator file): Flux fetches it; Sluice never does (the gate builds offline).',
+      'A remote kustomize input (a git or https base or component, an http(s) generator file) Sluice did not build: not fetched (the default, offline), an unpinned ref, a refused URL, or a failed fetch (git\'s message). Flux fetches and deploys it.',
+  },
+  'remote-base-fetched': {
+    effect: 'none',
+    meaning:
+      'A remote base or component was fetched (--remote-bases fetch) or read from the cache, and built: the note names its URL, ref, commit and any mirror.',
   },
   'kustomize-field-unsupported': {
     effect: 'unknown',

@@ -1,12 +1,14 @@
 import type { Diagnostic, DiagnosticCode } from '@sluice/core';
 import type { SourceTree } from '../source/source-tree.js';
-import { joinRelative } from '../source/repo-files.js';
+import { joinRelative, type RepoFiles } from '../source/repo-files.js';
 import { runGenerators } from './generators.js';
 import { findKustomizationFile, generateResourceList, loadResourceFile } from './load-resources.js';
 import type { PatchContext } from './patches.js';
 import { applyTransformers, mergeOverlay } from './apply-transformers.js';
 import type { Provenance, ValueOrigin } from './provenance.js';
 import { isRemoteTarget } from './remote-target.js';
+import type { RemoteBases } from '../remote/remote-bases.js';
+import { resolveRemoteEntry } from '../remote/resolve-remote-entry.js';
 import { BuildBudget } from './build-budget.js';
 import { isMap, type KResource, type YamlMap } from './resource.js';
 
@@ -38,6 +40,13 @@ export interface BuildContext {
   readonly needsHelm: Set<string>;
   /** The build's resource limits. @default a fresh BuildBudget with the default limits */
   readonly budget?: BuildBudget;
+  /**
+   * Fetches remote bases and components (`--remote-bases fetch`).
+   * @default undefined (a remote entry is `remote-resource`, unknown)
+   */
+  readonly remoteBases?: RemoteBases;
+  /** How many remote bases enclose this build. @default 0 */
+  readonly remoteDepth?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -48,6 +57,8 @@ export interface BuildContext {
 export interface BuildFrame {
   readonly file: string;
   readonly dir: string;
+  /** The tree `dir` is in (a remote base's checkout is another tree). */
+  readonly tree: SourceTree;
   readonly via?: ValueOrigin;
 }
 
@@ -118,7 +129,7 @@ export async function buildKustomizeFolder(
   }
   if (overlay)
     mergeOverlay(kustomization, await withoutMissingComponents(overlay, dir, context), context.provenance);
-  const frame: BuildFrame = via ? { file, dir, via } : { file, dir };
+  const frame: BuildFrame = via ? { file, dir, tree: context.tree, via } : { file, dir, tree: context.tree };
   return buildKustomization(kustomization, dir, file, context, [...stack, frame], []);
 }
 
@@ -154,12 +165,17 @@ async function buildKustomization(
     for (const [index, entry] of list.entries()) {
       if (typeof entry !== 'string') continue;
       if (isRemoteTarget(entry)) {
-        report(
-          'remote-resource',
-          `Remote resource ${entry} is not fetched (offline build); Flux fetches and deploys it`,
-          list,
-          index,
-        );
+        const via = context.provenance.originOf(list, index);
+        const remote = await resolveRemoteEntry(entry, 'resource', context, via, file);
+        if (!remote) continue;
+        const start = stack.findIndex((frame) => frame.dir === remote.path && frame.tree === remote.context.tree);
+        if (start !== -1) {
+          reportCycle(stack.slice(start), entry, via, file, context.diagnostics);
+          continue;
+        }
+        appendAll(resources, await buildKustomizeFolder(remote.path, remote.context, undefined, stack, via));
+        context.diagnostics.push(...remote.files.diagnostics);
+        if (context.budget?.exceeded) return resources;
         continue;
       }
       const path = joinRelative(dir, entry);
@@ -179,7 +195,7 @@ async function buildKustomization(
         context.consumed.add(context.tree.toRepoPath(path) ?? path);
       } else if (type === 'dir') {
         const via = context.provenance.originOf(list, index);
-        const start = stack.findIndex((frame) => frame.dir === path);
+        const start = stack.findIndex((frame) => frame.dir === path && frame.tree === context.tree);
         if (start !== -1) {
           reportCycle(stack.slice(start), entry, via, file, context.diagnostics);
           continue;
@@ -196,23 +212,30 @@ async function buildKustomization(
   if (Array.isArray(components)) {
     for (const [index, entry] of components.entries()) {
       if (typeof entry !== 'string') continue;
+      let componentContext = context;
+      let remoteFiles: RepoFiles | undefined;
+      let path: string | undefined;
       if (isRemoteTarget(entry)) {
-        report(
-          'remote-resource',
-          `Remote component ${entry} is not fetched (offline build); Flux fetches and applies it`,
-          components,
-          index,
+        const remote = await resolveRemoteEntry(
+          entry,
+          'component',
+          context,
+          context.provenance.originOf(components, index),
+          file,
         );
-        continue;
-      }
-      const path = joinRelative(dir, entry);
-      const componentFile = path === undefined ? undefined : await findKustomizationFile(context.tree, path);
+        if (!remote) continue;
+        componentContext = remote.context;
+        remoteFiles = remote.files;
+        path = remote.path;
+      } else path = joinRelative(dir, entry);
+      const componentFile =
+        path === undefined ? undefined : await findKustomizationFile(componentContext.tree, path);
       if (path === undefined || !componentFile) {
         report('component-missing', `Component ${entry} not found`, components, index);
         continue;
       }
-      const repoFile = context.tree.toRepoPath(componentFile) ?? componentFile;
-      const start = stack.findIndex((frame) => frame.dir === path);
+      const repoFile = componentContext.tree.toRepoPath(componentFile) ?? componentFile;
+      const start = stack.findIndex((frame) => frame.dir === path && frame.tree === componentContext.tree);
       if (start !== -1) {
         reportCycle(
           stack.slice(start),
@@ -227,8 +250,9 @@ async function buildKustomization(
       const where = { file: componentVia?.file ?? file, line: componentVia?.line ?? 1 };
       if (!context.budget?.enter(stack.length + 1, where, context.diagnostics)) return accumulated;
       context.consumed.add(repoFile);
-      const parsed = await context.tree.parse(componentFile);
+      const parsed = await componentContext.tree.parse(componentFile);
       const document = parsed?.documents[0];
+      if (parsed) context.diagnostics.push(...parsed.diagnostics);
       if (!document || !isMap(document.value)) continue;
       context.provenance.register(document.value, {
         file: repoFile,
@@ -239,10 +263,14 @@ async function buildKustomization(
         context.provenance.clone(document.value),
         path,
         repoFile,
-        context,
-        [...stack, { file: repoFile, dir: path, ...viaOf(components, index, context) }],
+        componentContext,
+        [
+          ...stack,
+          { file: repoFile, dir: path, tree: componentContext.tree, ...viaOf(components, index, context) },
+        ],
         accumulated,
       );
+      if (remoteFiles) context.diagnostics.push(...remoteFiles.diagnostics);
     }
   }
   const generatorContext = {

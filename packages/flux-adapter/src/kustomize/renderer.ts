@@ -3,6 +3,17 @@ import type { SourceTree } from '../source/source-tree.js';
 import { buildKustomizeFolder, type KustomizeOverlay } from './build.js';
 import type { Provenance } from './provenance.js';
 import type { KResource } from './resource.js';
+import { RemoteBases, type RemoteBaseOptions } from '../remote/remote-bases.js';
+
+/** Options of {@link builtinRenderer}. */
+export interface BuiltinRendererOptions {
+  /**
+   * Whether and how remote bases (`resources: [https://github.com/org/repo//deploy?ref=v1]`) are
+   * fetched and built.
+   * @default undefined (never fetched: the object using one is unknown, `remote-resource`)
+   */
+  readonly remoteBases?: RemoteBaseOptions;
+}
 
 /** What to render: a folder of a source, with the Flux Kustomization's overlay. */
 export interface RenderRequest {
@@ -43,7 +54,9 @@ export interface Renderer {
  * const { resources } = await builtinRenderer().render({ tree, path: 'apps/prod', provenance });
  * ```
  */
-export function builtinRenderer(): Renderer {
+export function builtinRenderer(options: BuiltinRendererOptions = {}): Renderer {
+  // One per renderer: a base used by many Kustomizations is fetched once per run.
+  const remoteBases = options.remoteBases ? new RemoteBases(options.remoteBases) : undefined;
   return {
     name: 'builtin',
     async render(request) {
@@ -57,6 +70,7 @@ export function builtinRenderer(): Renderer {
           diagnostics,
           consumed,
           needsHelm: new Set(),
+          ...(remoteBases ? { remoteBases } : {}),
           ...(request.signal ? { signal: request.signal } : {}),
         },
         request.overlay,

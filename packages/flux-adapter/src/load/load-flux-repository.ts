@@ -7,6 +7,7 @@ import { workloadId } from '../model.js';
 import { RepoFiles, normalizeRelative } from '../source/repo-files.js';
 import { SourceRegistry, openSourceFolders } from '../source/source-registry.js';
 import type { HelmRenderOptions } from '../helm/helm-options.js';
+import type { RemoteBaseOptions } from '../remote/remote-bases.js';
 import { ReleaseRenderer } from '../helm/release-renderer.js';
 import { ImageSet } from '../images/image-set.js';
 import type { ClusterState, FluxLoadEvent, LoadContext, WorkloadDraft } from './context.js';
@@ -61,6 +62,13 @@ export interface LoadFluxRepositoryOptions {
    * written in its values is unknown)
    */
   readonly helm?: HelmRenderOptions;
+  /**
+   * Remote kustomize bases: fetched with git as kustomize-controller does (`mode: 'fetch'`,
+   * pinned refs; see {@link RemoteBaseOptions}), or never (the default: a Kustomization using
+   * one is unknown). Used by the built-in renderer only.
+   * @default undefined (mode 'unknown')
+   */
+  readonly remoteBases?: RemoteBaseOptions;
   /**
    * Extra gitignore patterns applied to every source.
    * @default []
@@ -117,7 +125,7 @@ export async function loadFluxRepository(
   const context: LoadContext = {
     registry,
     provenance: new Provenance(),
-    renderer: options.renderer ?? builtinRenderer(),
+    renderer: options.renderer ?? builtinRenderer(options.remoteBases ? { remoteBases: options.remoteBases } : {}),
     helm: options.helm
       ? new ReleaseRenderer(options.helm, options.signal, (event) =>
           options.onEvent?.({ type: 'chart', ...event }),
