@@ -41,6 +41,8 @@ export const SluiceConfig = z.strictObject({
   helmPath: z.string().optional(),
   chartMirrors: z.array(z.string().regex(/^[^=\s]+=[^=\s]+$/, 'expected FROM=TO')).optional(),
   offline: z.boolean().optional(),
+  remoteBases: z.enum(['unknown', 'fetch', 'fetch-unpinned']).optional(),
+  gitMirrors: z.array(z.string().regex(/^[^=\s]+=[^=\s]+$/, 'expected FROM=TO')).optional(),
   render: z.boolean().optional(),
   kubeVersion: z
     .string()

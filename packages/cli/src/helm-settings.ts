@@ -36,14 +36,7 @@ export async function resolveHelmOptions(
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)) {
     throw new CliError(`--concurrency ${concurrencyText}: expected a whole number from 1 to 256`);
   }
-  // `sluice gate --cache` names the in-cluster gate's cache: not a local folder.
-  const cache =
-    (command === 'gate' ? undefined : stringOption(values, 'cache')) ??
-    (typeof config.cache === 'string' ? config.cache : undefined);
-  const cacheRoot =
-    cache === undefined || /^rediss?:\/\//.test(cache)
-      ? defaultCacheDirectory(context.env)
-      : resolve(context.cwd, cache);
+  const cacheRoot = resolveLocalCacheRoot(values, config, context, command);
   const helmPath = stringOption(values, 'helm-path') ?? config.helmPath;
   return {
     ...(helmPath !== undefined
@@ -67,4 +60,24 @@ async function parseChartMirrors(texts: readonly string[]): Promise<ChartMirror[
     if ('error' in mirror) throw new CliError(`--chart-mirror ${mirror.error}`);
     return mirror;
   });
+}
+
+/**
+ * The local folder of fetched inputs (charts in `<root>/charts`, remote bases in `<root>/git`):
+ * `--cache DIR` (or the config's `cache`), else the user cache directory (also when the cache
+ * is Redis, which holds scan results only).
+ */
+export function resolveLocalCacheRoot(
+  values: OptionValues,
+  config: SluiceConfig,
+  context: CliContext,
+  command?: string,
+): string {
+  // `sluice gate --cache` names the in-cluster gate's cache: not a local folder.
+  const cache =
+    (command === 'gate' ? undefined : stringOption(values, 'cache')) ??
+    (typeof config.cache === 'string' ? config.cache : undefined);
+  return cache === undefined || /^rediss?:\/\//.test(cache)
+    ? defaultCacheDirectory(context.env)
+    : resolve(context.cwd, cache);
 }

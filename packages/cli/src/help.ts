@@ -34,7 +34,11 @@ const COMMAND_HELP: Record<CommandName, CommandHelp> = {
       'objects, images are grouped per Flux Kustomization and HelmRelease.',
     ].join('\n'),
     formats: 'table (default), json',
-    examples: ['sluice images .', 'sluice images examples/flux-repo --format json | jq ".images[].ref"'],
+    examples: [
+      'sluice images .',
+      'sluice images examples/flux-repo --format json | jq ".images[].ref"',
+      'sluice images . --remote-bases fetch --git-mirror https://github.com/=https://git.example.com/github/',
+    ],
   },
   graph: {
     summary: 'print the Flux dependency graph and its waves',

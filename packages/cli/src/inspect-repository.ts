@@ -16,6 +16,7 @@ import type { CommandLine } from './options.js';
 import { listOption, stringOption } from './options.js';
 import type { CliContext } from './io.js';
 import { resolveHelmOptions } from './helm-settings.js';
+import { resolveRemoteBaseOptions } from './remote-settings.js';
 
 /** What a repository deploys: in Flux mode per Kustomization and HelmRelease, else from plain manifests. */
 export interface RepositoryInventory {
@@ -50,6 +51,7 @@ export async function inspectRepository(
   if (!info) throw new CliError(`${describeFolder(dir, root)}: no such folder`);
   if (!info.isDirectory()) throw new CliError(`${describeFolder(dir, root)}: not a folder`);
   const helm = await resolveHelmOptions(values, config, context, commandLine.command);
+  const remoteBases = await resolveRemoteBaseOptions(values, config, context, commandLine.command);
   const cluster = stringOption(values, 'cluster');
   const signal = context.signal ? { signal: context.signal } : {};
   // The files are walked and read once: their texts tell a Flux repository from plain
@@ -65,6 +67,7 @@ export async function inspectRepository(
         sources: options.sources,
         ignore: options.ignore,
         ...(helm ? { helm } : {}),
+        ...(remoteBases ? { remoteBases } : {}),
         ...(cluster === undefined ? {} : { cluster }),
         ...signal,
       });

@@ -115,6 +115,17 @@ export const OPTIONS = {
     help: 'fetch charts of URLs starting with FROM from TO instead (loopback: plain HTTP)',
   },
   offline: { type: 'boolean', help: 'charts only from the chart cache and the repository' },
+  'remote-bases': {
+    type: 'string',
+    value: 'MODE',
+    help: 'kustomize remote bases (resources: [https://github.com/org/repo//deploy?ref=v1]): unknown (default: never fetched, the Kustomization is unknown), fetch (git-fetch those pinned to a tag or commit id, cached in DIR/git of --cache), fetch-unpinned (also branches and no ?ref=, which move)',
+  },
+  'git-mirror': {
+    type: 'string',
+    multiple: true,
+    value: 'FROM=TO',
+    help: 'fetch remote bases whose clone URL starts with FROM (https://github.com/, git@github.com:) from TO instead; reports keep the URL as written',
+  },
   'no-render': {
     type: 'boolean',
     help: 'do not render charts: HelmRelease images from values only',
@@ -229,6 +240,9 @@ const HELM_OPTIONS: readonly OptionName[] = [
   'concurrency',
 ];
 
+/** The options of remote kustomize bases, on every command that reads a repository. */
+const REMOTE_BASE_OPTIONS: readonly OptionName[] = ['remote-bases', 'git-mirror'];
+
 /** Which options each command accepts (global ones: help, version, quiet, config). */
 export const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   scan: [
@@ -263,16 +277,36 @@ export const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
     'offline',
     'no-render',
     'kube-version',
+    ...REMOTE_BASE_OPTIONS,
     'on-scan-error',
     'fail-on',
   ],
-  images: ['format', 'source', 'cluster', 'ignore', ...HELM_OPTIONS, 'cache', 'output'],
-  graph: ['format', 'source', 'cluster', 'ignore', ...HELM_OPTIONS, 'cache', 'output'],
+  images: [
+    'format',
+    'source',
+    'cluster',
+    'ignore',
+    ...HELM_OPTIONS,
+    ...REMOTE_BASE_OPTIONS,
+    'cache',
+    'output',
+  ],
+  graph: [
+    'format',
+    'source',
+    'cluster',
+    'ignore',
+    ...HELM_OPTIONS,
+    ...REMOTE_BASE_OPTIONS,
+    'cache',
+    'output',
+  ],
   gate: [
     'source',
     'cluster',
     'ignore',
     ...HELM_OPTIONS,
+    ...REMOTE_BASE_OPTIONS,
     'write',
     'patch',
     'output',

@@ -154,7 +154,7 @@ export const DIAGNOSTIC_CODES = {
   'remote-resource': {
     effect: 'unknown',
     meaning:
-      'A remote kustomize input (a git or https base or component, an http(s) generator file) Sluice did not build: not fetched (the default, offline), an unpinned ref, a refused URL, or a failed fetch (git\'s message). Flux fetches and deploys it.',
+      "A remote kustomize input (a git or https base or component, an http(s) generator file) Sluice did not build: not fetched (the default, offline), an unpinned ref, a refused URL, or a failed fetch (git's message). Flux fetches and deploys it.",
   },
   'remote-base-fetched': {
     effect: 'none',

@@ -18,7 +18,12 @@ export type { FluxLoadEvent } from './load/context.js';
 export type { RenderRequest, RenderResult, Renderer } from './kustomize/renderer.js';
 export { builtinRenderer } from './kustomize/renderer.js';
 export type { BuiltinRendererOptions } from './kustomize/renderer.js';
-export type { RemoteBaseOptions, RemoteBasesMode, FetchedRemoteBase, RemoteResolution } from './remote/remote-bases.js';
+export type {
+  RemoteBaseOptions,
+  RemoteBasesMode,
+  FetchedRemoteBase,
+  RemoteResolution,
+} from './remote/remote-bases.js';
 export { RemoteBases } from './remote/remote-bases.js';
 export type { GitMirror } from './remote/git-mirrors.js';
 export { parseGitMirror, applyGitMirrors } from './remote/git-mirrors.js';

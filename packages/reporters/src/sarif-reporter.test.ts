@@ -173,6 +173,24 @@ describe('sarifReporter', () => {
     expect(result.locations[0]!.physicalLocation.region).toMatchObject({ startLine: 18, startColumn: 19 });
   });
 
+  it('points an image of a fetched remote kustomize base at its own absolute URI, not under %SRCROOT%', async () => {
+    const report = hugeReport(10);
+    const image = report.images[0]!;
+    const file = 'https://github.com/org/platform@v1.0.0/deploy/deployment.yaml';
+    const remote = { ...image, locations: [{ ...image.locations[0]!, file, line: 14, column: 18 }] };
+    const log = await render({ ...report, images: [remote, report.images[1]!] });
+    const locations = log.runs[0].results.map((result) => result.locations[0]!.physicalLocation);
+    expect(locations).toContainEqual(
+      expect.objectContaining({
+        artifactLocation: { uri: file },
+        region: expect.objectContaining({ startLine: 14 }),
+      }),
+    );
+    expect(locations).toContainEqual(
+      expect.objectContaining({ artifactLocation: { uri: 'apps/app-1.yaml', uriBaseId: '%SRCROOT%' } }),
+    );
+  });
+
   it('gives every result a unique fingerprint that survives image bumps and reordering', async () => {
     const report = buildSampleReport();
     const log = await render(report);

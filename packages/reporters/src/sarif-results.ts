@@ -24,6 +24,15 @@ export interface SarifCandidate {
   readonly gateRule?: GateRuleId;
 }
 
+/**
+ * The absolute URI of a location outside the repository: a file of a fetched remote kustomize
+ * base is shown as `<clone URL>@<ref>/<path>` (`https://github.com/org/repo@v1.2.3/deploy/app.yaml`),
+ * and no repository path starts with `scheme://`. Undefined for a repository path.
+ */
+export function toRemoteUri(file: string): string | undefined {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(file) ? encodeURI(toWellFormed(file)) : undefined;
+}
+
 /** Makes a repository-relative path a relative URI reference (each segment percent-encoded). */
 export function toRelativeUri(file: string): string {
   const segments = file.replace(/\\/g, '/').replace(/^\/+/, '').split('/');
@@ -38,9 +47,11 @@ function physicalLocation(
   length: number,
   message?: string,
 ): SarifLocation {
+  // A remote base's file is not under %SRCROOT%: its own absolute URI, no base.
+  const remote = toRemoteUri(file);
   return {
     physicalLocation: {
-      artifactLocation: { uri: toRelativeUri(file), uriBaseId },
+      artifactLocation: remote === undefined ? { uri: toRelativeUri(file), uriBaseId } : { uri: remote },
       region: {
         startLine: line,
         startColumn: column,

@@ -24,7 +24,7 @@ export interface SarifRule {
 /** A SARIF physical location. */
 export interface SarifLocation {
   physicalLocation: {
-    artifactLocation: { uri: string; uriBaseId: string };
+    artifactLocation: { uri: string; uriBaseId?: string };
     region: { startLine: number; startColumn: number; endLine: number; endColumn: number };
   };
   message?: SarifMessage;

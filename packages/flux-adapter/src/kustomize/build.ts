@@ -168,7 +168,9 @@ async function buildKustomization(
         const via = context.provenance.originOf(list, index);
         const remote = await resolveRemoteEntry(entry, 'resource', context, via, file);
         if (!remote) continue;
-        const start = stack.findIndex((frame) => frame.dir === remote.path && frame.tree === remote.context.tree);
+        const start = stack.findIndex(
+          (frame) => frame.dir === remote.path && frame.tree === remote.context.tree,
+        );
         if (start !== -1) {
           reportCycle(stack.slice(start), entry, via, file, context.diagnostics);
           continue;

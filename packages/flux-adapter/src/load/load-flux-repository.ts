@@ -125,7 +125,8 @@ export async function loadFluxRepository(
   const context: LoadContext = {
     registry,
     provenance: new Provenance(),
-    renderer: options.renderer ?? builtinRenderer(options.remoteBases ? { remoteBases: options.remoteBases } : {}),
+    renderer:
+      options.renderer ?? builtinRenderer(options.remoteBases ? { remoteBases: options.remoteBases } : {}),
     helm: options.helm
       ? new ReleaseRenderer(options.helm, options.signal, (event) =>
           options.onEvent?.({ type: 'chart', ...event }),

@@ -26,7 +26,9 @@ export class CheckoutTree extends SourceTree {
   }
 
   override typeOf(path: string): Promise<EntryType | undefined> {
-    return path === '.git' || path.startsWith('.git/') ? Promise.resolve(undefined) : this.checkout.typeOf(path);
+    return path === '.git' || path.startsWith('.git/')
+      ? Promise.resolve(undefined)
+      : this.checkout.typeOf(path);
   }
 
   override async list(path: string): Promise<FolderEntry[]> {

@@ -1,6 +1,7 @@
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { redactSecrets, secretValues } from '@sluice/core';
+import { redactUrlCredentials } from './remote-spec.js';
 
 /** How git runs for one fetch. */
 export interface GitFetchOptions {
@@ -81,7 +82,10 @@ async function runGit(
   options.signal?.throwIfAborted();
   const remaining = deadline - Date.now();
   if (remaining <= 0)
-    return { ok: false, error: `git ${args[0] ?? ''}: the fetch took longer than ${Math.round(options.totalTimeoutMs / 1000)} s` };
+    return {
+      ok: false,
+      error: `git ${args[0] ?? ''}: the fetch took longer than ${Math.round(options.totalTimeoutMs / 1000)} s`,
+    };
   const timeout = Math.min(options.commandTimeoutMs, remaining);
   const secrets = secretValues(options.env);
   const { execa } = await import('execa');
@@ -124,17 +128,18 @@ async function runGit(
       ok: false,
       error: missing
         ? `git was not found (${options.git}): install git to fetch remote bases`
-        : redactSecrets(result.shortMessage ?? 'git could not run', secrets),
+        : redactUrlCredentials(redactSecrets(result.shortMessage ?? 'git could not run', secrets)),
     };
   }
   const lines = String(result.stderr)
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('hint:'));
-  const message = lines.find((line) => line.startsWith('fatal:')) ?? lines.at(-1) ?? `exit code ${String(result.exitCode)}`;
+  const message =
+    lines.find((line) => line.startsWith('fatal:')) ?? lines.at(-1) ?? `exit code ${String(result.exitCode)}`;
   return {
     ok: false,
-    error: `git ${args[0] ?? ''}: ${redactSecrets(message, secrets)}`,
+    error: `git ${args[0] ?? ''}: ${redactUrlCredentials(redactSecrets(message, secrets))}`,
     ...(/couldn't find remote ref|not our ref|no such remote ref/i.test(message) ? { missingRef: true } : {}),
   };
 }
@@ -158,7 +163,12 @@ function gitEnvironment(base: Readonly<Record<string, string | undefined>>): Rec
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(base)) {
     // A prompt program would wait for a person; GIT_DIR & co. would point git elsewhere.
-    if (value === undefined || /^(GIT_ASKPASS|SSH_ASKPASS|GIT_DIR|GIT_WORK_TREE|GIT_INDEX_FILE|GIT_CONFIG_PARAMETERS|GIT_CONFIG_COUNT|GIT_CONFIG_KEY_\d+|GIT_CONFIG_VALUE_\d+)$/.test(name))
+    if (
+      value === undefined ||
+      /^(GIT_ASKPASS|SSH_ASKPASS|GIT_DIR|GIT_WORK_TREE|GIT_INDEX_FILE|GIT_CONFIG_PARAMETERS|GIT_CONFIG_COUNT|GIT_CONFIG_KEY_\d+|GIT_CONFIG_VALUE_\d+)$/.test(
+        name,
+      )
+    )
       continue;
     env[name] = value;
   }

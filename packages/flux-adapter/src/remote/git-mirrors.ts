@@ -34,7 +34,9 @@ export function parseGitMirror(text: string): GitMirror | { readonly error: stri
 export function applyGitMirrors(url: string, mirrors: readonly GitMirror[]): string {
   const matches = (from: string): boolean =>
     /[/:]$/.test(from) ? url.startsWith(from) : url === from || url.startsWith(`${from}/`);
-  const match = [...mirrors].filter((mirror) => matches(mirror.from)).sort((a, b) => b.from.length - a.from.length)[0];
+  const match = [...mirrors]
+    .filter((mirror) => matches(mirror.from))
+    .sort((a, b) => b.from.length - a.from.length)[0];
   if (!match) return url;
   const rest = url.slice(match.from.length).replace(/^\/+/, '');
   const to = match.to.replace(/\/+$/, '');

@@ -51,7 +51,13 @@ beforeAll(async () => {
     { files: base(NEWER), branches: ['dev'] },
   ]);
   await createBareRepository(repos, 'org/inner', [
-    { files: { 'app/kustomization.yaml': 'resources: [app.yaml]\n', 'app/app.yaml': deployment('ghcr.io/evil/inner:3.0', 'inner') }, tags: ['v1'] },
+    {
+      files: {
+        'app/kustomization.yaml': 'resources: [app.yaml]\n',
+        'app/app.yaml': deployment('ghcr.io/evil/inner:3.0', 'inner'),
+      },
+      tags: ['v1'],
+    },
   ]);
   server = await startGitServer(repos);
   // A server that accepts connections and never answers: a fetch from it can only time out.
@@ -78,9 +84,17 @@ function options(cacheName: string, extra: RemoteBaseOptions = {}): RemoteBaseOp
   };
 }
 
-async function loadWith(resources: readonly string[], remoteBases: RemoteBaseOptions): Promise<FluxRepository> {
+async function loadWith(
+  resources: readonly string[],
+  remoteBases: RemoteBaseOptions,
+): Promise<FluxRepository> {
   const repo = await tempFluxRepo({
-    'apps/kustomization.yaml': ['resources:', '  - good.yaml', ...resources.map((entry) => `  - ${entry}`), ''].join('\n'),
+    'apps/kustomization.yaml': [
+      'resources:',
+      '  - good.yaml',
+      ...resources.map((entry) => `  - ${entry}`),
+      '',
+    ].join('\n'),
   });
   try {
     return await loadFluxRepository(repo.root, { remoteBases });
@@ -113,9 +127,9 @@ describe('remote bases fetched as kustomize-controller fetches them', () => {
         fluxObjects: [APPS],
       }),
     ]);
-    expect(repo.workloads.find((workload) => workload.id === APPS)?.images.map((entry) => entry.ref)).toContain(
-      VULNERABLE,
-    );
+    expect(
+      repo.workloads.find((workload) => workload.id === APPS)?.images.map((entry) => entry.ref),
+    ).toContain(VULNERABLE);
     expect(repo.diagnostics).toContainEqual(
       expect.objectContaining({
         code: 'remote-base-fetched',
@@ -123,7 +137,9 @@ describe('remote bases fetched as kustomize-controller fetches them', () => {
         file: 'apps/kustomization.yaml',
         line: 3,
         object: APPS,
-        message: expect.stringContaining(`fetched, commit ${shas[0]} (through the mirror ${server.url}/org/base)`),
+        message: expect.stringContaining(
+          `fetched, commit ${shas[0]} (through the mirror ${server.url}/org/base)`,
+        ),
       }),
     );
   });
@@ -135,21 +151,31 @@ describe('remote bases fetched as kustomize-controller fetches them', () => {
     expect(server.requests.length).toBe(before);
     expect(image(repo, VULNERABLE)).toBeDefined();
     expect(repo.diagnostics).toContainEqual(
-      expect.objectContaining({ code: 'remote-base-fetched', message: expect.stringContaining('read from the cache') }),
+      expect.objectContaining({
+        code: 'remote-base-fetched',
+        message: expect.stringContaining('read from the cache'),
+      }),
     );
   });
 
   it('fetches a full commit id, in the github.com shorthand kustomize normalises to https', async () => {
     const repo = await loadWith([`github.com/org/base/deploy?ref=${shas[1]}`], options('sha'));
     expect(remoteDiagnostics(repo)).toEqual([]);
-    expect(image(repo, NEWER)?.locations[0]?.file).toBe(`https://github.com/org/base@${shas[1]}/deploy/deployment.yaml`);
+    expect(image(repo, NEWER)?.locations[0]?.file).toBe(
+      `https://github.com/org/base@${shas[1]}/deploy/deployment.yaml`,
+    );
     expect(image(repo, VULNERABLE)).toBeUndefined();
   });
 
   it('a base inside a fetched base is fetched the same way, within the depth limit', async () => {
     const repo = await loadWith(['https://github.com/org/base//nested?ref=v1.2.3'], options('nested'));
-    expect(image(repo, 'ghcr.io/evil/inner:3.0')?.locations[0]?.file).toBe('https://github.com/org/inner@v1/app/app.yaml');
-    const shallow = await loadWith(['https://github.com/org/base//nested?ref=v1.2.3'], options('nested', { maxDepth: 1 }));
+    expect(image(repo, 'ghcr.io/evil/inner:3.0')?.locations[0]?.file).toBe(
+      'https://github.com/org/inner@v1/app/app.yaml',
+    );
+    const shallow = await loadWith(
+      ['https://github.com/org/base//nested?ref=v1.2.3'],
+      options('nested', { maxDepth: 1 }),
+    );
     expect(image(shallow, 'ghcr.io/evil/inner:3.0')).toBeUndefined();
     expect(remoteDiagnostics(shallow)).toEqual([
       expect.objectContaining({
@@ -163,12 +189,15 @@ describe('remote bases fetched as kustomize-controller fetches them', () => {
 
   it('a remote component is fetched and applied', async () => {
     const repo = await tempFluxRepo({
-      'apps/kustomization.yaml': 'resources: [good.yaml]\ncomponents:\n  - https://github.com/org/base//component?ref=v1.2.3\n',
+      'apps/kustomization.yaml':
+        'resources: [good.yaml]\ncomponents:\n  - https://github.com/org/base//component?ref=v1.2.3\n',
     });
     try {
       const loaded = await loadFluxRepository(repo.root, { remoteBases: options('component') });
       expect(remoteDiagnostics(loaded)).toEqual([]);
-      expect(loaded.images.map((entry) => entry.ref)).toEqual(['ghcr.io/sluice-test/good:from-remote-component']);
+      expect(loaded.images.map((entry) => entry.ref)).toEqual([
+        'ghcr.io/sluice-test/good:from-remote-component',
+      ]);
       expect(loaded.images[0]?.locations[0]).toMatchObject({
         file: 'https://github.com/org/base@v1.2.3/component/kustomization.yaml',
         line: 5,
@@ -182,10 +211,16 @@ describe('remote bases fetched as kustomize-controller fetches them', () => {
 describe('what is not fetched stays unknown, with the reason', () => {
   it('by default nothing is fetched', async () => {
     const before = server.requests.length;
-    const repo = await loadWith(['https://github.com/org/base//deploy?ref=v1.2.3'], { ...options('off'), mode: 'unknown' });
+    const repo = await loadWith(['https://github.com/org/base//deploy?ref=v1.2.3'], {
+      ...options('off'),
+      mode: 'unknown',
+    });
     expect(server.requests.length).toBe(before);
     expect(remoteDiagnostics(repo)).toEqual([
-      expect.objectContaining({ object: APPS, message: expect.stringContaining('--remote-bases fetch allows it') }),
+      expect.objectContaining({
+        object: APPS,
+        message: expect.stringContaining('--remote-bases fetch allows it'),
+      }),
     ]);
   });
 
@@ -193,7 +228,9 @@ describe('what is not fetched stays unknown, with the reason', () => {
     const before = server.requests.length;
     const repo = await loadWith(['https://github.com/org/base//deploy'], options('noref'));
     expect(server.requests.length).toBe(before);
-    expect(remoteDiagnostics(repo)[0]?.message).toContain('names no ?ref=, so kustomize fetches the default branch, which moves');
+    expect(remoteDiagnostics(repo)[0]?.message).toContain(
+      'names no ?ref=, so kustomize fetches the default branch, which moves',
+    );
   });
 
   it('a branch is not a tag: unknown, unless fetch-unpinned is asked for', async () => {
@@ -202,12 +239,17 @@ describe('what is not fetched stays unknown, with the reason', () => {
     expect(remoteDiagnostics(repo)[0]?.message).toMatch(
       /\?ref=dev is not a tag of https:\/\/github\.com\/org\/base \(git fetch: fatal: couldn't find remote ref refs\/tags\/dev\); a branch moves/,
     );
-    const unpinned = await loadWith(['https://github.com/org/base//deploy?ref=dev'], options('branch', { mode: 'fetch-unpinned' }));
+    const unpinned = await loadWith(
+      ['https://github.com/org/base//deploy?ref=dev'],
+      options('branch', { mode: 'fetch-unpinned' }),
+    );
     expect(remoteDiagnostics(unpinned)).toEqual([]);
-    expect(image(unpinned, NEWER)?.locations[0]?.file).toBe('https://github.com/org/base@dev/deploy/deployment.yaml');
+    expect(image(unpinned, NEWER)?.locations[0]?.file).toBe(
+      'https://github.com/org/base@dev/deploy/deployment.yaml',
+    );
   });
 
-  it('a missing ref or commit: unknown with git\'s message', async () => {
+  it("a missing ref or commit: unknown with git's message", async () => {
     const repo = await loadWith(
       ['https://github.com/org/base//deploy?ref=0123456789abcdef0123456789abcdef01234567'],
       options('missing'),
@@ -215,15 +257,30 @@ describe('what is not fetched stays unknown, with the reason', () => {
     expect(remoteDiagnostics(repo)[0]?.message).toContain(
       `fetching ${server.url}/org/base failed: git fetch: fatal: remote error: upload-pack: not our ref 0123456789abcdef0123456789abcdef01234567`,
     );
-    const tag = await loadWith(['https://github.com/org/base//deploy?ref=v9.9.9'], options('missing', { mode: 'fetch-unpinned' }));
+    const tag = await loadWith(
+      ['https://github.com/org/base//deploy?ref=v9.9.9'],
+      options('missing', { mode: 'fetch-unpinned' }),
+    );
     expect(remoteDiagnostics(tag)[0]?.message).toContain("git fetch: fatal: couldn't find remote ref v9.9.9");
   });
 
   it('a missing repository, git absent, a server that never answers: unknown, the rest goes on', async () => {
     const missing = await loadWith(['https://github.com/org/nothing//deploy?ref=v1'], options('absent'));
-    expect(remoteDiagnostics(missing)[0]?.message).toMatch(/fetching .*\/org\/nothing failed: git fetch: fatal: repository .* not found/);
+    expect(remoteDiagnostics(missing)[0]?.message).toMatch(
+      /fetching .*\/org\/nothing failed: git fetch: fatal: repository .* not found/,
+    );
     expect(image(missing, 'ghcr.io/sluice-test/good:1.0.0')).toBeDefined();
-    const noGit = await loadWith(['https://github.com/org/base//deploy?ref=v1.2.3'], options('nogit', { git: join(work, 'no-such-git') }));
+    const withPassword = await loadWith(
+      [`${server.url.replace('http://', 'http://deploy:s3cret-pass@')}/org/nothing.git//deploy?ref=v1`],
+      options('password'),
+    );
+    const messages = withPassword.diagnostics.map((diagnostic) => diagnostic.message).join('\n');
+    expect(messages).toContain('fetching http://***@127.0.0.1');
+    expect(messages).not.toContain('s3cret-pass');
+    const noGit = await loadWith(
+      ['https://github.com/org/base//deploy?ref=v1.2.3'],
+      options('nogit', { git: join(work, 'no-such-git') }),
+    );
     expect(remoteDiagnostics(noGit)[0]?.message).toContain('git was not found');
     const hung = await loadWith(
       ['https://github.com/org/base//deploy?ref=v1.2.3&timeout=1'],
@@ -233,7 +290,10 @@ describe('what is not fetched stays unknown, with the reason', () => {
   }, 30_000);
 
   it('a checkout past the size limit is unknown, and nothing is cached', async () => {
-    const repo = await loadWith(['https://github.com/org/base//deploy?ref=v1.2.3'], options('small', { maxBytes: 1024 }));
+    const repo = await loadWith(
+      ['https://github.com/org/base//deploy?ref=v1.2.3'],
+      options('small', { maxBytes: 1024 }),
+    );
     expect(remoteDiagnostics(repo)[0]?.message).toContain('the checkout is larger than 0 MiB');
     expect(image(repo, VULNERABLE)).toBeUndefined();
   });
@@ -244,7 +304,11 @@ describe('what is not fetched stays unknown, with the reason', () => {
     ['a forced ext:: after git::', 'git::ext::sh -c touch% /tmp/sluice-pwned', 'not-remote'],
     ['a local repository', 'file:///etc//?ref=v1', 'file:// names a repository on the machine'],
     ['a path out of the clone', 'https://github.com/org/base//../../etc?ref=v1.2.3', 'leaves the repository'],
-    ['an option as the ref', 'https://github.com/org/base//deploy?ref=--upload-pack=touch', 'not a ref name git accepts'],
+    [
+      'an option as the ref',
+      'https://github.com/org/base//deploy?ref=--upload-pack=touch',
+      'not a ref name git accepts',
+    ],
   ])('refuses %s (%s) without a request', async (_title, entry, reason) => {
     const before = server.requests.length;
     const repo = await loadWith([entry], options('hostile'));
@@ -252,7 +316,9 @@ describe('what is not fetched stays unknown, with the reason', () => {
     await expect(stat('/tmp/sluice-pwned')).rejects.toThrow();
     if (reason === 'not-remote') {
       // kustomize reads these as local paths, which do not exist: unknown all the same.
-      expect(repo.diagnostics).toContainEqual(expect.objectContaining({ code: 'resource-missing', object: APPS }));
+      expect(repo.diagnostics).toContainEqual(
+        expect.objectContaining({ code: 'resource-missing', object: APPS }),
+      );
     } else {
       expect(remoteDiagnostics(repo)[0]?.message).toContain(reason);
     }
@@ -269,13 +335,20 @@ describe('the fetched base, checked against kubectl kustomize', () => {
     }
   })();
 
-  it.skipIf(!kubectl)('kubectl kustomize on the cached checkout deploys the image Sluice found (skipped where kubectl is not installed)', async () => {
-    const spec = parseRemoteSpec('https://github.com/org/base//deploy?ref=v1.2.3');
-    if ('error' in spec) throw new Error(spec.error);
-    const resolved = await new RemoteBases(options('oracle')).resolve(spec);
-    if ('reason' in resolved) throw new Error(resolved.reason);
-    const output = execFileSync('kubectl', ['kustomize', join(resolved.tree.checkout.root, resolved.path)], { encoding: 'utf8' });
-    expect(output).toContain(`image: ${VULNERABLE}`);
-    expect(resolved.commit).toBe(shas[0]);
-  });
+  it.skipIf(!kubectl)(
+    'kubectl kustomize on the cached checkout deploys the image Sluice found (skipped where kubectl is not installed)',
+    async () => {
+      const spec = parseRemoteSpec('https://github.com/org/base//deploy?ref=v1.2.3');
+      if ('error' in spec) throw new Error(spec.error);
+      const resolved = await new RemoteBases(options('oracle')).resolve(spec);
+      if ('reason' in resolved) throw new Error(resolved.reason);
+      const output = execFileSync(
+        'kubectl',
+        ['kustomize', join(resolved.tree.checkout.root, resolved.path)],
+        { encoding: 'utf8' },
+      );
+      expect(output).toContain(`image: ${VULNERABLE}`);
+      expect(resolved.commit).toBe(shas[0]);
+    },
+  );
 });

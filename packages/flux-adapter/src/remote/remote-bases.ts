@@ -74,7 +74,10 @@ export class RemoteBases {
   readonly maxDepth: number;
   readonly #options: RemoteBaseOptions;
   readonly #cache: RemoteCache;
-  readonly #checkouts = new Map<string, Promise<{ dir: string; commit: string; cached: boolean } | { reason: string }>>();
+  readonly #checkouts = new Map<
+    string,
+    Promise<{ dir: string; commit: string; cached: boolean } | { reason: string }>
+  >();
   readonly #trees = new Map<string, CheckoutTree>();
 
   constructor(options: RemoteBaseOptions = {}) {
@@ -133,7 +136,11 @@ export class RemoteBases {
     let result: GitFetchResult;
     let scratch = await this.#cache.scratch();
     const fetchRef = async (ref: string): Promise<GitFetchResult> =>
-      fetchGitCheckout(join(scratch, 'files'), { url, ref, submodules: spec.submodules }, this.#fetchOptions(spec, signal));
+      fetchGitCheckout(
+        join(scratch, 'files'),
+        { url, ref, submodules: spec.submodules },
+        this.#fetchOptions(spec, signal),
+      );
     try {
       if (spec.pin.kind === 'commit') result = await fetchRef(spec.pin.commit);
       else if (spec.pin.kind === 'tag-name') {

@@ -36,7 +36,11 @@ export class RemoteCache {
     if (text === undefined) return undefined;
     try {
       const record = JSON.parse(text) as Partial<EntryRecord>;
-      if (record.key !== key || typeof record.commit !== 'string' || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(record.commit))
+      if (
+        record.key !== key ||
+        typeof record.commit !== 'string' ||
+        !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(record.commit)
+      )
         return undefined;
       const files = join(folder, 'files');
       if (!(await stat(files).catch(() => undefined))?.isDirectory()) return undefined;
@@ -55,7 +59,10 @@ export class RemoteCache {
 
   /** Moves a scratch folder (its `files/` fetched) into place under `key`. */
   async store(scratch: string, key: string, commit: string): Promise<CachedCheckout> {
-    await writeFileAtomic(join(scratch, 'record.json'), JSON.stringify({ key, commit } satisfies EntryRecord));
+    await writeFileAtomic(
+      join(scratch, 'record.json'),
+      JSON.stringify({ key, commit } satisfies EntryRecord),
+    );
     const target = join(this.root, hash(key));
     const existing = await this.lookup(key);
     if (existing) {

@@ -18,10 +18,30 @@ describe('parseRemoteSpec: kustomize v5 repospec rules', () => {
     ['GitHub.com/org/repo/deploy?version=v2', 'https://github.com/org/repo', 'deploy', 'v2'],
     ['git@github.com:org/repo.git//deploy?ref=v1', 'git@github.com:org/repo.git', 'deploy', 'v1'],
     ['ssh://git@github.com/org/repo//deploy?ref=v1', 'git@github.com:org/repo', 'deploy', 'v1'],
-    ['git::https://git.example.com/org/repo.git//deploy?ref=v1', 'https://git.example.com/org/repo.git', 'deploy', 'v1'],
-    ['deploy@git.example.com:org/repo.git/deploy?ref=v1', 'deploy@git.example.com:org/repo.git', 'deploy', 'v1'],
-    ['https://dev.azure.com/org/project/_git/repo/deploy?ref=v1', 'https://dev.azure.com/org/project/_git/repo', 'deploy', 'v1'],
-    ['https://git.example.com/org/repo.git/a/./b/../c?ref=v1', 'https://git.example.com/org/repo.git', 'a/c', 'v1'],
+    [
+      'git::https://git.example.com/org/repo.git//deploy?ref=v1',
+      'https://git.example.com/org/repo.git',
+      'deploy',
+      'v1',
+    ],
+    [
+      'deploy@git.example.com:org/repo.git/deploy?ref=v1',
+      'deploy@git.example.com:org/repo.git',
+      'deploy',
+      'v1',
+    ],
+    [
+      'https://dev.azure.com/org/project/_git/repo/deploy?ref=v1',
+      'https://dev.azure.com/org/project/_git/repo',
+      'deploy',
+      'v1',
+    ],
+    [
+      'https://git.example.com/org/repo.git/a/./b/../c?ref=v1',
+      'https://git.example.com/org/repo.git',
+      'a/c',
+      'v1',
+    ],
     ['https://github.com/org/repo?ref=v1&ref=v2&version=v3', 'https://github.com/org/repo', '', 'v1'],
   ])('%s', (entry, cloneUrl, path, ref) => {
     expect(parsed(entry)).toMatchObject({ cloneUrl, path, ref });
@@ -48,8 +68,8 @@ describe('parseRemoteSpec: kustomize v5 repospec rules', () => {
     ['https://github.com/org/repo//deploy\n?ref=v1', 'spaces or control characters'],
     ['file:///etc//?ref=v1', 'file:// names a repository'],
     ['ext::sh -c touch', 'spaces or control characters'],
-    ['ext::sh', "kustomize cannot read its scheme"],
-    ['git::ext::sh', "kustomize cannot read its scheme"],
+    ['ext::sh', 'kustomize cannot read its scheme'],
+    ['git::ext::sh', 'kustomize cannot read its scheme'],
     ['https://github.com/org/repo//../../etc?ref=v1', 'leaves the repository'],
     ['https://github.com/org/repo//a/../../b?ref=v1', 'leaves the repository'],
     ['https://github.com/org', 'no org/repo'],
@@ -79,18 +99,31 @@ describe('classifyRef: what is pinned', () => {
 
 describe('labels, cache keys, mirrors', () => {
   it('shows files as <URL>@<ref>/path, never with a password', () => {
-    expect(remoteLabel(parsed('https://github.com/org/repo//deploy?ref=v1'))).toBe('https://github.com/org/repo@v1');
+    expect(remoteLabel(parsed('https://github.com/org/repo//deploy?ref=v1'))).toBe(
+      'https://github.com/org/repo@v1',
+    );
     expect(remoteLabel(parsed('https://user:s3cret@git.example.com/org/repo.git//d?ref=v1'))).toBe(
       'https://***@git.example.com/org/repo.git@v1',
     );
+    expect(remoteLabel(parsed('git@github.com:org/repo.git//deploy?ref=v1'))).toBe(
+      'ssh://git@github.com/org/repo.git@v1',
+    );
+    expect(remoteLabel(parsed('github.com/org/repo/deploy'))).toBe('https://github.com/org/repo@HEAD');
+    expect(
+      remoteLabel(parsed('https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@git.example.com/o/r.git?ref=v1')),
+    ).toBe('https://***@git.example.com/o/r.git@v1');
   });
 
   it('keys the cache by the normalised URL, ref and submodules', () => {
     const key = (entry: string): string => remoteCacheKey(parsed(entry));
     expect(key('github.com/org/repo/a?ref=v1')).toBe(key('https://github.com/org/repo//b?ref=v1'));
-    expect(key('HTTPS://Git.Example.com/org/repo.git?ref=v1')).toBe(key('https://git.example.com/org/repo.git?ref=v1'));
+    expect(key('HTTPS://Git.Example.com/org/repo.git?ref=v1')).toBe(
+      key('https://git.example.com/org/repo.git?ref=v1'),
+    );
     expect(key('https://github.com/org/repo?ref=v1')).not.toBe(key('https://github.com/org/repo?ref=v2'));
-    expect(key('https://github.com/org/repo?ref=v1')).not.toBe(key('https://github.com/org/repo?ref=v1&submodules=0'));
+    expect(key('https://github.com/org/repo?ref=v1')).not.toBe(
+      key('https://github.com/org/repo?ref=v1&submodules=0'),
+    );
   });
 
   it('parses FROM=TO and rewrites the longest matching prefix, whole segments only', () => {
@@ -102,12 +135,24 @@ describe('labels, cache keys, mirrors', () => {
       if ('error' in mirror) throw new Error(mirror.error);
       return mirror;
     });
-    expect(applyGitMirrors('https://github.com/other/repo', mirrors)).toBe('http://127.0.0.1:8080/other/repo');
-    expect(applyGitMirrors('https://github.com/org/repo', mirrors)).toBe('http://mirror.internal/org-mirror/repo');
-    expect(applyGitMirrors('https://github.com/organisation/repo', mirrors)).toBe('http://127.0.0.1:8080/organisation/repo');
-    expect(applyGitMirrors('git@github.com:org/repo.git', mirrors)).toBe('https://mirror.internal/gh/org/repo.git');
+    expect(applyGitMirrors('https://github.com/other/repo', mirrors)).toBe(
+      'http://127.0.0.1:8080/other/repo',
+    );
+    expect(applyGitMirrors('https://github.com/org/repo', mirrors)).toBe(
+      'http://mirror.internal/org-mirror/repo',
+    );
+    expect(applyGitMirrors('https://github.com/organisation/repo', mirrors)).toBe(
+      'http://127.0.0.1:8080/organisation/repo',
+    );
+    expect(applyGitMirrors('git@github.com:org/repo.git', mirrors)).toBe(
+      'https://mirror.internal/gh/org/repo.git',
+    );
     expect(applyGitMirrors('https://gitlab.com/org/repo', mirrors)).toBe('https://gitlab.com/org/repo');
-    expect(parseGitMirror('https://github.com/=file:///srv/git/')).toEqual({ error: expect.stringContaining('expected FROM=TO') });
-    expect(parseGitMirror('https://github.com/=ext::sh -c x')).toEqual({ error: expect.stringContaining('expected FROM=TO') });
+    expect(parseGitMirror('https://github.com/=file:///srv/git/')).toEqual({
+      error: expect.stringContaining('expected FROM=TO'),
+    });
+    expect(parseGitMirror('https://github.com/=ext::sh -c x')).toEqual({
+      error: expect.stringContaining('expected FROM=TO'),
+    });
   });
 });

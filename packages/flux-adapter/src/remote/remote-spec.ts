@@ -73,12 +73,18 @@ export function parseRemoteSpec(raw: string): RemoteSpec | { readonly error: str
  * (the default branch's HEAD) and `refs/heads/…` are never pinned.
  */
 export function classifyRef(ref: string): RefPin {
-  if (ref === '') return { kind: 'unpinned', why: 'it names no ?ref=, so kustomize fetches the default branch, which moves' };
-  if (/^[0-9a-f]{40}$/i.test(ref) || /^[0-9a-f]{64}$/i.test(ref)) return { kind: 'commit', commit: ref.toLowerCase() };
+  if (ref === '')
+    return {
+      kind: 'unpinned',
+      why: 'it names no ?ref=, so kustomize fetches the default branch, which moves',
+    };
+  if (/^[0-9a-f]{40}$/i.test(ref) || /^[0-9a-f]{64}$/i.test(ref))
+    return { kind: 'commit', commit: ref.toLowerCase() };
   if (!isSafeRefName(ref)) return { kind: 'unpinned', why: `?ref=${ref} is not a ref name git accepts here` };
   if (ref.startsWith('refs/heads/')) return { kind: 'unpinned', why: `?ref=${ref} is a branch, which moves` };
   if (ref.startsWith('refs/tags/')) return { kind: 'tag-name', tag: ref.slice('refs/tags/'.length) };
-  if (ref.startsWith('refs/')) return { kind: 'unpinned', why: `?ref=${ref} is neither a tag nor a commit id` };
+  if (ref.startsWith('refs/'))
+    return { kind: 'unpinned', why: `?ref=${ref} is neither a tag nor a commit id` };
   return { kind: 'tag-name', tag: ref };
 }
 
@@ -97,14 +103,34 @@ function isSafeRefName(ref: string): boolean {
   );
 }
 
-/** How a remote base's files are shown: `<clone URL>@<ref>` with any password removed. */
+/**
+ * How a remote base's files are shown: `<clone URL>@<ref>`, any password removed, an SCP-style
+ * URL written as the `ssh://` URL it means (`git@github.com:org/repo` →
+ * `ssh://git@github.com/org/repo`). Every such label starts with `scheme://`, which no
+ * repository path does: a location in a remote base is never taken for a file of the repository.
+ */
 export function remoteLabel(spec: RemoteSpec): string {
-  return `${withoutCredentials(spec.cloneUrl)}@${spec.ref === '' ? 'HEAD' : spec.ref}`;
+  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(spec.cloneUrl)
+    ? spec.cloneUrl
+    : `ssh://${spec.cloneUrl.replace(':', '/')}`;
+  return `${withoutCredentials(url)}@${spec.ref === '' ? 'HEAD' : spec.ref}`;
 }
 
-/** A URL without the password (or token) of its user part. */
+/**
+ * A URL without credentials in its user part: a short plain user name (`git@`, `deploy@`) is
+ * kept; a password, or anything else (a token given as the user name), becomes `***`.
+ */
 export function withoutCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, (_, scheme: string) => `${scheme}***@`);
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@\s]*)@/i, keepPlainUser);
+}
+
+/** Every URL of a text (git's messages) with {@link withoutCredentials} applied. */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)([^/@\s'"]*)@/gi, keepPlainUser);
+}
+
+function keepPlainUser(_: string, scheme: string, user: string): string {
+  return /^[a-zA-Z][a-zA-Z0-9-]{0,19}$/.test(user) ? `${scheme}${user}@` : `${scheme}***@`;
 }
 
 /** The key of a fetched base: what decides its content (normalised URL, ref, submodules). */
@@ -134,7 +160,11 @@ function parseQuery(query: string): Query {
   }
   const submodulesText = values.get('submodules') ?? '';
   const parsedBool = parseGoBool(submodulesText);
-  return { ref, timeoutMs, submodules: submodulesText === '' || parsedBool === undefined ? true : parsedBool };
+  return {
+    ref,
+    timeoutMs,
+    submodules: submodulesText === '' || parsedBool === undefined ? true : parsedBool,
+  };
 }
 
 const DURATION_UNITS: Readonly<Record<string, number>> = {
@@ -180,7 +210,8 @@ function extractHost(input: string): { host: string; rest: string } | { error: s
   }
   const github = /^github\.com[/:]/i.test(n);
   const scp = scheme === '' && (username !== '' || github);
-  if (scheme === '' && !scp) return { error: 'kustomize cannot read its scheme (expected https://, http://, ssh:// or user@host:)' };
+  if (scheme === '' && !scp)
+    return { error: 'kustomize cannot read its scheme (expected https://, http://, ssh:// or user@host:)' };
   if (scheme === FILE)
     return { error: 'file:// names a repository on the machine that runs kustomize, not one Flux fetches' };
   let host = n;

@@ -2,7 +2,7 @@ import type { Diagnostic } from '@sluice/core';
 import type { BuildContext } from '../kustomize/build.js';
 import type { ValueOrigin } from '../kustomize/provenance.js';
 import type { RepoFiles } from '../source/repo-files.js';
-import { parseRemoteSpec } from './remote-spec.js';
+import { parseRemoteSpec, redactUrlCredentials } from './remote-spec.js';
 
 /** A remote entry ready to build: the context of its checkout and the folder inside it. */
 export interface RemoteEntry {
@@ -35,12 +35,13 @@ export async function resolveRemoteEntry(
       ...at,
       severity: 'error',
       code: 'remote-resource',
-      message: `Remote ${kind} ${entry} is not built: ${why}; Flux fetches and deploys it, so what it deploys is unknown`,
+      message: `Remote ${kind} ${redactUrlCredentials(entry)} is not built: ${why}; Flux fetches and deploys it, so what it deploys is unknown`,
     } satisfies Diagnostic);
     return undefined;
   };
   const remote = context.remoteBases;
-  if (!remote || remote.mode === 'unknown') return unknown('remote bases are not fetched (offline build; --remote-bases fetch allows it)');
+  if (!remote || remote.mode === 'unknown')
+    return unknown('remote bases are not fetched (offline build; --remote-bases fetch allows it)');
   const spec = parseRemoteSpec(entry);
   if ('error' in spec) return unknown(`Sluice refuses to fetch it: ${spec.error}`);
   const depth = (context.remoteDepth ?? 0) + 1;
@@ -51,7 +52,7 @@ export async function resolveRemoteEntry(
     ...at,
     severity: 'info',
     code: 'remote-base-fetched',
-    message: `Remote ${kind} ${entry}: ${resolved.cached ? 'read from the cache' : 'fetched'}, commit ${resolved.commit}${resolved.mirror ? ` (through the mirror ${resolved.mirror})` : ''}; its files are shown as ${resolved.label}/<path>`,
+    message: `Remote ${kind} ${redactUrlCredentials(entry)}: ${resolved.cached ? 'read from the cache' : 'fetched'}, commit ${resolved.commit}${resolved.mirror ? ` (through the mirror ${resolved.mirror})` : ''}; its files are shown as ${resolved.label}/<path>`,
   });
   return {
     context: { ...context, tree: resolved.tree, remoteDepth: depth },
