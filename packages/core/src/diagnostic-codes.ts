@@ -125,6 +125,11 @@ export const DIAGNOSTIC_CODES = {
     effect: 'unknown',
     meaning: 'A kustomize component does not exist (kustomize fails).',
   },
+  'kustomize-duplicate-id': {
+    effect: 'unknown',
+    meaning:
+      'Two resources of one kustomization have the same id (kustomize fails; Flux applies nothing of the build).',
+  },
   'not-a-kubernetes-object': {
     effect: 'unknown',
     meaning: 'A resource document has no apiVersion and kind (kustomize fails).',

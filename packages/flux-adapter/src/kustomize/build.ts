@@ -11,6 +11,7 @@ import type { RemoteBases } from '../remote/remote-bases.js';
 import { resolveRemoteEntry } from '../remote/resolve-remote-entry.js';
 import { BuildBudget } from './build-budget.js';
 import { isMap, type KResource, type YamlMap } from './resource.js';
+import { ResourceIds } from './resource-ids.js';
 
 /**
  * The fields of a Flux Kustomization spec merged into the kustomization before the build, as
@@ -142,6 +143,7 @@ async function buildKustomization(
   inherited: KResource[],
 ): Promise<KResource[]> {
   const resources: KResource[] = [...inherited];
+  const ids = new ResourceIds(inherited);
   const report = (
     code: DiagnosticCode,
     message: string,
@@ -193,7 +195,7 @@ async function buildKustomization(
           line: context.provenance.originOf(list, index)?.line ?? 1,
         };
         if (!context.budget?.addObjects(loaded.length, where, context.diagnostics)) return resources;
-        appendAll(resources, loaded);
+        ids.appendAll(resources, loaded, context.provenance.originOf(list, index), file, context.diagnostics);
         context.consumed.add(context.tree.toRepoPath(path) ?? path);
       } else if (type === 'dir') {
         const via = context.provenance.originOf(list, index);
@@ -202,7 +204,8 @@ async function buildKustomization(
           reportCycle(stack.slice(start), entry, via, file, context.diagnostics);
           continue;
         }
-        appendAll(resources, await buildKustomizeFolder(path, context, undefined, stack, via));
+        const built = await buildKustomizeFolder(path, context, undefined, stack, via);
+        ids.appendAll(resources, built, via, file, context.diagnostics);
         if (context.budget?.exceeded) return resources;
       } else {
         report('resource-missing', `Resource ${entry} not found`, list, index);
@@ -307,11 +310,6 @@ async function buildKustomization(
   }
   await applyTransformers(kustomization, accumulated, { ...generatorContext } satisfies PatchContext);
   return accumulated;
-}
-
-/** `target.push(...items)` without spreading: a spread of a huge array overflows the stack. */
-function appendAll<T>(target: T[], items: readonly T[]): void {
-  for (const item of items) target.push(item);
 }
 
 function viaOf(list: unknown[], index: number, context: BuildContext): { via?: ValueOrigin } {
