@@ -83,7 +83,7 @@ export class SourceRegistry {
     const generated = this.#generated.get(id);
     if (generated) return { tree: this.#tree(id, generated.mounts) };
     return {
-      reason: `source ${id} is not mapped to a folder of the repository (map it with sources: { '${id}': '<folder>' })`,
+      reason: `source ${id} is not mapped to a folder: give its checkout with --source ${id}=PATH (or sources: { '${id}': PATH } in the config)`,
     };
   }
 
