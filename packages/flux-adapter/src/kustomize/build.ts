@@ -177,7 +177,8 @@ async function buildKustomization(
           reportCycle(stack.slice(start), entry, via, file, context.diagnostics);
           continue;
         }
-        appendAll(resources, await buildKustomizeFolder(remote.path, remote.context, undefined, stack, via));
+        const built = await buildKustomizeFolder(remote.path, remote.context, undefined, stack, via);
+        ids.appendAll(resources, built, via, file, context.diagnostics);
         context.diagnostics.push(...remote.files.diagnostics);
         if (context.budget?.exceeded) return resources;
         continue;
