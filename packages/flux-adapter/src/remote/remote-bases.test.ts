@@ -6,7 +6,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Diagnostic, ImageEntry } from '@sluice/core';
-import { createBareRepository, startGitServer, type TestGitServer } from '@sluice/test-utils';
+import { createBareRepository, startGitServer, type TestGitServer, type TreeEntry } from '@sluice/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployment, tempFluxRepo } from '../__fixtures__/temp-repo.js';
 import { loadFluxRepository } from '../load/load-flux-repository.js';
@@ -28,7 +28,7 @@ const sockets: Socket[] = [];
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'sluice-remote-bases-'));
   const repos = join(work, 'repos');
-  const base = (image: string): Record<string, string> => ({
+  const base = (image: string): Record<string, TreeEntry> => ({
     'deploy/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
     'deploy/deployment.yaml': deployment(image, 'remote-app'),
   });
@@ -37,6 +37,13 @@ beforeAll(async () => {
       files: {
         ...base(VULNERABLE),
         'nested/kustomization.yaml': 'resources:\n  - https://github.com/org/inner//app?ref=v1\n',
+        // A link inside the clone is followed, as kustomize follows it; one out of it is not.
+        'linked/kustomization.yaml': 'resources:\n  - inside.yaml\n',
+        'linked/inside.yaml': { symlink: '../deploy/deployment.yaml' },
+        'escape/kustomization.yaml': 'resources:\n  - outside.yaml\n',
+        'escape/outside.yaml': { symlink: '../../../../../../../../etc/hostname' },
+        // A base that includes itself through its own URL: kustomize reports the cycle.
+        'loop/kustomization.yaml': 'resources:\n  - https://github.com/org/base//loop?ref=v1.2.3\n',
         'component/kustomization.yaml': [
           'apiVersion: kustomize.config.k8s.io/v1alpha1',
           'kind: Component',
@@ -202,6 +209,62 @@ describe('remote bases fetched as kustomize-controller fetches them', () => {
         file: 'https://github.com/org/base@v1.2.3/component/kustomization.yaml',
         line: 5,
       });
+    } finally {
+      await repo.cleanup();
+    }
+  });
+});
+
+describe('the clone read as kustomize reads it', () => {
+  it('follows a link inside the clone; a link out of it is not followed (unknown)', async () => {
+    const inside = await loadWith(['https://github.com/org/base//linked?ref=v1.2.3'], options('links'));
+    expect(image(inside, VULNERABLE)?.locations[0]?.file).toBe(
+      'https://github.com/org/base@v1.2.3/linked/inside.yaml',
+    );
+    const outside = await loadWith(['https://github.com/org/base//escape?ref=v1.2.3'], options('links'));
+    expect(outside.diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: 'symlink-outside-root',
+        file: 'https://github.com/org/base@v1.2.3/escape/outside.yaml',
+      }),
+    );
+    expect(outside.diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: 'resource-missing',
+        file: 'https://github.com/org/base@v1.2.3/escape/kustomization.yaml',
+        object: APPS,
+      }),
+    );
+  });
+
+  it('a base including itself by URL is a cycle, fetched once', async () => {
+    const before = server.requests.length;
+    const repo = await loadWith(['https://github.com/org/base//loop?ref=v1.2.3'], options('loop'));
+    expect(repo.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'kustomization-cycle', object: APPS }),
+    );
+    // One fetch (one connection's ref discovery), however often the base names itself.
+    expect(server.requests.slice(before).filter((request) => request.includes('/info/refs'))).toHaveLength(1);
+  });
+
+  it('stops a fetch when the run is aborted', async () => {
+    const controller = new AbortController();
+    const repo = await tempFluxRepo({
+      'apps/kustomization.yaml':
+        'resources:\n  - https://github.com/org/base//deploy?ref=v1.2.3&timeout=60\n',
+    });
+    try {
+      const started = Date.now();
+      setTimeout(() => controller.abort(), 300);
+      await expect(
+        loadFluxRepository(repo.root, {
+          remoteBases: options('abort', {
+            mirrors: [{ from: 'https://github.com/', to: `http://127.0.0.1:${silentPort}/` }],
+          }),
+          signal: controller.signal,
+        }),
+      ).rejects.toThrow(/abort/i);
+      expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
       await repo.cleanup();
     }
