@@ -52,6 +52,21 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses network access to remote bases from a config file of the scanned repository', async () => {
+    const dir = await folderWith('sluice.config.yaml', 'remoteBases: fetch\n');
+    await expect(loadConfig(undefined, dir, dir)).rejects.toThrowError(
+      /^sluice\.config\.yaml:1: remoteBases: a config file in the scanned repository may only hold the policy/,
+    );
+    const trusted = await folderWith(
+      'ci.yaml',
+      'remoteBases: fetch\ngitMirrors: ["https://github.com/=https://git.internal/gh/"]\n',
+    );
+    await expect(loadConfig(join(trusted, 'ci.yaml'), '.', trusted)).resolves.toEqual({
+      remoteBases: 'fetch',
+      gitMirrors: ['https://github.com/=https://git.internal/gh/'],
+    });
+  });
+
   it('accepts every setting from a file named by --config', async () => {
     const dir = await folderWith('ci.yaml', 'severity: HIGH\ntrivyPath: /opt/trivy/trivy\nfailOn: never\n');
     await expect(loadConfig(join(dir, 'ci.yaml'), '.', dir)).resolves.toEqual({
