@@ -55,6 +55,9 @@ const LINE_START_COMMAND = /^([^\S\n\r]*)::/gm;
  * ```
  */
 export function neutralizeWorkflowCommands(text: string): string {
+  // Every write to stdout and stderr passes here (a JSON report of megabytes too): text without
+  // `::` or `##` holds no command, and a plain search says so faster than the patterns.
+  if (!text.includes('::') && !text.includes('##')) return text;
   return text.replace(LEGACY_COMMAND, '# #$1').replace(LINE_START_COMMAND, '$1: :');
 }
 

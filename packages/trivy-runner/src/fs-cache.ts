@@ -1,4 +1,5 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { writeFileAtomic } from '@sluice/core';
 import { join } from 'node:path';
 import { CACHE_FORMAT_VERSION, decodeEntry, encodeEntry } from './cache.js';
@@ -20,7 +21,9 @@ export function createFsCache(directory: string): Cache {
     async get(key) {
       let text: string;
       try {
-        text = await readFile(pathOf(key), 'utf8');
+        // Synchronous: an entry is a few kilobytes, and a warm scan reads one per image, one
+        // after another; a thread-pool round trip per open, stat, read and close cost more.
+        text = readFileSync(pathOf(key), 'utf8');
       } catch {
         return undefined;
       }
