@@ -14,7 +14,7 @@ import {
 } from './image-extractor.js';
 import type { ImageRef } from './image-reference.js';
 import { tryParseImageReference } from './image-reference.js';
-import type { ManifestDocument } from './manifest.js';
+import type { ManifestDocument, Mutable } from './manifest.js';
 import { isPlainObject } from './manifest.js';
 import type { ImageLocation } from './report.js';
 import type { SourcePosition } from './source-text.js';
@@ -87,8 +87,6 @@ export interface ObjectContext {
   /** Prefix of every field path, such as `spec.values` for Helm values. Default: `''`. */
   readonly fieldPathPrefix?: string;
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const DEFAULT_MAX_NODES = 100_000;
 // Kinds that never run a container: their (often large) bodies are not searched for PodSpecs.
@@ -186,7 +184,9 @@ export function extractImagesFromObject(
     const column = position?.column ?? context.column ?? 1;
     const fieldPath =
       prefix === '' ? field.fieldPath : field.fieldPath === '' ? prefix : `${prefix}.${field.fieldPath}`;
-    const where = `${describe(target)}${field.container === undefined ? '' : ` container ${field.container}`} (${fieldPath})`;
+    // Only diagnostics say where: not built for every valid image.
+    const where = (): string =>
+      `${describe(target)}${field.container === undefined ? '' : ` container ${field.container}`} (${fieldPath})`;
     if (field.problem !== undefined || typeof value !== 'string') {
       diagnostics.push({
         file: context.file,
@@ -194,7 +194,7 @@ export function extractImagesFromObject(
         column,
         severity: 'error',
         code: 'invalid-image-reference',
-        message: `the image of ${where} is ${field.problem ?? 'not a string'}: what runs is unknown`,
+        message: `the image of ${where()} is ${field.problem ?? 'not a string'}: what runs is unknown`,
         object: describe(target),
       });
       continue;
@@ -212,7 +212,7 @@ export function extractImagesFromObject(
         column,
         severity: 'error',
         code,
-        message: `${JSON.stringify(value)} in ${where}: ${parsed.message}`,
+        message: `${JSON.stringify(value)} in ${where()}: ${parsed.message}`,
         object: describe(target),
       });
       continue;

@@ -3,6 +3,9 @@ import type { YamlDocument } from './parse-yaml.js';
 import { parseYaml } from './parse-yaml.js';
 import { findTemplateLine } from './template-detection.js';
 
+/** @internal `T` with its fields writable, to build a readonly result by assignment. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** A Kubernetes object as parsed from YAML: a plain object with at least `apiVersion` and `kind`. */
 export type KubernetesObject = Record<string, unknown> & { apiVersion: string; kind: string };
 
@@ -140,7 +143,8 @@ export function toManifestDocument(document: YamlDocument): ManifestDocument | u
   const metadata = isPlainObject(value.metadata) ? value.metadata : undefined;
   const name = typeof metadata?.name === 'string' ? metadata.name : '';
   const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
-  const manifest: ManifestDocument = {
+  // Built by assignment, not a spread: this runs for every object of a repository.
+  const manifest: Mutable<ManifestDocument> = {
     file: document.file,
     index: document.index,
     line: document.line,
@@ -151,7 +155,8 @@ export function toManifestDocument(document: YamlDocument): ManifestDocument | u
     name,
     object: value as KubernetesObject,
   };
-  return namespace === undefined ? manifest : { ...manifest, namespace };
+  if (namespace !== undefined) manifest.namespace = namespace;
+  return manifest;
 }
 
 /** True for a non-null, non-array object. */

