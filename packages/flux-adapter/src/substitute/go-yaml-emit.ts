@@ -32,6 +32,9 @@ const BEST_WIDTH = 80;
 
 type Style = 'plain' | 'single' | 'double' | 'literal';
 
+/** Which value or key of which container a scalar is. */
+type EmittedSpanPlace = Pick<EmittedSpan, 'container' | 'key' | 'isKey'>;
+
 interface ScalarAnalysis {
   readonly multiline: boolean;
   readonly flowPlain: boolean;
@@ -72,25 +75,27 @@ class Writer {
   }
 
   document(value: unknown): void {
-    this.#node(value, { mapping: false, simpleKey: false }, undefined, 0);
+    this.#node(value, false, false, undefined, 0);
     // Document end: a line break unless at the start of a line.
     this.#writeIndent();
   }
 
+  // The context flags and the span's place are plain arguments: no object per node (hot path).
   #node(
     value: unknown,
-    context: { mapping: boolean; simpleKey: boolean },
-    at: { container: object; key: string | number; isKey: boolean } | undefined,
+    mapping: boolean,
+    simpleKey: boolean,
+    at: EmittedSpanPlace | undefined,
     depth: number,
   ): void {
     if (depth > MAX_EMIT_DEPTH) throw new EmitDepthError(`object nests deeper than ${MAX_EMIT_DEPTH} levels`);
-    this.#mappingContext = context.mapping;
-    this.#simpleKeyContext = context.simpleKey;
+    this.#mappingContext = mapping;
+    this.#simpleKeyContext = simpleKey;
     if (Array.isArray(value)) {
       if (value.length === 0) this.#emptyFlow('[', ']');
       else this.#sequence(value, depth);
     } else if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
-      const keys = Object.keys(value).sort(compareKeys);
+      const keys = sortedKeys(value);
       if (keys.length === 0) this.#emptyFlow('{', '}');
       else this.#mapping(value as Record<string, unknown>, keys, depth);
     } else {
@@ -109,16 +114,11 @@ class Writer {
 
   #sequence(items: readonly unknown[], depth: number): void {
     this.#increaseIndent(false, this.#mappingContext && !this.#indention);
-    items.forEach((item, index) => {
+    for (let index = 0; index < items.length; index += 1) {
       this.#writeIndent();
       this.#writeIndicator('-', true, false, true);
-      this.#node(
-        item,
-        { mapping: false, simpleKey: false },
-        { container: items, key: index, isKey: false },
-        depth + 1,
-      );
-    });
+      this.#node(items[index], false, false, { container: items, key: index, isKey: false }, depth + 1);
+    }
     this.#popIndent();
   }
 
@@ -126,28 +126,21 @@ class Writer {
     this.#increaseIndent(false, false);
     for (const key of keys) {
       this.#writeIndent();
-      const simple =
-        !key.includes('\n') && !/[\r\u0085\u2028\u2029]/.test(key) && Buffer.byteLength(key) <= 128;
-      if (simple) {
-        this.#node(key, { mapping: true, simpleKey: true }, { container: map, key, isKey: true }, depth + 1);
+      if (isSimpleKey(key)) {
+        this.#node(key, true, true, { container: map, key, isKey: true }, depth + 1);
         this.#writeIndicator(':', false, false, false);
       } else {
         this.#writeIndicator('?', true, false, true);
-        this.#node(key, { mapping: true, simpleKey: false }, { container: map, key, isKey: true }, depth + 1);
+        this.#node(key, true, false, { container: map, key, isKey: true }, depth + 1);
         this.#writeIndent();
         this.#writeIndicator(':', true, false, true);
       }
-      this.#node(
-        map[key],
-        { mapping: true, simpleKey: false },
-        { container: map, key, isKey: false },
-        depth + 1,
-      );
+      this.#node(map[key], true, false, { container: map, key, isKey: false }, depth + 1);
     }
     this.#popIndent();
   }
 
-  #scalar(value: unknown, at: { container: object; key: string | number; isKey: boolean } | undefined): void {
+  #scalar(value: unknown, at: EmittedSpanPlace | undefined): void {
     const { text, preferred } = scalarText(value);
     const analysis = analyzeScalar(text);
     const style = this.#selectStyle(preferred, analysis, text);
@@ -159,7 +152,13 @@ class Writer {
     else this.#writeLiteral(text);
     if (at) {
       const end = this.#out.length - (style === 'single' || style === 'double' ? 1 : 0);
-      this.spans.push({ start, end: Math.max(start, end), ...at });
+      this.spans.push({
+        start,
+        end: Math.max(start, end),
+        container: at.container,
+        key: at.key,
+        isKey: at.isKey,
+      });
     }
     this.#popIndent();
   }
@@ -220,7 +219,7 @@ class Writer {
     const indent = Math.max(this.#indent, 0);
     if (!this.#indention || this.#column > indent || (this.#column === indent && !this.#whitespace))
       this.#putBreak();
-    while (this.#column < indent) this.#put(' ');
+    if (this.#column < indent) this.#emit(' '.repeat(indent - this.#column), indent - this.#column);
     this.#whitespace = true;
     this.#indention = true;
   }
@@ -268,6 +267,7 @@ class Writer {
 
   #writeSingleQuoted(value: string, allowBreaks: boolean): void {
     this.#writeIndicator("'", true, false, false);
+    if (this.#writeQuotedWhole(value, "'", allowBreaks)) return;
     const chars = [...value];
     let spaces = false;
     let breaks = false;
@@ -307,6 +307,7 @@ class Writer {
 
   #writeDoubleQuoted(value: string, allowBreaks: boolean): void {
     this.#writeIndicator('"', true, false, false);
+    if (this.#writeQuotedWhole(value, '"', allowBreaks)) return;
     const chars = [...value];
     const bom = chars[0] === '\uFEFF';
     let spaces = false;
@@ -338,29 +339,52 @@ class Writer {
     this.#indention = false;
   }
 
+  /**
+   * The common case of a quoted scalar in one piece: printable ASCII without the quote or `\\`
+   * (nothing to escape or double, no break) that cannot fold (it ends before column 80, or
+   * breaks are not allowed, or it has no space). Writes it with its closing quote and returns
+   * true; otherwise writes nothing and returns false.
+   */
+  #writeQuotedWhole(value: string, quote: '"' | "'", allowBreaks: boolean): boolean {
+    if (!QUOTED_WHOLE.test(value) || value.includes(quote)) return false;
+    if (allowBreaks && this.#column + value.length > BEST_WIDTH && value.includes(' ')) return false;
+    this.#emit(value, value.length);
+    this.#writeIndicator(quote, false, false, false);
+    this.#whitespace = false;
+    this.#indention = false;
+    return true;
+  }
+
   #writeLiteral(value: string): void {
     this.#writeIndicator('|', true, false, false);
-    const chars = [...value];
-    if (chars[0] === ' ' || isBreak(chars[0] ?? ''))
+    // A break or a space is one UTF-16 unit: the first and last units tell as code points would.
+    if (value[0] === ' ' || isBreak(value[0] ?? ''))
       this.#writeIndicator(String(BEST_INDENT), false, false, false);
-    const chomp = chompHint(chars);
+    const chomp = chompHint(value);
     if (chomp !== '') this.#writeIndicator(chomp, false, false, false);
     this.#putBreak();
     this.#indention = true;
     this.#whitespace = true;
+    // Line by line rather than character by character (dashboards and scripts are long): a
+    // break is written as is, a line's text after the indentation in one piece.
     let breaks = true;
-    for (const char of chars) {
-      if (isBreak(char)) {
-        if (char === '\n') this.#putBreak();
-        else this.#writeRawBreak(char);
-        this.#indention = true;
-        breaks = true;
-      } else {
+    let line = 0;
+    while (line <= value.length) {
+      const next = nextBreak(value, line);
+      if (next > line) {
         if (breaks) this.#writeIndent();
-        this.#put(char);
+        const text = value.slice(line, next);
+        this.#emit(text, columnsOf(text));
         this.#indention = false;
         breaks = false;
       }
+      if (next === value.length) break;
+      const char = value[next]!;
+      if (char === '\n') this.#putBreak();
+      else this.#writeRawBreak(char);
+      this.#indention = true;
+      breaks = true;
+      line = next + 1;
     }
   }
 }
@@ -383,9 +407,21 @@ const ESCAPES: ReadonlyMap<number, string> = new Map([
   [0x2029, 'P'],
 ]);
 
+// Printable ASCII other than `\\` (a quote is checked on its own).
+const QUOTED_WHOLE = /^[\x20-\x5b\x5d-\x7e]*$/;
+
 /** Emitter columns of a text: one per character (code point). */
 function columnsOf(text: string): number {
   return /[\uD800-\uDFFF]/.test(text) ? [...text].length : text.length;
+}
+
+/** The index of the first line break (LF, CR, NEL, LS, PS) at or after `from`, or the length. */
+function nextBreak(text: string, from: number): number {
+  for (let index = from; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code === 0x0a || code === 0x0d || code === 0x85 || code === 0x2028 || code === 0x2029) return index;
+  }
+  return text.length;
 }
 
 function isBreak(char: string): boolean {
@@ -537,12 +573,39 @@ function analyzeScalar(value: string): ScalarAnalysis {
 }
 
 /** emitterc.go `yaml_emitter_write_block_scalar_hints`: the chomping indicator. */
-function chompHint(chars: readonly string[]): string {
-  if (chars.length === 0) return '-';
-  const last = chars[chars.length - 1]!;
-  if (!isBreak(last)) return '-';
-  if (chars.length === 1) return '+';
-  return isBreak(chars[chars.length - 2]!) ? '+' : '';
+function chompHint(value: string): string {
+  if (value.length === 0) return '-';
+  if (!isBreak(value[value.length - 1]!)) return '-';
+  if (value.length === 1) return '+';
+  return isBreak(value[value.length - 2]!) ? '+' : '';
+}
+
+/**
+ * A mapping's keys in sorter.go's order. Each key's sort key is looked up once (not once per
+ * comparison); keys that need the full comparison (digits, non-ASCII) sort with {@link compareKeys}.
+ */
+function sortedKeys(map: object): string[] {
+  const keys = Object.keys(map);
+  if (keys.length < 2) return keys;
+  const sortKeys: string[] = [];
+  for (const key of keys) {
+    const sortKey = sortKeyOf(key);
+    if (sortKey === undefined) return keys.sort(compareKeys);
+    sortKeys.push(sortKey);
+  }
+  const order = keys.map((_key, index) => index);
+  // Distinct keys have distinct sort keys (the mapping is one to one), so this order is total.
+  order.sort((a, b) => (sortKeys[a]! < sortKeys[b]! ? -1 : 1));
+  return order.map((index) => keys[index]!);
+}
+
+/**
+ * emitterc.go `yaml_emitter_check_simple_key` for a string key: no line break and at most 128
+ * bytes of UTF-8 (a UTF-16 unit is at most 3 bytes, so a short key needs no byte count).
+ */
+function isSimpleKey(key: string): boolean {
+  if (key.includes('\n') || /[\r\u0085\u2028\u2029]/.test(key)) return false;
+  return key.length * 3 <= 128 || Buffer.byteLength(key) <= 128;
 }
 
 /**
