@@ -18,7 +18,6 @@ export type ScalarStyle = 'literal' | 'folded' | 'flow';
 /** Something that knows the position of `container[key]` in one parsed text. */
 export interface PositionSource {
   positionOf(container: object, key: string | number): SourcePosition | undefined;
-  copy(from: object, to: object): void;
   /** How the scalar `container[key]` is written (`|`, `>`, or plain/quoted), when known. */
   scalarStyleOf?(container: object, key: string | number): ScalarStyle | undefined;
 }
@@ -44,6 +43,11 @@ export interface TextLocator {
 export type OriginResolver = (container: object, key: string | number) => ValueOrigin | undefined;
 
 export class Provenance {
+  // Every container of every loaded object is cloned at least once (kustomize transforms copies),
+  // so a clone records one entry, its owner, instead of copying the locator, the positions and
+  // the resolver: fewer WeakMap entries (the garbage collector walks them all) and less work.
+  // The owner is the nearest original that has a locator or a resolver of its own.
+  readonly #owners = new WeakMap<object, object>();
   readonly #locators = new WeakMap<object, TextLocator>();
   readonly #overrides = new WeakMap<object, Map<string | number, ValueOrigin>>();
   // The scalar style of a value copied with its origin (merged Helm values keep their `|`).
@@ -56,10 +60,9 @@ export class Provenance {
     const stack: unknown[] = [value];
     while (stack.length > 0) {
       const item = stack.pop();
-      if (typeof item !== 'object' || item === null || this.#locators.has(item)) continue;
+      if (typeof item !== 'object' || item === null || this.locatorOf(item)) continue;
       this.#locators.set(item, locator);
-      for (const child of Object.values(item))
-        if (typeof child === 'object' && child !== null) stack.push(child);
+      pushChildren(item, stack);
     }
   }
 
@@ -72,27 +75,58 @@ export class Provenance {
     const stack: unknown[] = [value];
     while (stack.length > 0) {
       const item = stack.pop();
-      if (typeof item !== 'object' || item === null || this.#resolvers.has(item)) continue;
+      if (typeof item !== 'object' || item === null || this.#resolverOf(item)) continue;
       this.#resolvers.set(item, resolver);
-      for (const child of Object.values(item))
-        if (typeof child === 'object' && child !== null) stack.push(child);
+      pushChildren(item, stack);
     }
   }
 
   /** The text a container was read from, if known. */
   locatorOf(container: object): TextLocator | undefined {
-    return this.#locators.get(container);
+    const own = this.#locators.get(container);
+    if (own) return own;
+    const owner = this.#owners.get(container);
+    return owner === undefined ? undefined : this.#locators.get(owner);
+  }
+
+  /**
+   * Makes `to` (a container built from `from`'s entries, such as a patch without its name)
+   * answer positions and text as `from` does. Nothing happens when `from` has no locator.
+   */
+  share(from: object, to: object): void {
+    if (!this.locatorOf(from)) return;
+    const owner = this.#ownerOf(from);
+    if (owner !== undefined && owner !== to) this.#owners.set(to, owner);
+  }
+
+  /** The container whose locator or resolver answers for `container`, if any. */
+  #ownerOf(container: object): object | undefined {
+    if (this.#locators.has(container) || this.#resolvers.has(container)) return container;
+    return this.#owners.get(container);
+  }
+
+  /** The resolver answering for `container` and the container to ask it with. */
+  #resolverOf(container: object): { resolver: OriginResolver; asked: object } | undefined {
+    const own = this.#resolvers.get(container);
+    if (own) return { resolver: own, asked: container };
+    const owner = this.#owners.get(container);
+    const resolver = owner === undefined ? undefined : this.#resolvers.get(owner);
+    // The resolver answers for the original's keys; a copy asks it with the original.
+    return resolver && owner ? { resolver, asked: owner } : undefined;
   }
 
   /** Where `container[key]` was written: an override if one was recorded, else its own text. */
   originOf(container: object, key: string | number): ValueOrigin | undefined {
     const override = this.#overrides.get(container)?.get(key);
     if (override) return override;
-    const resolver = this.#resolvers.get(container);
-    if (resolver) return resolver(container, key);
-    const locator = this.#locators.get(container);
-    if (!locator) return undefined;
-    const position = locator.positions.positionOf(container, key);
+    const resolved = this.#resolverOf(container);
+    if (resolved) return resolved.resolver(resolved.asked, key);
+    const own = this.#locators.get(container);
+    // A copy's positions are its owner's: the owner is the container the text was parsed into.
+    const positioned = own ? container : this.#owners.get(container);
+    const locator = own ?? (positioned === undefined ? undefined : this.#locators.get(positioned));
+    if (!locator || positioned === undefined) return undefined;
+    const position = locator.positions.positionOf(positioned, key);
     if (!position) return undefined;
     return {
       file: locator.file,
@@ -109,8 +143,11 @@ export class Provenance {
    */
   scalarStyleOf(container: object, key: string | number): ScalarStyle | undefined {
     if (this.#overrides.get(container)?.has(key)) return this.#overrideStyles.get(container)?.get(key);
-    if (this.#resolvers.has(container)) return undefined;
-    return this.#locators.get(container)?.positions.scalarStyleOf?.(container, key);
+    if (this.#resolverOf(container)) return undefined;
+    const own = this.#locators.get(container);
+    if (own) return own.positions.scalarStyleOf?.(container, key);
+    const owner = this.#owners.get(container);
+    return owner === undefined ? undefined : this.#locators.get(owner)?.positions.scalarStyleOf?.(owner, key);
   }
 
   /** Records that `container[key]` now holds a value written at `origin`. */
@@ -172,16 +209,23 @@ export class Provenance {
         else copy[key] = item;
       }
     }
-    const locator = this.#locators.get(source);
-    if (locator) {
-      this.#locators.set(copy, locator);
-      locator.positions.copy(source, copy);
-    }
+    const owner = this.#ownerOf(source);
+    if (owner !== undefined) this.#owners.set(copy, owner);
     const overrides = this.#overrides.get(source);
     if (overrides) this.#overrides.set(copy, new Map(overrides));
-    const resolver = this.#resolvers.get(source);
-    // The resolver answers for the original's keys; the copy asks it with the original.
-    if (resolver) this.#resolvers.set(copy, (_container, key) => resolver(source, key));
     return copy as T;
+  }
+}
+
+/** Pushes the mappings and sequences directly inside `item` (no array of its values built). */
+function pushChildren(item: object, stack: unknown[]): void {
+  if (Array.isArray(item)) {
+    for (const child of item) if (typeof child === 'object' && child !== null) stack.push(child);
+    return;
+  }
+  const record = item as Record<string, unknown>;
+  for (const key in record) {
+    const child = record[key];
+    if (typeof child === 'object' && child !== null) stack.push(child);
   }
 }

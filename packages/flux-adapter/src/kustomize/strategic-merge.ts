@@ -63,17 +63,22 @@ export function applyStrategicMerge(
     const { name: _name, namespace: _namespace, ...otherMetadata } = metadata;
     if (Object.keys(otherMetadata).length > 0) {
       body.metadata = otherMetadata;
-      const locator = provenance.locatorOf(metadata);
-      if (locator) {
-        provenance.register(otherMetadata, locator);
-        locator.positions.copy(metadata, otherMetadata);
-      }
+      shareOrigins(metadata, otherMetadata, provenance);
     }
   }
-  const locator = provenance.locatorOf(patch);
-  if (locator) locator.positions.copy(patch, body);
-  if (locator) provenance.register(body, locator);
+  shareOrigins(patch, body, provenance);
   mergeMap(target, body, provenance, builtin);
+}
+
+/**
+ * `to` (a shallow copy of some of `from`'s entries) answers positions as `from` does, and its
+ * values not yet located are taken as written in `from`'s text.
+ */
+function shareOrigins(from: YamlMap, to: YamlMap, provenance: Provenance): void {
+  const locator = provenance.locatorOf(from);
+  if (!locator) return;
+  provenance.share(from, to);
+  for (const child of Object.values(to)) provenance.register(child, locator);
 }
 
 function mergeMap(target: YamlMap, patch: YamlMap, provenance: Provenance, builtin: boolean): void {
