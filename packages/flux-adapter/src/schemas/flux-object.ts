@@ -239,17 +239,50 @@ function describeIssues(prefix: string, error: z.ZodError): string {
     .join('; ');
 }
 
+/**
+ * The value without null fields: the value itself when it holds none (most specs; a HelmRelease's
+ * values can be large, and the schemas only read them), else a copy.
+ */
+function withoutNulls(value: unknown): unknown {
+  return holdsNullField(value) ? copyWithoutNulls(value) : value;
+}
+
+/**
+ * True when a mapping somewhere inside `value` has a null field, or when it holds something
+ * other than plain mappings and sequences (a YAML timestamp or binary: the copy turns those into
+ * mappings, and the schemas must keep seeing what they saw). Iterative, each node once.
+ */
+function holdsNullField(value: unknown): boolean {
+  const seen = new Set<object>();
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item !== 'object' || item === null || seen.has(item)) continue;
+    seen.add(item);
+    if (Array.isArray(item)) {
+      for (const child of item) if (typeof child === 'object') stack.push(child);
+      continue;
+    }
+    if (Object.getPrototypeOf(item) !== Object.prototype) return true;
+    for (const child of Object.values(item)) {
+      if (child === null) return true;
+      if (typeof child === 'object') stack.push(child);
+    }
+  }
+  return false;
+}
+
 /** A copy without null fields; a node shared through YAML aliases is copied once (an alias bomb stays linear). */
-function withoutNulls(value: unknown, copies = new Map<object, unknown>()): unknown {
+function copyWithoutNulls(value: unknown, copies = new Map<object, unknown>()): unknown {
   if (typeof value !== 'object' || value === null) return value;
   const done = copies.get(value);
   if (done !== undefined) return done;
   const copy = Array.isArray(value)
-    ? value.map((item: unknown) => withoutNulls(item, copies))
+    ? value.map((item: unknown) => copyWithoutNulls(item, copies))
     : Object.fromEntries(
         Object.entries(value)
           .filter(([, item]) => item !== null)
-          .map(([key, item]) => [key, withoutNulls(item, copies)]),
+          .map(([key, item]) => [key, copyWithoutNulls(item, copies)]),
       );
   copies.set(value, copy);
   return copy;
