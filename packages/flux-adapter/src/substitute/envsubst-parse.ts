@@ -85,8 +85,10 @@ const acceptSlash: Accept = (r) => r === code('/');
 const acceptNotSlash: Accept = (r) => r !== code('/');
 const acceptCasingFunc: Accept = (r, i) => (r === code(',') || r === code('^')) && i < 3;
 
-// Go's unicode.IsLetter / unicode.IsDigit.
+// Go's unicode.IsLetter / unicode.IsDigit (ASCII answered without a Unicode regex: names are).
 function isLetterOrDigit(rune: number): boolean {
+  if (rune < 0x80)
+    return (rune >= 0x30 && rune <= 0x39) || (rune >= 0x41 && rune <= 0x5a) || (rune >= 0x61 && rune <= 0x7a);
   return /[\p{L}\p{Nd}]/u.test(String.fromCodePoint(rune));
 }
 
@@ -110,7 +112,15 @@ class Scanner {
       this.width = 0;
       return EOF;
     }
-    const [rune, width] = decodeRune(this.bytes, this.pos + this.#shift);
+    const at = this.pos + this.#shift;
+    const byte = this.bytes[at]!;
+    // ASCII is one byte, one rune: no decoding (and no tuple) for it.
+    if (byte < 0x80) {
+      this.width = 1;
+      this.pos += 1;
+      return byte;
+    }
+    const [rune, width] = decodeRune(this.bytes, at);
     this.width = width;
     this.pos += width;
     return rune;
@@ -138,6 +148,12 @@ class Scanner {
 
   /** The current token: its text (escaped bytes dropped) and its input byte range. */
   string(): { value: string; start: number; end: number; ranges: [number, number][] } {
+    const token = this.token();
+    return { value: decodeRanges(this.bytes, token.ranges), ...token };
+  }
+
+  /** The current token's input byte range and its stretches without escapes, not decoded. */
+  token(): { start: number; end: number; ranges: [number, number][] } {
     const end = this.offset();
     let from = this.startOffset;
     const ranges: [number, number][] = [];
@@ -147,8 +163,7 @@ class Scanner {
       from = dropped + 1;
     }
     ranges.push([from, end]);
-    const value = Buffer.concat(ranges.map(([a, b]) => this.bytes.subarray(a, b))).toString('utf8');
-    return { value, start: this.startOffset, end, ranges };
+    return { start: this.startOffset, end, ranges };
   }
 
   /** Input byte offset where the current token starts. */
@@ -232,6 +247,38 @@ class Scanner {
   }
 }
 
+/** The text of byte stretches (UTF-8), decoded in one piece. */
+function decodeRanges(bytes: Uint8Array, ranges: readonly (readonly [number, number])[]): string {
+  const decoder = (part: Uint8Array): string =>
+    Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString('utf8');
+  if (ranges.length === 1) return decoder(bytes.subarray(ranges[0]![0], ranges[0]![1]));
+  return decoder(Buffer.concat(ranges.map(([a, b]) => bytes.subarray(a, b))));
+}
+
+/**
+ * A text node of the top level, whose value is decoded only when asked: the evaluation copies
+ * top-level text from the input by its ranges, and most of a rendered object's text is that.
+ */
+class TopLevelText implements TextNode {
+  readonly type = 'text';
+  readonly #bytes: Uint8Array;
+  #value: string | undefined;
+
+  constructor(
+    bytes: Uint8Array,
+    readonly start: number,
+    readonly end: number,
+    readonly ranges: readonly (readonly [number, number])[],
+  ) {
+    this.#bytes = bytes;
+  }
+
+  get value(): string {
+    this.#value ??= decodeRanges(this.#bytes, this.ranges);
+    return this.#value;
+  }
+}
+
 /** Go's utf8.DecodeRune: the rune and its width; an invalid byte is U+FFFD of width 1. */
 function decodeRune(bytes: Uint8Array, at: number): [number, number] {
   const b0 = bytes[at]!;
@@ -271,8 +318,10 @@ class Parser {
       s.mode = SCAN_IDENT | SCAN_LBRACK | SCAN_ESCAPE;
       s.escapeChars = DOLLAR;
       const token = s.scan();
-      if (token === T_IDENT) nodes.push(this.text());
-      else if (token === T_EOF) return nodes;
+      if (token === T_IDENT) {
+        const { start, end, ranges } = s.token();
+        nodes.push(new TopLevelText(s.bytes, start, end, ranges));
+      } else if (token === T_EOF) return nodes;
       else if (token === T_LBRACK) nodes.push(this.parseFunc(this.s.startOffset, 1));
       else throw new EnvsubstSyntaxError('bad substitution');
     }

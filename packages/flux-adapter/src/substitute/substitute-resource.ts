@@ -112,11 +112,14 @@ function holdsExpression(value: unknown): boolean {
     } else if (typeof item === 'object' && item !== null && !seen.has(item)) {
       seen.add(item);
       if (Array.isArray(item)) for (const child of item) stack.push(child);
-      else
-        for (const [key, child] of Object.entries(item)) {
+      else {
+        // Keys one by one, without building an array of entries for every mapping.
+        const record = item as Record<string, unknown>;
+        for (const key in record) {
           if (marked(key)) return true;
-          stack.push(child);
+          stack.push(record[key]);
         }
+      }
     }
   }
   return false;
