@@ -580,23 +580,9 @@ function chompHint(value: string): string {
   return isBreak(value[value.length - 2]!) ? '+' : '';
 }
 
-/**
- * A mapping's keys in sorter.go's order. Each key's sort key is looked up once (not once per
- * comparison); keys that need the full comparison (digits, non-ASCII) sort with {@link compareKeys}.
- */
+/** A mapping's keys in sorter.go's order. */
 function sortedKeys(map: object): string[] {
-  const keys = Object.keys(map);
-  if (keys.length < 2) return keys;
-  const sortKeys: string[] = [];
-  for (const key of keys) {
-    const sortKey = sortKeyOf(key);
-    if (sortKey === undefined) return keys.sort(compareKeys);
-    sortKeys.push(sortKey);
-  }
-  const order = keys.map((_key, index) => index);
-  // Distinct keys have distinct sort keys (the mapping is one to one), so this order is total.
-  order.sort((a, b) => (sortKeys[a]! < sortKeys[b]! ? -1 : 1));
-  return order.map((index) => keys[index]!);
+  return Object.keys(map).sort(compareKeys);
 }
 
 /**
@@ -609,38 +595,34 @@ function isSimpleKey(key: string): boolean {
 }
 
 /**
- * sorter.go `keyList.Less` for string keys: letters before other characters, letters by code
+ * sorter.go `keyList.Less` for string keys: letters after other characters, letters by code
  * point, runs of digits by their numeric value (a natural order: `a2` before `a10`).
  */
 export function compareKeys(a: string, b: string): number {
   if (a === b) return 0;
-  const ka = sortKeyOf(a);
-  const kb = sortKeyOf(b);
-  if (ka !== undefined && kb !== undefined) return ka < kb ? -1 : 1;
+  // Where the keys first differ, two ASCII characters that are not digits decide as sorter.go
+  // does (a letter after anything else, else by code) without its rune-by-rune walk: keys are
+  // compared n log n times per mapping, and almost all of them are plain ASCII words.
+  const length = Math.min(a.length, b.length);
+  let index = 0;
+  while (index < length && a.charCodeAt(index) === b.charCodeAt(index)) index += 1;
+  if (index === length) return a.length < b.length ? -1 : 1;
+  const ca = a.charCodeAt(index);
+  const cb = b.charCodeAt(index);
+  if (ca < 0x80 && cb < 0x80 && !isAsciiDigit(ca) && !isAsciiDigit(cb)) {
+    const la = isAsciiLetter(ca);
+    if (la !== isAsciiLetter(cb)) return la ? 1 : -1;
+    return ca < cb ? -1 : 1;
+  }
   return goKeyLess(a, b) ? -1 : 1;
 }
 
-const sortKeys = new Map<string, string | undefined>();
+function isAsciiDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
 
-/**
- * For an ASCII key without digits, a string whose code-unit order is sorter.go's order: letters
- * after every other character (shifted past ASCII), the rest by code. Cached: keys repeat.
- */
-function sortKeyOf(key: string): string | undefined {
-  if (sortKeys.has(key)) return sortKeys.get(key);
-  let result: string | undefined = '';
-  for (let index = 0; index < key.length; index += 1) {
-    const code = key.charCodeAt(index);
-    // Digits (natural order) and non-ASCII characters take the full comparison.
-    if (code > 0x7f || (code >= 48 && code <= 57)) {
-      result = undefined;
-      break;
-    }
-    const letter = (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-    result += String.fromCharCode(letter ? code + 0x100 : code);
-  }
-  if (sortKeys.size < 10_000) sortKeys.set(key, result);
-  return result;
+function isAsciiLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
 function goKeyLess(a: string, b: string): boolean {
