@@ -143,8 +143,9 @@ function matchName(pattern: IgnorePattern, name: string): boolean | 'error' {
 }
 
 function simpleNameMatch(pattern: IgnorePattern, path: readonly string[], isDir: boolean): boolean {
-  for (const [index, name] of path.entries()) {
-    const match = matchName(pattern, name);
+  // An index loop: this runs for every pattern and every path of a repository.
+  for (let index = 0; index < path.length; index += 1) {
+    const match = matchName(pattern, path[index]!);
     if (match === 'error') return false;
     if (!match) continue;
     if (pattern.dirOnly && !isDir && index === path.length - 1) return false;
