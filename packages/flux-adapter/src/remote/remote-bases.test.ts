@@ -296,6 +296,18 @@ describe('what is not fetched stays unknown, with the reason', () => {
     );
   });
 
+  it('a remote file (kustomize downloads it over HTTP) is never downloaded', async () => {
+    const before = server.requests.length;
+    const repo = await loadWith(
+      ['https://raw.githubusercontent.com/org/base/v1.2.3/deploy/deployment.yaml'],
+      options('file', { mode: 'fetch-unpinned' }),
+    );
+    expect(server.requests.length).toBe(before);
+    expect(remoteDiagnostics(repo)[0]?.message).toContain(
+      'it names a file, which kustomize downloads over HTTP',
+    );
+  });
+
   it('a branch is not a tag: unknown, unless fetch-unpinned is asked for', async () => {
     const repo = await loadWith(['https://github.com/org/base//deploy?ref=dev'], options('branch'));
     expect(image(repo, NEWER)).toBeUndefined();

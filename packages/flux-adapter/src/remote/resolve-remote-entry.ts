@@ -44,6 +44,11 @@ export async function resolveRemoteEntry(
     return unknown('remote bases are not fetched (offline build; --remote-bases fetch allows it)');
   const spec = parseRemoteSpec(entry);
   if ('error' in spec) return unknown(`Sluice refuses to fetch it: ${spec.error}`);
+  // kustomize reads such an entry as a file when cloning fails, and downloads it over HTTP.
+  if (/^https?:\/\//i.test(spec.cloneUrl) && /\.(ya?ml|json)$/i.test(spec.path))
+    return unknown(
+      'it names a file, which kustomize downloads over HTTP; Sluice never downloads remote files',
+    );
   const depth = (context.remoteDepth ?? 0) + 1;
   if (depth > remote.maxDepth) return unknown(`remote bases are nested more than ${remote.maxDepth} deep`);
   const resolved = await remote.resolve(spec, context.signal);
