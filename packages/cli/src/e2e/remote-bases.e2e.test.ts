@@ -4,7 +4,13 @@
 // http-backend, a bare repository made here) and the vulnerable image it deploys blocks.
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createBareRepository, startGitServer, writeTree, type TestGitServer } from '@sluice/test-utils';
+import {
+  createBareRepository,
+  fluxKustomization as kustomization,
+  startGitServer,
+  writeTree,
+  type TestGitServer,
+} from '@sluice/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeTrivyEnv, runCli, temporaryFolder } from './run-cli.js';
 
@@ -14,24 +20,6 @@ const REMOTE = 'https://github.com/org/platform//deploy?ref=v1.0.0';
 let work: string;
 let repo: string;
 let server: TestGitServer;
-
-function kustomization(name: string, path: string): string {
-  return [
-    'apiVersion: kustomize.toolkit.fluxcd.io/v1',
-    'kind: Kustomization',
-    'metadata:',
-    `  name: ${name}`,
-    '  namespace: flux-system',
-    'spec:',
-    '  interval: 10m',
-    `  path: ${path}`,
-    '  prune: true',
-    '  sourceRef:',
-    '    kind: GitRepository',
-    '    name: flux-system',
-    '',
-  ].join('\n');
-}
 
 const REMOTE_DEPLOYMENT = [
   'apiVersion: apps/v1',
