@@ -88,7 +88,7 @@ export async function inspectRepository(
     reads.push(readManifestFile(file));
   }
   // Parsed file by file as the extraction goes: only the image references outlive their file.
-  const loaded = streamManifestFiles(walked, reads);
+  const loaded = streamManifestFiles(walked, reads, signal);
   const extracted = extractImages(loaded.documents);
   if (extracted.references.length === 0 && extracted.diagnostics.length === 0) {
     // Nothing to gate is an input error, not a pass: a mistyped CI path must not go green.

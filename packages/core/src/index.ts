@@ -36,6 +36,7 @@ export type {
   LoadedManifests,
   ManifestFiles,
   ManifestStream,
+  ParseManifestFilesOptions,
 } from './load-manifests.js';
 export {
   loadManifests,

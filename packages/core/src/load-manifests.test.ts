@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSluiceError } from './errors.js';
-import { loadManifests } from './load-manifests.js';
+import { loadManifests, readManifestFile, streamManifestFiles, walkManifestFiles } from './load-manifests.js';
 import { readTextFile } from './read-text-file.js';
 import { resolveInsideRoot } from './safe-path.js';
 import { walkYamlFiles } from './walk-files.js';
@@ -217,4 +217,32 @@ describe('loadManifests with one file of very many documents', () => {
       expect(documents[159_999]).toMatchObject({ file: 'many.yaml', index: 159_999, line: 320_000 });
     },
   );
+});
+
+describe('streamManifestFiles', () => {
+  it('parses a file when its documents are reached, gives the same as loadManifests, and stops between files when aborted', async () => {
+    const walked = await walkManifestFiles(root, { ignore: ['explicit/'], maxFileSize: 2048 });
+    const reads = walked.files.map((file) => readManifestFile(file, { maxFileSize: 2048 }));
+    const loaded = await loadManifests(root, { ignore: ['explicit/'], maxFileSize: 2048 });
+    const stream = streamManifestFiles(walked, reads);
+    // Nothing is parsed before the iteration: no counts, only the walk's diagnostics.
+    expect(stream.stats.files).toBe(0);
+    const documents = [...stream.documents];
+    expect(documents.map((d) => `${d.file}#${d.index}`)).toEqual(
+      loaded.documents.map((d) => `${d.file}#${d.index}`),
+    );
+    expect(stream.diagnostics).toEqual(loaded.diagnostics);
+    expect(stream.stats).toEqual(loaded.stats);
+
+    const controller = new AbortController();
+    const stopped = streamManifestFiles(walked, reads, { signal: controller.signal });
+    const iterator = stopped.documents[Symbol.iterator]();
+    const first = iterator.next();
+    expect(first.done).toBe(false);
+    controller.abort(new Error('stop'));
+    // The rest of the first file may still come; the next file is not parsed.
+    expect(() => {
+      for (let next = iterator.next(); !next.done; next = iterator.next());
+    }).toThrow('stop');
+  });
 });

@@ -64,7 +64,7 @@ export async function loadManifests(
     options.signal?.throwIfAborted();
     return readManifestFile(file, options);
   });
-  return parseManifestFiles(walked, reads);
+  return parseManifestFiles(walked, reads, options.signal ? { signal: options.signal } : {});
 }
 
 /**
@@ -112,11 +112,21 @@ export function readManifestFile(file: WalkedFile, options: ReadTextOptions = {}
  * The last step of {@link loadManifests}: parses the texts of a walk's files (`reads[i]` is
  * `walked.files[i]`'s), in order, and gathers their objects, diagnostics (sorted) and counts.
  */
-export function parseManifestFiles(walked: ManifestFiles, reads: readonly ReadTextResult[]): LoadedManifests {
-  const stream = streamManifestFiles(walked, reads);
+export function parseManifestFiles(
+  walked: ManifestFiles,
+  reads: readonly ReadTextResult[],
+  options: ParseManifestFilesOptions = {},
+): LoadedManifests {
+  const stream = streamManifestFiles(walked, reads, options);
   const documents: ManifestDocument[] = [];
   for (const document of stream.documents) documents.push(document);
   return { documents, diagnostics: stream.diagnostics, stats: stream.stats, files: stream.files };
+}
+
+/** Options of {@link parseManifestFiles} and {@link streamManifestFiles}. */
+export interface ParseManifestFilesOptions {
+  /** Stops parsing between files: the call (or the iteration) throws the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 /** The objects of a walk's files, parsed one file at a time as they are iterated. */
@@ -137,11 +147,17 @@ export interface ManifestStream {
  * caller keeps outlive it. Holding every object of a large repository at once made the garbage
  * collector copy them from generation to generation for nothing.
  */
-export function streamManifestFiles(walked: ManifestFiles, reads: readonly ReadTextResult[]): ManifestStream {
+export function streamManifestFiles(
+  walked: ManifestFiles,
+  reads: readonly ReadTextResult[],
+  options: ParseManifestFilesOptions = {},
+): ManifestStream {
   const diagnostics: Diagnostic[] = [...walked.diagnostics];
   const stats = emptyStats();
   function* documents(): Generator<ManifestDocument> {
     for (const [index, file] of walked.files.entries()) {
+      // Between files: a stopped run ends within one file's parse.
+      options.signal?.throwIfAborted();
       const result = parsedFile(file, reads[index]);
       for (const diagnostic of result.diagnostics) diagnostics.push(diagnostic);
       addStats(stats, result.stats);
