@@ -191,6 +191,16 @@ describe('sarifReporter', () => {
     );
   });
 
+  it('writes text that only looks like a URL (a host no parser accepts) as an encoded relative path', async () => {
+    const report = hugeReport(10);
+    const image = report.images[0]!;
+    const fake = { ...image, locations: [{ ...image.locations[0]!, file: 'https://\u0000/x.yaml' }] };
+    const log = await render({ ...report, images: [fake, report.images[1]!] });
+    const uris = log.runs[0].results.map((result) => result.locations[0]!.physicalLocation.artifactLocation);
+    expect(uris).toContainEqual({ uri: 'https%3A//%00/x.yaml', uriBaseId: '%SRCROOT%' });
+    expect(sarifSchemaErrors(log)).toEqual([]);
+  });
+
   it('gives every result a unique fingerprint that survives image bumps and reordering', async () => {
     const report = buildSampleReport();
     const log = await render(report);

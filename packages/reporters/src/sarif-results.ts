@@ -27,10 +27,14 @@ export interface SarifCandidate {
 /**
  * The absolute URI of a location outside the repository: a file of a fetched remote kustomize
  * base is shown as `<clone URL>@<ref>/<path>` (`https://github.com/org/repo@v1.2.3/deploy/app.yaml`),
- * and no repository path starts with `scheme://`. Undefined for a repository path.
+ * and no repository path starts with `scheme://`. Undefined for a repository path, and for text
+ * that only looks like a URL (`https://` then a host no URL parser accepts, as an images file
+ * given to `--images-from` may hold): that is written as a relative path, every segment encoded.
  */
 export function toRemoteUri(file: string): string | undefined {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(file) ? encodeURI(toWellFormed(file)) : undefined;
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) return undefined;
+  const uri = encodeURI(toWellFormed(file));
+  return URL.canParse(uri) ? uri : undefined;
 }
 
 /** Makes a repository-relative path a relative URI reference (each segment percent-encoded). */
