@@ -28,6 +28,14 @@ export interface RepositoryInventory {
   readonly diagnostics: readonly Diagnostic[];
   /** What the Flux adapter found, in Flux mode. */
   readonly flux?: FluxRepository;
+  /** The HelmRelease charts the run needed, in Flux mode with rendering on. */
+  readonly charts?: ChartCounts;
+}
+
+/** How the charts a run needed were found: downloaded, or in the chart cache. */
+export interface ChartCounts {
+  readonly downloaded: number;
+  readonly cached: number;
 }
 
 /**
@@ -63,7 +71,11 @@ export async function inspectRepository(
     // folder as source-controller archives it (it is loaded only now: plain runs never need it).
     const { hasFluxWorkloads, loadFluxRepository } = await import('@sluice/flux-adapter');
     if (await hasFluxWorkloads(root, { ignore: options.ignore, ...signal })) {
+      const charts = { downloaded: 0, cached: 0 };
       const flux = await loadFluxRepository(root, {
+        onEvent: (event) => {
+          if (event.type === 'chart') charts[event.from === 'network' ? 'downloaded' : 'cached'] += 1;
+        },
         sources: options.sources,
         ignore: options.ignore,
         ...(helm ? { helm } : {}),
@@ -79,6 +91,7 @@ export async function inspectRepository(
           workloads: flux.workloads,
           diagnostics: flux.diagnostics,
           flux,
+          ...(helm ? { charts } : {}),
         };
       }
     }

@@ -10,6 +10,7 @@ import { loadConfig } from '../config.js';
 import { CliError, EXIT_CODES } from '../exit-codes.js';
 import { readImagesFrom } from '../images-from.js';
 import { inspectRepository } from '../inspect-repository.js';
+import type { ChartCounts } from '../inspect-repository.js';
 import type { CliContext } from '../io.js';
 import type { CommandLine } from '../options.js';
 import { booleanOption, listOption, stringOption } from '../options.js';
@@ -95,7 +96,8 @@ async function scanAndReport(
   // One graph for the note and the report, so that both count the same objects.
   const graph = inventory.mode === 'flux' ? buildDependencyGraph(inventory.workloads) : undefined;
   progress.note(
-    `sluice: ${inventory.images.length} unique images in ${graph ? `${graph.nodes.length} Flux objects` : 'plain manifests'}`,
+    `sluice: ${inventory.images.length} unique images in ${graph ? `${graph.nodes.length} Flux objects` : 'plain manifests'}` +
+      describeCharts(inventory.charts),
   );
 
   const { outcomes, scanner } = await scanImages(
@@ -203,6 +205,15 @@ async function scanImages(
         ? scanned.scanner
         : undefined;
   return { outcomes, scanner };
+}
+
+/**
+ * `; charts: 1 downloaded, 2 from the chart cache` (charts of chart repositories and registries;
+ * charts committed in the repository are read where they are), or '' when none was needed.
+ */
+function describeCharts(charts: ChartCounts | undefined): string {
+  if (charts === undefined || charts.downloaded + charts.cached === 0) return '';
+  return `; charts: ${charts.downloaded} downloaded, ${charts.cached} from the chart cache`;
 }
 
 /** How much of a failed scan's message the progress line shows (the report has all of it). */

@@ -130,6 +130,35 @@ describe('sluice images renders the charts of the Flux corpora (stand-in charts 
     expect(chartImage?.locations[0]?.chart?.template).toBe('podinfo/templates/deployment.yaml');
   });
 
+  it('says on stderr how sluice scan found its charts: downloaded, then from the chart cache', async () => {
+    const cache = await mkdtemp(join(work, 'cache-'));
+    const mirrors = Object.entries(mirrorsAll()).flatMap(([from, to]) => ['--chart-mirror', `${from}=${to}`]);
+    const scan = () =>
+      runCli(
+        [
+          'scan',
+          'fixtures/corpora/flux2-multi-tenancy-dev-team',
+          '--helm-path',
+          helm,
+          '--cache',
+          cache,
+          '--fail-on',
+          'never',
+          '--on-scan-error',
+          'warn',
+          ...mirrors,
+        ],
+        { env: home.env },
+      );
+    // Staging and production take two versions of podinfo: two charts.
+    expect((await scan()).stderr).toContain(
+      'sluice: 2 unique images in 4 Flux objects; charts: 2 downloaded, 0 from the chart cache\n',
+    );
+    expect((await scan()).stderr).toContain(
+      'sluice: 2 unique images in 4 Flux objects; charts: 0 downloaded, 2 from the chart cache\n',
+    );
+  });
+
   it('leaves the release of an unreachable chart unknown with helm’s reason, and only that one', async () => {
     const json = await images('flux2-kustomize-helm-example', {
       ...mirrorsAll(),
