@@ -171,20 +171,18 @@ function parseUncached(text: string): ImageReferenceResult {
   const name = `${registry}/${repository}`;
   const effectiveTag = tag ?? (digest === undefined ? DEFAULT_TAG : undefined);
   const familiarName = familiarizeName(registry, repository);
-  return {
-    ok: true,
-    ref: Object.freeze({
-      registry,
-      repository,
-      ...(effectiveTag === undefined ? {} : { tag: effectiveTag }),
-      tagImplied: tag === undefined && effectiveTag !== undefined,
-      ...(digest === undefined ? {} : { digest }),
-      name,
-      normalized: join(name, effectiveTag, digest),
-      familiarName,
-      familiar: join(familiarName, tag, digest),
-    }),
-  };
+  // Built by assignment rather than spreading conditional objects: every distinct reference
+  // makes one, and the spreads allocated two throw-away objects each. Same keys, same order.
+  // Filled in field order below; every required field is set before the cast.
+  const ref: { -readonly [K in keyof ImageRef]?: ImageRef[K] } = { registry, repository };
+  if (effectiveTag !== undefined) ref.tag = effectiveTag;
+  ref.tagImplied = tag === undefined && effectiveTag !== undefined;
+  if (digest !== undefined) ref.digest = digest;
+  ref.name = name;
+  ref.normalized = join(name, effectiveTag, digest);
+  ref.familiarName = familiarName;
+  ref.familiar = join(familiarName, tag, digest);
+  return { ok: true, ref: Object.freeze(ref as ImageRef) };
 }
 
 /** Where the repository part of `name[:tag][@digest]` ends. */
@@ -247,16 +245,11 @@ function splitReference(text: string): Split {
     const problem = checkDigest(digest);
     if (problem) return problem;
   }
-  return {
-    ok: true,
-    value: {
-      name,
-      domain,
-      path,
-      ...(tag === undefined ? {} : { tag }),
-      ...(digest === undefined ? {} : { digest }),
-    },
-  };
+  // By assignment, as in parseUncached: no throw-away objects for the absent fields.
+  const value: { -readonly [K in keyof ParsedReference]: ParsedReference[K] } = { name, domain, path };
+  if (tag !== undefined) value.tag = tag;
+  if (digest !== undefined) value.digest = digest;
+  return { ok: true, value };
 }
 
 /** Checks the algorithm and the length and alphabet of its hex part, as OCI digests require. */

@@ -31,6 +31,7 @@ export interface CreateImagesFileOptions {
  * Serialises a repository model as the images file (`version: 1`, see {@link ImagesFile}):
  * the data `buildGateReport` needs to decide exactly as it does on the repository itself.
  * Deterministic: workloads by id then cluster, images by reference, as the model sorts them.
+ * The file's image locations are the model's own objects, not copies: treat both as read-only.
  *
  * @example
  * ```ts
@@ -59,7 +60,7 @@ export function createImagesFile(input: ImagesFileInput, options: CreateImagesFi
       images: images.length,
     },
     workloads: sorted.map(toFileWorkload),
-    images: images.map(copyImage),
+    images: images.map(toFileImage),
     diagnostics: diagnostics.map((diagnostic) => ({ ...diagnostic })),
   };
 }
@@ -129,14 +130,12 @@ export function toRepositoryModel(file: ImagesFile): {
   return { workloads, images: file.images, diagnostics: file.diagnostics };
 }
 
-function copyImage(image: ImageEntry): ImageEntry {
-  return {
-    ref: image.ref,
-    locations: image.locations.map((location) => ({
-      ...location,
-      ...(location.fluxObjects ? { fluxObjects: [...location.fluxObjects] } : {}),
-    })),
-  };
+// The file shares the model's location objects (and their `fluxObjects` lists) instead of
+// copying them: the file is only read (serialised, or wired into a gate by new objects), and a
+// copy of every location cost a tenth of a plain run on 10,000 workloads, mostly in the garbage
+// collector. The entry is rebuilt so that the file holds exactly `ref` and `locations`.
+function toFileImage(image: ImageEntry): ImageEntry {
+  return { ref: image.ref, locations: image.locations };
 }
 
 /**
