@@ -199,7 +199,8 @@ export function extractImagesFromObject(
       });
       continue;
     }
-    const parsed = tryParseImageReference(value);
+    const raw = detachString(value);
+    const parsed = tryParseImageReference(raw);
     if (!parsed.ok) {
       const code = isSopsEncrypted(value)
         ? 'encrypted-image'
@@ -219,7 +220,7 @@ export function extractImagesFromObject(
     }
     // Built by assignment, not spreads: this runs for every image of a repository.
     const reference: Mutable<ImageReference> = {
-      raw: value,
+      raw,
       ref: parsed.ref,
       file: context.file,
       line,
@@ -410,4 +411,16 @@ function collectPodSpecs(
   if (!isPodSpecLike(record)) return false;
   fields.push(...podSpecFields(record, nodePath(nodes, node)));
   return true;
+}
+
+/**
+ * The same text, held on its own. js-yaml's scalars are slices of the whole file's text (its own
+ * copy, with a `\0` appended), and V8 keeps a slice's parent alive: every image reference kept
+ * to the end of a run (its raw text, the parse cache's key, the strings of its `ImageRef`) would
+ * keep its file's text alive with it, which the garbage collector then copies and promotes (on
+ * 10,000 workloads, 7.6 MB of texts for 10,000 short strings). Concatenating makes a new string
+ * that `slice` flattens into a fresh copy of only these characters.
+ */
+function detachString(text: string): string {
+  return ` ${text}`.slice(1);
 }
