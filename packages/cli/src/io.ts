@@ -1,4 +1,6 @@
-import { neutralizeWorkflowCommands } from '@sluice/reporters';
+// The subpath, not the package: the bundled `sluice` then loads only these few functions on
+// every run, not every reporter (and node:zlib, node:crypto) with them.
+import { neutralizeWorkflowCommands } from '@sluice/reporters/sanitize-text';
 
 /** A writable text stream, as little of it as the CLI needs. */
 export interface TextStream {

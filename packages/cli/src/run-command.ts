@@ -1,5 +1,5 @@
 import { isSluiceError } from '@sluice/core';
-import { sanitizeText } from '@sluice/reporters';
+import { sanitizeText } from '@sluice/reporters/sanitize-text';
 import { CliError, EXIT_CODES } from './exit-codes.js';
 import type { CliContext } from './io.js';
 import { guardWorkflowCommands } from './io.js';

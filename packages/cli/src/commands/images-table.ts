@@ -1,4 +1,4 @@
-import { sanitizeText } from '@sluice/reporters';
+import { sanitizeText } from '@sluice/reporters/sanitize-text';
 import type { RepositoryInventory } from '../inspect-repository.js';
 
 /**
