@@ -1,62 +1,12 @@
 import { resolve } from 'node:path';
-import { PolicyConfig, lineOfPath, locateSchemaIssue, parseYaml } from '@sluice/core';
-import * as z from 'zod';
+import type { SluiceConfig } from './config-schema.js';
 import { CliError } from './exit-codes.js';
 import { findPolicyFile, readNamedPolicyFile } from './policy-files.js';
 
+export type { SluiceConfig } from './config-schema.js';
+
 /** The file names looked for in the scanned folder when `--config` is not given. */
 export const CONFIG_FILE_NAMES = ['sluice.config.json', 'sluice.config.yaml', 'sluice.config.yml'] as const;
-
-const Duration = z
-  .string()
-  .regex(/^(\d+h)?(\d+m)?(\d+(\.\d+)?s)?$|^\d+ms$/, 'expected a duration such as 90s, 5m or 1h30m');
-
-/** A reporter in the config file: a name, a path or package, or `[name, options]`. */
-export const ReporterEntryConfig = z.union([
-  z.string(),
-  z.tuple([z.string(), z.record(z.string(), z.unknown())]),
-]);
-
-/**
- * `sluice.config.json` / `sluice.config.yaml`: the policy (`severity`, `ignoreUnfixed`,
- * `onScanError`, `ignores`, `overrides`, as in core's PolicyConfig) and the same settings as the
- * command-line options, in camelCase. Command-line options win over the file.
- */
-export const SluiceConfig = z.strictObject({
-  ...PolicyConfig.shape,
-  ignorefile: z.string().optional(),
-  timeout: Duration.optional(),
-  server: z.url().optional(),
-  tokenHeader: z.string().optional(),
-  customHeaders: z.array(z.string().regex(/^[^:\s]+:.*$/, 'expected KEY:VALUE')).optional(),
-  cacheDir: z.string().optional(),
-  cache: z.union([z.string(), z.literal(false)]).optional(),
-  skipDbUpdate: z.boolean().optional(),
-  dbRepository: z.array(z.string().min(1)).optional(),
-  javaDbRepository: z.array(z.string().min(1)).optional(),
-  concurrency: z.number().int().positive().max(256).optional(),
-  trivyPath: z.string().optional(),
-  trivyReports: z.string().optional(),
-  sources: z.record(z.string(), z.string()).optional(),
-  helmPath: z.string().optional(),
-  chartMirrors: z.array(z.string().regex(/^[^=\s]+=[^=\s]+$/, 'expected FROM=TO')).optional(),
-  offline: z.boolean().optional(),
-  remoteBases: z.enum(['unknown', 'fetch', 'fetch-unpinned']).optional(),
-  gitMirrors: z.array(z.string().regex(/^[^=\s]+=[^=\s]+$/, 'expected FROM=TO')).optional(),
-  render: z.boolean().optional(),
-  kubeVersion: z
-    .string()
-    .regex(/^v?\d+\.\d+(\.\d+)?$/, 'expected a version such as 1.33.0')
-    .optional(),
-  ignore: z.array(z.string()).optional(),
-  failOn: z.enum(['blocked', 'never']).optional(),
-  registryCredentials: z.array(z.string()).optional(),
-  maxReportSize: z.union([z.string(), z.number().int().positive()]).optional(),
-  formats: z.array(z.string()).optional(),
-  reporters: z.array(ReporterEntryConfig).optional(),
-});
-/** The validated config file. */
-export type SluiceConfig = z.infer<typeof SluiceConfig>;
 
 /**
  * The keys a config file found in the scanned folder may set: the policy, and nothing else. That
@@ -99,6 +49,11 @@ export async function loadConfig(
     if (found.status === 'refused') throw new CliError(`${found.display}: ${found.message}`);
     ({ text, display } = found.file);
   }
+  // The parser and the schema are loaded only for a file: most runs have none.
+  const [{ lineOfPath, locateSchemaIssue, parseYaml }, { SluiceConfig }] = await Promise.all([
+    import('@sluice/core'),
+    import('./config-schema.js'),
+  ]);
   const { documents, diagnostics } = parseYaml(text, display);
   const syntax = diagnostics[0];
   if (syntax) throw new CliError(`${display}:${syntax.line}:${syntax.column}: ${syntax.message}`);

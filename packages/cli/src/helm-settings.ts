@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { defaultCacheDirectory } from '@sluice/core';
+import { defaultCacheDirectory } from '@sluice/core/files';
 import type { ChartMirror, HelmRenderOptions } from '@sluice/flux-adapter';
 import type { SluiceConfig } from './config.js';
 import { CliError } from './exit-codes.js';

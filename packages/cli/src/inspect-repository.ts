@@ -1,14 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Diagnostic, ImageEntry, ManifestFiles, ReadTextResult } from '@sluice/core';
-import {
-  collectUniqueImages,
-  compareDiagnostics,
-  extractImages,
-  readManifestFile,
-  streamManifestFiles,
-  walkManifestFiles,
-} from '@sluice/core';
+import type { Diagnostic, ImageEntry, ReadTextResult } from '@sluice/core';
+import type { ManifestFiles } from '@sluice/core/files';
+import { readManifestFile, walkManifestFiles } from '@sluice/core/files';
 import type { FluxRepository, FluxWorkload } from '@sluice/flux-adapter';
 import type { SluiceConfig } from './config.js';
 import { CliError } from './exit-codes.js';
@@ -96,22 +90,19 @@ export async function inspectRepository(
       }
     }
   }
+  // No file: nothing to parse, and the parser is not even loaded.
+  if (walked.files.length === 0) throw nothingFound(dir, root, 0, walked.diagnostics);
   for (const file of walked.files.slice(reads.length)) {
     context.signal?.throwIfAborted();
     reads.push(readManifestFile(file));
   }
+  const { collectUniqueImages, compareDiagnostics, extractImages, streamManifestFiles } =
+    await import('@sluice/core');
   // Parsed file by file as the extraction goes: only the image references outlive their file.
   const loaded = streamManifestFiles(walked, reads, signal);
   const extracted = extractImages(loaded.documents);
   if (extracted.references.length === 0 && extracted.diagnostics.length === 0) {
-    // Nothing to gate is an input error, not a pass: a mistyped CI path must not go green.
-    const unread = loaded.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
-    throw new CliError(
-      `${describeFolder(dir, root)}: no Flux Kustomization or HelmRelease and no workload found ` +
-        `(${plural(loaded.files.length, 'YAML file')} read` +
-        `${unread > 0 ? `, ${plural(unread, 'error')}: run sluice images to see them` : ''}); ` +
-        'expected a Flux repository or a folder of Kubernetes manifests',
-    );
+    throw nothingFound(dir, root, loaded.files.length, loaded.diagnostics);
   }
   return {
     mode: 'plain',
@@ -180,4 +171,23 @@ function describeFolder(dir: string, absolute: string): string {
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * Nothing to gate is an input error, not a pass: a mistyped CI path must not go green. Counts
+ * the files read and the errors among `diagnostics` (files that could not be read or parsed).
+ */
+function nothingFound(
+  dir: string,
+  root: string,
+  filesRead: number,
+  diagnostics: readonly Diagnostic[],
+): CliError {
+  const unread = diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
+  return new CliError(
+    `${describeFolder(dir, root)}: no Flux Kustomization or HelmRelease and no workload found ` +
+      `(${plural(filesRead, 'YAML file')} read` +
+      `${unread > 0 ? `, ${plural(unread, 'error')}: run sluice images to see them` : ''}); ` +
+      'expected a Flux repository or a folder of Kubernetes manifests',
+  );
 }

@@ -1,6 +1,5 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { parseManifests } from '@sluice/core';
 import type { CliContext } from './io.js';
 import type { CommandLine } from './options.js';
 import { stringOption } from './options.js';
@@ -121,6 +120,8 @@ async function kustomizationPaths(folder: string): Promise<string[]> {
   for (const file of await yamlFiles(folder)) {
     const text = await readFile(file, 'utf8').catch(() => '');
     if (!text.includes('kustomize.toolkit.fluxcd.io')) continue;
+    // The SDK (with its YAML parser) is loaded only for a file that may hold a Kustomization.
+    const { parseManifests } = await import('@sluice/core');
     for (const document of parseManifests(text, file).documents) {
       if (
         document.kind !== 'Kustomization' ||

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { writeFileAtomic } from '@sluice/core';
+import { writeFileAtomic } from '@sluice/core/files';
 import { CliError } from './exit-codes.js';
 import type { CliContext } from './io.js';
 

@@ -1,7 +1,7 @@
 import { lstat, readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { MAX_POLICY_FILE_SIZE, readRepositoryPolicyFile } from '@sluice/core';
-import type { PolicyFileResult } from '@sluice/core';
+import { MAX_POLICY_FILE_SIZE, readRepositoryPolicyFile } from '@sluice/core/files';
+import type { PolicyFileResult } from '@sluice/core/files';
 import { CliError } from './exit-codes.js';
 
 /** A policy file the run reads: its text, and how to name it in messages. */

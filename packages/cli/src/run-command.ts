@@ -1,4 +1,4 @@
-import { isSluiceError } from '@sluice/core';
+import { isSluiceError } from '@sluice/core/files';
 import { sanitizeText } from '@sluice/reporters/sanitize-text';
 import { CliError, EXIT_CODES } from './exit-codes.js';
 import type { CliContext } from './io.js';

@@ -1,4 +1,7 @@
 import * as z from 'zod';
+import { compareStrings } from './compare-strings.js';
+
+export { compareStrings };
 
 /** How serious a diagnostic is. `error` means something was skipped or could not be decided. */
 export const DiagnosticSeverity = z.enum(['error', 'warning', 'info']);
@@ -39,9 +42,4 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
     compareStrings(a.message, b.message) ||
     compareStrings(a.object ?? '', b.object ?? '')
   );
-}
-
-/** Locale-independent string comparison (code unit order), used for every sort in Sluice. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -34,17 +34,12 @@ export { findTemplateLine } from './template-detection.js';
 export type {
   LoadManifestsOptions,
   LoadedManifests,
-  ManifestFiles,
   ManifestStream,
   ParseManifestFilesOptions,
 } from './load-manifests.js';
-export {
-  loadManifests,
-  parseManifestFiles,
-  readManifestFile,
-  streamManifestFiles,
-  walkManifestFiles,
-} from './load-manifests.js';
+export { loadManifests, parseManifestFiles, streamManifestFiles } from './load-manifests.js';
+export type { ManifestFiles } from './walk-manifest-files.js';
+export { readManifestFile, walkManifestFiles } from './walk-manifest-files.js';
 export type { WalkOptions, WalkedFile, WalkResult } from './walk-files.js';
 export { YAML_EXTENSIONS, walkYamlFiles } from './walk-files.js';
 export type { IgnorePattern, IgnoreTree, SourceIgnoreOptions } from './source-ignore.js';

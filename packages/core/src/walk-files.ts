@@ -3,7 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Diagnostic } from './diagnostic.js';
-import { compareStrings } from './diagnostic.js';
+import { compareStrings } from './compare-strings.js';
 import { isInside, resolveInsideRoot, resolveRoot, toPosixPath } from './safe-path.js';
 import type { SourceIgnoreOptions } from './source-ignore.js';
 import { SourceIgnore } from './source-ignore.js';
