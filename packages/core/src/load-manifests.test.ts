@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSluiceError } from './errors.js';
-import { loadManifests, readManifestFile, streamManifestFiles, walkManifestFiles } from './load-manifests.js';
+import { loadManifests, streamManifestFiles } from './load-manifests.js';
 import { readTextFile } from './read-text-file.js';
 import { resolveInsideRoot } from './safe-path.js';
 import { walkYamlFiles } from './walk-files.js';
+import { readManifestFile, walkManifestFiles } from './walk-manifest-files.js';
 
 const deployment = (name: string, image: string) =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: ${image}\n`;
