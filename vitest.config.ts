@@ -7,6 +7,9 @@ const packageSource = (path: string): string => fileURLToPath(new URL(path, impo
 export default defineConfig({
   resolve: {
     alias: {
+      // Subpath exports first: a package's entry below would also match them as a prefix.
+      '@sluice/core/files': packageSource('./packages/core/src/files.ts'),
+      '@sluice/reporters/sanitize-text': packageSource('./packages/reporters/src/sanitize-text.ts'),
       '@sluice/core': packageSource('./packages/core/src/index.ts'),
       '@sluice/trivy-runner': packageSource('./packages/trivy-runner/src/index.ts'),
       '@sluice/flux-adapter': packageSource('./packages/flux-adapter/src/index.ts'),
