@@ -49,10 +49,19 @@ export interface ProcessSummary {
 
 // Preloaded with --require (CommonJS: no ESM loader is started for it, so `node -e 0` stays a
 // fair baseline). fd 3 is a pipe only the benchmark opens; without it the hook stays silent.
+// Peak RSS is the process's own `VmHWM` where Linux has it: getrusage's `maxrss` survives
+// execve and counts the forked copy of the parent, so a child smaller than the benchmark
+// runner (~160 MiB) reads the runner's size.
 const HOOK = `process.on('exit', () => {
   try {
+    const fs = require('node:fs');
     const usage = process.resourceUsage();
-    require('node:fs').writeSync(3, JSON.stringify({ maxRSS: usage.maxRSS, user: usage.userCPUTime, system: usage.systemCPUTime }));
+    let maxRSS = usage.maxRSS;
+    try {
+      const hwm = /^VmHWM:\\s+(\\d+) kB$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+      if (hwm) maxRSS = Number(hwm[1]);
+    } catch {}
+    fs.writeSync(3, JSON.stringify({ maxRSS, user: usage.userCPUTime, system: usage.systemCPUTime }));
   } catch {}
 });
 `;
