@@ -9,6 +9,8 @@ export default defineConfig({
     alias: {
       // Subpath exports first: a package's entry below would also match them as a prefix.
       '@sluice/core/files': packageSource('./packages/core/src/files.ts'),
+      '@sluice/core/extract': packageSource('./packages/core/src/extract.ts'),
+      '@sluice/flux-adapter/images-file': packageSource('./packages/flux-adapter/src/images-file/write.ts'),
       '@sluice/reporters/sanitize-text': packageSource('./packages/reporters/src/sanitize-text.ts'),
       '@sluice/core': packageSource('./packages/core/src/index.ts'),
       '@sluice/trivy-runner': packageSource('./packages/trivy-runner/src/index.ts'),

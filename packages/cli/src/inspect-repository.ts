@@ -96,8 +96,9 @@ export async function inspectRepository(
     context.signal?.throwIfAborted();
     reads.push(readManifestFile(file));
   }
+  // Without the schemas and the rest of the SDK: a plain run never needs them.
   const { collectUniqueImages, compareDiagnostics, extractImages, streamManifestFiles } =
-    await import('@sluice/core');
+    await import('@sluice/core/extract');
   // Parsed file by file as the extraction goes: only the image references outlive their file.
   const loaded = streamManifestFiles(walked, reads, signal);
   const extracted = extractImages(loaded.documents);

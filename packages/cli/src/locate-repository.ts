@@ -120,8 +120,8 @@ async function kustomizationPaths(folder: string): Promise<string[]> {
   for (const file of await yamlFiles(folder)) {
     const text = await readFile(file, 'utf8').catch(() => '');
     if (!text.includes('kustomize.toolkit.fluxcd.io')) continue;
-    // The SDK (with its YAML parser) is loaded only for a file that may hold a Kustomization.
-    const { parseManifests } = await import('@sluice/core');
+    // The YAML parser is loaded only for a file that may hold a Kustomization.
+    const { parseManifests } = await import('@sluice/core/extract');
     for (const document of parseManifests(text, file).documents) {
       if (
         document.kind !== 'Kustomization' ||

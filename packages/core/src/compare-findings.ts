@@ -1,4 +1,4 @@
-import { compareStrings } from './diagnostic.js';
+import { compareStrings } from './compare-strings.js';
 import type { Finding } from './report.js';
 import { SEVERITIES } from './report.js';
 

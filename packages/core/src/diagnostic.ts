@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { compareStrings } from './compare-strings.js';
 
-export { compareStrings };
+export { compareStrings } from './compare-strings.js';
+export { compareDiagnostics } from './compare-diagnostics.js';
 
 /** How serious a diagnostic is. `error` means something was skipped or could not be decided. */
 export const DiagnosticSeverity = z.enum(['error', 'warning', 'info']);
@@ -29,17 +29,3 @@ export const Diagnostic = z.object({
 });
 /** Something Sluice noticed about its input; see the schema of the same name. */
 export type Diagnostic = z.infer<typeof Diagnostic>;
-
-/**
- * Orders diagnostics by file, line, column, code and message so that reports are deterministic.
- */
-export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
-  return (
-    compareStrings(a.file, b.file) ||
-    (a.line ?? 0) - (b.line ?? 0) ||
-    (a.column ?? 0) - (b.column ?? 0) ||
-    compareStrings(a.code, b.code) ||
-    compareStrings(a.message, b.message) ||
-    compareStrings(a.object ?? '', b.object ?? '')
-  );
-}

@@ -1,5 +1,5 @@
 import type { Diagnostic } from './diagnostic.js';
-import { compareDiagnostics } from './diagnostic.js';
+import { compareDiagnostics } from './compare-diagnostics.js';
 import type { ManifestDocument, ManifestStats, ParsedManifests } from './manifest.js';
 import { addStats, emptyStats, parseManifests } from './manifest.js';
 import type { ReadTextOptions, ReadTextResult } from './read-text-file.js';

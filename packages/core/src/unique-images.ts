@@ -1,4 +1,4 @@
-import { compareStrings } from './diagnostic.js';
+import { compareStrings } from './compare-strings.js';
 import type { ImageReference } from './extract-images.js';
 import { toImageLocation } from './extract-images.js';
 import type { ImageEntry, ImageLocation } from './report.js';

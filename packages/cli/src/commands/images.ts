@@ -22,14 +22,18 @@ export async function runImages(commandLine: CommandLine, context: CliContext): 
   return EXIT_CODES.PASS;
 }
 
-/** The images file (`--format json`); the Flux adapter that writes it is loaded only then. */
+/**
+ * The images file (`--format json`); its writer is loaded only then, without the rest of the
+ * Flux adapter (a plain run never loads it; a `--cluster` run has loaded it already).
+ */
 async function renderImagesFile(inventory: RepositoryInventory, commandLine: CommandLine): Promise<string> {
-  const { createImagesFile, normalizeRelative, serializeImagesFile } = await import('@sluice/flux-adapter');
-  const cluster = stringOption(commandLine.values, 'cluster');
+  const { createImagesFile, serializeImagesFile } = await import('@sluice/flux-adapter/images-file');
+  const given = stringOption(commandLine.values, 'cluster');
+  const cluster =
+    given === undefined
+      ? undefined
+      : ((await import('@sluice/flux-adapter')).normalizeRelative(given) ?? given);
   return serializeImagesFile(
-    createImagesFile(inventory, {
-      mode: inventory.mode,
-      ...(cluster === undefined ? {} : { cluster: normalizeRelative(cluster) ?? cluster }),
-    }),
+    createImagesFile(inventory, { mode: inventory.mode, ...(cluster === undefined ? {} : { cluster }) }),
   );
 }

@@ -102,9 +102,11 @@ describe('pnpm sluice PATH in this checkout', () => {
     expect(run.stdout).toContain('monitoring/exporter.yaml:16:23');
   });
 
-  // Under `pnpm test` (what CI runs), pnpm itself runs the script from another folder.
+  // Under `pnpm test` (what CI runs), pnpm itself runs the script from another folder. (Under
+  // `npx pnpm exec vitest` the user agent says pnpm but npm_execpath is npx's npm.)
   const pnpm = process.env.npm_execpath;
-  const underPnpm = process.env.npm_config_user_agent?.startsWith('pnpm/') === true;
+  const underPnpm =
+    process.env.npm_config_user_agent?.startsWith('pnpm/') === true && /pnpm/.test(pnpm ?? '');
   it.runIf(underPnpm && pnpm !== undefined && existsSync(pnpm))(
     'does so when pnpm really runs it, with --dir from outside the checkout too',
     async () => {

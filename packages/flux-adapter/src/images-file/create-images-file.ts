@@ -1,9 +1,11 @@
 import type { Diagnostic, ImageEntry, ImageLocation } from '@sluice/core';
-import { compareLocations, compareStrings, escapeJsonForTerminal } from '@sluice/core';
+// From the subpath without the schemas: `sluice images --format json` in plain mode loads this
+// module and not the rest of the adapter (see ./write.ts).
+import { compareLocations, compareStrings, escapeJsonForTerminal } from '@sluice/core/extract';
 import type { FluxWorkload } from '../model.js';
 import { selectCluster } from '../load/select-cluster.js';
 import type { ImagesFile, ImagesFileWorkload } from './images-file-schema.js';
-import { IMAGES_FILE_VERSION } from './images-file-schema.js';
+import { IMAGES_FILE_VERSION } from './images-file-version.js';
 
 /** What {@link createImagesFile} serialises: a repository model, Flux or plain. */
 export interface ImagesFileInput {

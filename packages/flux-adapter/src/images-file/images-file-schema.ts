@@ -1,9 +1,9 @@
 import { Diagnostic, ImageEntry } from '@sluice/core';
 import * as z from 'zod';
 import type { DependsOnEntry, FluxWorkload } from '../model.js';
+import { IMAGES_FILE_VERSION } from './images-file-version.js';
 
-/** The version of the images file this Sluice writes and reads. */
-export const IMAGES_FILE_VERSION = 1;
+export { IMAGES_FILE_VERSION };
 
 /** One `spec.dependsOn` entry in the images file; see {@link DependsOnEntry}. */
 export const ImagesFileDependsOn = z.strictObject({
