@@ -28,11 +28,14 @@ export function checkAgainstCrd(
   path: readonly (string | number)[] = [],
 ): CrdCheck {
   const result: CrdCheck = { errors: [], pruned: [] };
-  const stack: [unknown, CrdNode, readonly (string | number)[]][] = [[value, node, path]];
+  // Each place keeps its parent and its key; the keys from the root are spelled out only for an
+  // issue (most objects have none), not for every place walked.
+  const stack: Place[] = [{ value, schema: node, parent: undefined, key: undefined, root: path }];
   // A subtree checked against the same schema node gives the same result: alias bombs stay linear.
   const seen = new Map<object, Set<CrdNode>>();
   while (stack.length > 0) {
-    const [current, schema, at] = stack.pop()!;
+    const place = stack.pop()!;
+    const { value: current, schema } = place;
     if (current === null || current === undefined) continue;
     if (typeof current === 'object') {
       let nodes = seen.get(current);
@@ -40,48 +43,55 @@ export function checkAgainstCrd(
       if (nodes.has(schema)) continue;
       nodes.add(schema);
     }
-    const error = (message: string): void => {
-      result.errors.push({ path: at, message });
-    };
     if (schema['x-kubernetes-int-or-string']) {
       if (!(typeof current === 'string' || Number.isInteger(current)))
-        error(`expected an integer or a string, got ${describe(current)}`);
+        addIssue(result.errors, place, `expected an integer or a string, got ${describe(current)}`);
       continue;
     }
     switch (schema.type) {
       case 'string':
-        if (typeof current !== 'string') error(`expected a string, got ${describe(current)}`);
-        else checkString(current, schema, error);
+        if (typeof current !== 'string')
+          addIssue(result.errors, place, `expected a string, got ${describe(current)}`);
+        else checkString(current, schema, place, result.errors);
         break;
       case 'integer':
-        if (!Number.isInteger(current)) error(`expected an integer, got ${describe(current)}`);
-        else checkEnum(current, schema, error);
+        if (!Number.isInteger(current))
+          addIssue(result.errors, place, `expected an integer, got ${describe(current)}`);
+        else checkEnum(current, schema, place, result.errors);
         break;
       case 'number':
-        if (typeof current !== 'number') error(`expected a number, got ${describe(current)}`);
+        if (typeof current !== 'number')
+          addIssue(result.errors, place, `expected a number, got ${describe(current)}`);
         break;
       case 'boolean':
-        if (typeof current !== 'boolean') error(`expected a boolean, got ${describe(current)}`);
+        if (typeof current !== 'boolean')
+          addIssue(result.errors, place, `expected a boolean, got ${describe(current)}`);
         break;
       case 'array':
         if (!Array.isArray(current)) {
-          error(`expected a list, got ${describe(current)}`);
+          addIssue(result.errors, place, `expected a list, got ${describe(current)}`);
           break;
         }
         if (schema.minItems !== undefined && current.length < schema.minItems)
-          error(`expected at least ${schema.minItems} items, got ${current.length}`);
+          addIssue(result.errors, place, `expected at least ${schema.minItems} items, got ${current.length}`);
         if (schema.maxItems !== undefined && current.length > schema.maxItems)
-          error(`expected at most ${schema.maxItems} items, got ${current.length}`);
+          addIssue(result.errors, place, `expected at most ${schema.maxItems} items, got ${current.length}`);
         if (schema.items)
           for (let index = current.length - 1; index >= 0; index -= 1)
-            stack.push([current[index], schema.items, [...at, index]]);
+            stack.push({
+              value: current[index],
+              schema: schema.items,
+              parent: place,
+              key: index,
+              root: undefined,
+            });
         break;
       case 'object':
         if (!isRecord(current)) {
-          error(`expected a mapping, got ${describe(current)}`);
+          addIssue(result.errors, place, `expected a mapping, got ${describe(current)}`);
           break;
         }
-        checkObject(current, schema, at, stack, result);
+        checkObject(current, schema, place, stack, result);
         break;
       default:
         // No type: anything goes (x-kubernetes-preserve-unknown-fields), children unchecked.
@@ -93,51 +103,106 @@ export function checkAgainstCrd(
   return result;
 }
 
+/** A value to check and where it is: below `parent` at `key`, or at `root` for the first. */
+interface Place {
+  readonly value: unknown;
+  readonly schema: CrdNode;
+  readonly parent: Place | undefined;
+  readonly key: string | number | undefined;
+  readonly root: readonly (string | number)[] | undefined;
+}
+
+function pathOf(place: Place): (string | number)[] {
+  const keys: (string | number)[] = [];
+  let at: Place = place;
+  while (at.parent !== undefined) {
+    keys.push(at.key!);
+    at = at.parent;
+  }
+  keys.reverse();
+  return at.root === undefined || at.root.length === 0 ? keys : [...at.root, ...keys];
+}
+
+function addIssue(issues: CrdIssue[], place: Place, message: string, key?: string): void {
+  const path = pathOf(place);
+  if (key !== undefined) path.push(key);
+  issues.push({ path, message });
+}
+
 function checkObject(
   current: Record<string, unknown>,
   schema: CrdNode,
-  at: readonly (string | number)[],
-  stack: [unknown, CrdNode, readonly (string | number)[]][],
+  place: Place,
+  stack: Place[],
   result: CrdCheck,
 ): void {
   for (const key of schema.required ?? []) {
     if (current[key] === undefined || current[key] === null)
-      result.errors.push({ path: [...at, key], message: 'is required' });
+      addIssue(result.errors, place, 'is required', key);
   }
   const keys = Object.keys(current);
   for (let index = keys.length - 1; index >= 0; index -= 1) {
     const key = keys[index]!;
     const child = schema.properties?.[key];
     if (child) {
-      stack.push([current[key], child, [...at, key]]);
+      stack.push({ value: current[key], schema: child, parent: place, key, root: undefined });
     } else if (typeof schema.additionalProperties === 'object') {
-      stack.push([current[key], schema.additionalProperties, [...at, key]]);
+      stack.push({
+        value: current[key],
+        schema: schema.additionalProperties,
+        parent: place,
+        key,
+        root: undefined,
+      });
     } else if (
       schema.additionalProperties !== true &&
       !schema['x-kubernetes-preserve-unknown-fields'] &&
       current[key] !== null
     ) {
-      result.pruned.push({ path: [...at, key], message: 'is not a field of the schema' });
+      addIssue(result.pruned, place, 'is not a field of the schema', key);
     }
   }
 }
 
-function checkString(value: string, schema: CrdNode, error: (message: string) => void): void {
-  checkEnum(value, schema, error);
-  const length = [...value].length;
-  if (schema.minLength !== undefined && length < schema.minLength)
-    error(`expected at least ${schema.minLength} characters, got ${length}`);
-  if (schema.maxLength !== undefined && length > schema.maxLength)
-    error(`expected at most ${schema.maxLength} characters, got ${length}`);
+function checkString(value: string, schema: CrdNode, place: Place, errors: CrdIssue[]): void {
+  checkEnum(value, schema, place, errors);
+  if (schema.minLength !== undefined || schema.maxLength !== undefined) {
+    const length = codePoints(value);
+    if (schema.minLength !== undefined && length < schema.minLength)
+      addIssue(errors, place, `expected at least ${schema.minLength} characters, got ${length}`);
+    if (schema.maxLength !== undefined && length > schema.maxLength)
+      addIssue(errors, place, `expected at most ${schema.maxLength} characters, got ${length}`);
+  }
   if (schema.pattern !== undefined) {
     const regex = compilePattern(schema.pattern);
-    if (regex && !regex.test(value)) error(`${JSON.stringify(value)} does not match ${schema.pattern}`);
+    if (regex && !regex.test(value))
+      addIssue(errors, place, `${JSON.stringify(value)} does not match ${schema.pattern}`);
   }
 }
 
-function checkEnum(value: unknown, schema: CrdNode, error: (message: string) => void): void {
+/** The length in code points, as the API server counts characters (`[...value].length`). */
+function codePoints(value: string): number {
+  let length = value.length;
+  for (let index = 0; index < value.length; index += 1) {
+    const unit = value.charCodeAt(index);
+    // A high surrogate followed by a low one is one code point; a lone one counts as one.
+    if (unit >= 0xd800 && unit <= 0xdbff && index + 1 < value.length) {
+      const next = value.charCodeAt(index + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        length -= 1;
+        index += 1;
+      }
+    }
+  }
+  return length;
+}
+
+function checkEnum(value: unknown, schema: CrdNode, place: Place, errors: CrdIssue[]): void {
   if (schema.enum && !schema.enum.includes(value))
-    error(
+    addIssue(
+      errors,
+      place,
+
       `expected one of ${schema.enum.map((item) => JSON.stringify(item)).join(', ')}, got ${JSON.stringify(value)}`,
     );
 }

@@ -5,7 +5,7 @@ import * as z from 'zod';
  * annotation is a YAML boolean, number or null (see `readFluxObject`), so Sluice reads `true` as
  * `"true"` and null as `""`. A mapping or a list is refused.
  */
-const MetadataValue = z
+export const MetadataValue = z
   .union([z.string(), z.boolean(), z.number(), z.null()])
   .transform((value) => (value === null ? '' : String(value)));
 

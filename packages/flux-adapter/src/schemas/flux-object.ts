@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { checkAgainstCrd, type CrdIssue } from './check-against-crd.js';
 import { ObjectMeta } from './common.js';
+import { DECLINED, fastReader } from './read-fast.js';
 import type { CrdNode } from './crd-structure.js';
 import CRD_STRUCTURE_FILE from './crd-structures.json' with { type: 'json' };
 import { HELM_RELEASE_GROUP, HELM_RELEASE_SPECS, type HelmReleaseSpec } from './helm-release.js';
@@ -143,7 +144,7 @@ export function readFluxObject(value: unknown): FluxObjectResult {
   if (schema === 'unsupported') return invalid(`unsupported API version ${apiVersion} for ${kind}`);
   if (record.metadata !== undefined && record.metadata !== null && !isRecord(record.metadata))
     return invalid('metadata: expected a mapping');
-  const meta = ObjectMeta.safeParse(metadata);
+  const meta = parseFast(ObjectMeta, metadata);
   if (!meta.success) return invalid(describeIssues('metadata', meta.error));
   if (!name) return invalid('metadata.name is missing');
   const warnings: FluxObjectWarning[] = [
@@ -165,7 +166,7 @@ export function readFluxObject(value: unknown): FluxObjectResult {
     }
   }
   // Kubernetes treats a null field (`postBuild:` with every line commented out) as absent.
-  const spec = schema.safeParse(withoutNulls(record.spec));
+  const spec = parseFast(schema, withoutNulls(record.spec));
   if (!spec.success) return invalid(describeIssues('spec', spec.error));
   const base: FluxObjectBase = {
     apiVersion,
@@ -176,6 +177,16 @@ export function readFluxObject(value: unknown): FluxObjectResult {
     annotations: meta.data.annotations ?? {},
   };
   return { status: 'flux', object: { ...base, kind, spec: spec.data } as FluxObject, warnings };
+}
+
+/**
+ * `schema.safeParse(value)`, through the schema's fast reader when it reads the value (the same
+ * data, see {@link fastReader}); zod parses what it declines, so refusals keep zod's messages.
+ */
+function parseFast<T extends z.ZodType>(schema: T, value: unknown): z.ZodSafeParseResult<z.output<T>> {
+  const data = fastReader(schema)(value);
+  if (data === DECLINED) return schema.safeParse(value);
+  return { success: true, data: data as z.output<T> };
 }
 
 function specSchema(group: string, kind: string, version: string): z.ZodType | 'other' | 'unsupported' {
