@@ -17,7 +17,7 @@
  */
 import { lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { goPathMatch, goPathMatcher } from './go-path-match.js';
+import { goPathMatcher } from './go-path-match.js';
 import { isInside } from './safe-path.js';
 
 /** The name of the ignore file Flux reads in every folder of a source. */
@@ -154,44 +154,64 @@ function simpleNameMatch(pattern: IgnorePattern, path: readonly string[], isDir:
   return false;
 }
 
-function globMatch(pattern: IgnorePattern, fullPath: readonly string[], isDir: boolean): boolean {
-  let path = fullPath;
+// A glob pattern's parts get matchers of their own too, made on first use.
+const partMatchers = new WeakMap<IgnorePattern, ((name: string) => boolean | 'error')[]>();
+
+function matchPart(pattern: IgnorePattern, index: number, name: string): boolean | 'error' {
+  let matchers = partMatchers.get(pattern);
+  if (!matchers) {
+    matchers = [];
+    partMatchers.set(pattern, matchers);
+  }
+  let matcher = matchers[index];
+  if (!matcher) {
+    matcher = goPathMatcher(pattern.parts[index] ?? '');
+    matchers[index] = matcher;
+  }
+  return matcher(name);
+}
+
+function globMatch(pattern: IgnorePattern, path: readonly string[], isDir: boolean): boolean {
+  // `at` is where the rest of the path starts: the path is not copied element by element.
+  let at = 0;
   let matched = false;
   let canTraverse = false;
-  for (const [index, part] of pattern.parts.entries()) {
+  const { parts } = pattern;
+  for (let index = 0; index < parts.length; index += 1) {
+    const part = parts[index]!;
     if (part === '') {
       canTraverse = false;
       continue;
     }
     if (part === '**') {
-      if (index === pattern.parts.length - 1) break;
+      if (index === parts.length - 1) break;
       canTraverse = true;
       continue;
     }
     if (part.includes('**')) return false;
-    if (path.length === 0) return false;
+    if (at === path.length) return false;
     if (canTraverse) {
       canTraverse = false;
-      while (path.length > 0) {
-        const element = path[0]!;
-        path = path.slice(1);
-        const match = goPathMatch(part, element);
+      while (at < path.length) {
+        const element = path[at]!;
+        at += 1;
+        const match = matchPart(pattern, index, element);
         if (match === 'error') return false;
         if (match) {
           matched = true;
           break;
-        } else if (path.length === 0) {
+        } else if (at === path.length) {
           matched = false;
         }
       }
     } else {
-      const match = goPathMatch(part, path[0]!);
+      const match = matchPart(pattern, index, path[at]!);
       if (match === 'error' || !match) return false;
       matched = true;
-      path = path.slice(1);
+      at += 1;
     }
   }
-  if (matched && pattern.dirOnly && !isDir && path.length === 0) matched = false;
+  if (matched && pattern.dirOnly && !isDir && at === path.length) matched = false;
   return matched;
 }
 
