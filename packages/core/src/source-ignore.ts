@@ -114,41 +114,29 @@ export function readIgnorePatterns(text: string, domain: readonly string[] = [])
   return patterns;
 }
 
-const NO_MATCH = 0;
-const EXCLUDE = 1;
-const INCLUDE = 2;
+// What a simple pattern (no `/`) says of one path element, remembered per name by the matcher.
+const NAME_NO_MATCH = 0;
+const NAME_MATCH = 1;
+const NAME_ERROR = 2;
 
-function matchPattern(pattern: IgnorePattern, path: readonly string[], isDir: boolean): number {
-  if (path.length <= pattern.domain.length) return NO_MATCH;
-  for (let index = 0; index < pattern.domain.length; index += 1)
-    if (path[index] !== pattern.domain[index]) return NO_MATCH;
-  // Most patterns are the root's: their path is the whole path, not a copy of it.
-  const rest = pattern.domain.length === 0 ? path : path.slice(pattern.domain.length);
-  const matched = pattern.isGlob ? globMatch(pattern, rest, isDir) : simpleNameMatch(pattern, rest, isDir);
-  if (!matched) return NO_MATCH;
-  return pattern.inclusion ? INCLUDE : EXCLUDE;
-}
-
-// Every path of a repository is matched against every pattern, name by name: each pattern's
-// first part gets a matcher of its own (see goPathMatcher), made on first use.
-const nameMatchers = new WeakMap<IgnorePattern, (name: string) => boolean | 'error'>();
-
-function matchName(pattern: IgnorePattern, name: string): boolean | 'error' {
-  let matcher = nameMatchers.get(pattern);
-  if (!matcher) {
-    matcher = goPathMatcher(pattern.parts[0] ?? '');
-    nameMatchers.set(pattern, matcher);
-  }
-  return matcher(name);
-}
-
-function simpleNameMatch(pattern: IgnorePattern, path: readonly string[], isDir: boolean): boolean {
+/**
+ * Whether a simple pattern matches a path whose elements' answers are `rows` (one per element,
+ * indexed by pattern), below the pattern's folder: the first element it matches decides, as
+ * `gitignore.Pattern.Match` does (a malformed pattern matches nothing; a `dir/` pattern does not
+ * match a file by its own name).
+ */
+function simpleNameMatch(
+  pattern: IgnorePattern,
+  patternIndex: number,
+  rows: readonly Uint8Array[],
+  isDir: boolean,
+): boolean {
   // An index loop: this runs for every pattern and every path of a repository.
-  for (let index = 0; index < path.length; index += 1) {
-    const match = matchName(pattern, path[index]!);
-    if (match === 'error') return false;
-    if (!match) continue;
-    if (pattern.dirOnly && !isDir && index === path.length - 1) return false;
+  for (let index = pattern.domain.length; index < rows.length; index += 1) {
+    const match = rows[index]![patternIndex];
+    if (match === NAME_ERROR) return false;
+    if (match === NAME_NO_MATCH) continue;
+    if (pattern.dirOnly && !isDir && index === rows.length - 1) return false;
     return true;
   }
   return false;
@@ -215,19 +203,64 @@ function globMatch(pattern: IgnorePattern, path: readonly string[], isDir: boole
   return matched;
 }
 
+const MAX_REMEMBERED_NAMES = 100_000;
+
 /** An ordered list of patterns; the last one that matches a path decides. */
 export class IgnoreMatcher {
-  constructor(readonly patterns: readonly IgnorePattern[]) {}
+  // Every path of a repository is matched against every pattern, element by element, and the
+  // same names (folders, `kustomization.yaml`) come back in path after path: each name's
+  // answers to the simple patterns are worked out once, one per pattern.
+  readonly #rows = new Map<string, Uint8Array>();
+  readonly #nameMatchers: (((name: string) => boolean | 'error') | undefined)[];
+
+  constructor(readonly patterns: readonly IgnorePattern[]) {
+    this.#nameMatchers = patterns.map((pattern) =>
+      pattern.isGlob ? undefined : goPathMatcher(pattern.parts[0] ?? ''),
+    );
+  }
 
   /** True when `path` (elements, or a `/`-separated relative path) is excluded. */
   excludes(path: string | readonly string[], isDirectory: boolean): boolean {
     const elements = typeof path === 'string' ? (path === '' ? [] : path.split('/')) : path;
+    const rows = elements.map((name) => this.#row(name));
     for (let index = this.patterns.length - 1; index >= 0; index -= 1) {
-      const result = matchPattern(this.patterns[index]!, elements, isDirectory);
-      if (result !== NO_MATCH) return result === EXCLUDE;
+      const pattern = this.patterns[index]!;
+      if (!inDomain(pattern, elements)) continue;
+      const matched = pattern.isGlob
+        ? globMatch(
+            pattern,
+            // Most patterns are the root's: their path is the whole path, not a copy of it.
+            pattern.domain.length === 0 ? elements : elements.slice(pattern.domain.length),
+            isDirectory,
+          )
+        : simpleNameMatch(pattern, index, rows, isDirectory);
+      if (matched) return !pattern.inclusion;
     }
     return false;
   }
+
+  #row(name: string): Uint8Array {
+    let row = this.#rows.get(name);
+    if (!row) {
+      row = new Uint8Array(this.patterns.length);
+      for (let index = 0; index < row.length; index += 1) {
+        const match = this.#nameMatchers[index]?.(name);
+        row[index] = match === 'error' ? NAME_ERROR : match === true ? NAME_MATCH : NAME_NO_MATCH;
+      }
+      // Bounded: a tree of more distinct names than this starts over rather than grow.
+      if (this.#rows.size >= MAX_REMEMBERED_NAMES) this.#rows.clear();
+      this.#rows.set(name, row);
+    }
+    return row;
+  }
+}
+
+/** True when the path lies below the pattern's folder (strictly: the folder itself is not). */
+function inDomain(pattern: IgnorePattern, path: readonly string[]): boolean {
+  if (path.length <= pattern.domain.length) return false;
+  for (let index = 0; index < pattern.domain.length; index += 1)
+    if (path[index] !== pattern.domain[index]) return false;
+  return true;
 }
 
 /**
