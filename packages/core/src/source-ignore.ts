@@ -15,6 +15,7 @@
  *   everything inside a matching folder; a pattern with `/` matches from its folder, element by
  *   element (`**` spans folders), and a matching prefix excludes everything below it.
  */
+import type { Dirent } from 'node:fs';
 import { lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { goPathMatcher } from './go-path-match.js';
@@ -400,20 +401,37 @@ const MAX_IGNORE_FILE_SIZE = 1024 * 1024;
  */
 function folderIgnoreTree(root: string): IgnoreTree {
   // Synchronous calls: every folder of the tree is asked, one after another, and a thread-pool
-  // round trip per folder cost more than the listing and the (mostly failing) realpath.
+  // round trip per folder cost more than the listing and the (mostly failing) realpath. Each
+  // folder is listed once, for its sub-folders and to see whether it holds an ignore file at
+  // all: most do not, and a failing realpath per folder (an exception each) showed in profiles.
+  const listings = new Map<string, Dirent[] | undefined>();
+  const list = (dir: string): Dirent[] | undefined => {
+    if (!listings.has(dir)) {
+      let entries: Dirent[] | undefined;
+      try {
+        entries = readdirSync(join(root, dir), { withFileTypes: true });
+      } catch {
+        entries = undefined;
+      }
+      listings.set(dir, entries);
+    }
+    return listings.get(dir);
+  };
   return {
     async subfolders(dir) {
-      try {
-        const entries = readdirSync(join(root, dir), { withFileTypes: true });
-        return entries
-          .filter((entry) => entry.isDirectory())
-          .map((entry) => entry.name)
-          .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      } catch {
-        return [];
-      }
+      const entries = list(dir);
+      listings.delete(dir);
+      if (!entries) return [];
+      return entries
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name)
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     },
     async readIgnoreFile(dir) {
+      // A folder that lists no such name holds no such file (one that cannot be listed may
+      // still let it be opened: it is asked for).
+      const entries = list(dir);
+      if (entries && !entries.some((entry) => entry.name === SOURCE_IGNORE_FILE)) return undefined;
       const path = join(root, dir, SOURCE_IGNORE_FILE);
       try {
         const target = realpathSync.native(path);
