@@ -32,16 +32,20 @@ export function checkAgainstCrd(
   // issue (most objects have none), not for every place walked.
   const stack: Place[] = [{ value, schema: node, parent: undefined, key: undefined, root: path }];
   // A subtree checked against the same schema node gives the same result: alias bombs stay linear.
-  const seen = new Map<object, Set<CrdNode>>();
+  // One schema node per object, a set only for an object met again under another (an alias).
+  const seen = new Map<object, CrdNode | Set<CrdNode>>();
   while (stack.length > 0) {
     const place = stack.pop()!;
     const { value: current, schema } = place;
     if (current === null || current === undefined) continue;
     if (typeof current === 'object') {
-      let nodes = seen.get(current);
-      if (!nodes) seen.set(current, (nodes = new Set()));
-      if (nodes.has(schema)) continue;
-      nodes.add(schema);
+      const nodes = seen.get(current);
+      if (nodes === undefined) seen.set(current, schema);
+      else if (nodes === schema) continue;
+      else if (nodes instanceof Set) {
+        if (nodes.has(schema)) continue;
+        nodes.add(schema);
+      } else seen.set(current, new Set([nodes, schema]));
     }
     if (schema['x-kubernetes-int-or-string']) {
       if (!(typeof current === 'string' || Number.isInteger(current)))

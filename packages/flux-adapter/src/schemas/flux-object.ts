@@ -275,7 +275,10 @@ function holdsNullField(value: unknown): boolean {
       continue;
     }
     if (Object.getPrototypeOf(item) !== Object.prototype) return true;
-    for (const child of Object.values(item)) {
+    const record = item as Record<string, unknown>;
+    const keys = Object.keys(record);
+    for (let index = 0; index < keys.length; index += 1) {
+      const child = record[keys[index]!];
       if (child === null) return true;
       if (typeof child === 'object') stack.push(child);
     }
