@@ -66,6 +66,12 @@ export async function scanRepository(tree: SourceTree, signal?: AbortSignal): Pr
     const parsed = await tree.parse(path);
     if (!parsed) continue;
     const file = tree.toRepoPath(path) ?? path;
+    // A kustomization file's folder, for the folders it lists (once per file, not per document).
+    const kustomizationDir = /(^|\/)kustomization\.ya?ml$/.test(file)
+      ? posix.dirname(file) === '.'
+        ? ''
+        : posix.dirname(file)
+      : undefined;
     for (const document of parsed.documents) {
       const value = document.value;
       if (typeof value !== 'object' || value === null || Array.isArray(value)) continue;
@@ -93,9 +99,9 @@ export async function scanRepository(tree: SourceTree, signal?: AbortSignal): Pr
         const path = normalizeRelative(result.object.spec.path ?? '');
         if (path !== undefined) referencedDirs.add(path);
       }
-      if (/(^|\/)kustomization\.ya?ml$/.test(file)) {
-        const dir = posix.dirname(file) === '.' ? '' : posix.dirname(file);
-        for (const field of ['resources', 'bases', 'components']) {
+      if (kustomizationDir !== undefined) {
+        const dir = kustomizationDir;
+        for (const field of KUSTOMIZATION_LISTS) {
           const list = record[field];
           if (!Array.isArray(list)) continue;
           for (const entry of list) {
@@ -122,20 +128,19 @@ export function describeInvalid(result: { kind: string; name: string; namespace?
     : `${result.kind}/${result.namespace}/${result.name}`;
 }
 
+const KUSTOMIZATION_LISTS = ['resources', 'bases', 'components'] as const;
+
 function findSyncPath(record: Record<string, unknown>): string | undefined {
+  // Only these two kinds carry one: every other document is passed over without a lookup.
+  if (record.kind !== 'FluxInstance' && record.kind !== 'HelmRelease') return undefined;
   const spec = record.spec as Record<string, unknown> | undefined;
-  const candidates = [
-    record.kind === 'FluxInstance' ? spec?.sync : undefined,
-    record.kind === 'HelmRelease'
-      ? (
+  const candidate =
+    record.kind === 'FluxInstance'
+      ? spec?.sync
+      : (
           (spec?.values as Record<string, unknown> | undefined)?.instance as
             Record<string, unknown> | undefined
-        )?.sync
-      : undefined,
-  ];
-  for (const candidate of candidates) {
-    const path = (candidate as Record<string, unknown> | undefined)?.path;
-    if (typeof path === 'string' && path !== '') return path;
-  }
-  return undefined;
+        )?.sync;
+  const path = (candidate as Record<string, unknown> | undefined)?.path;
+  return typeof path === 'string' && path !== '' ? path : undefined;
 }
