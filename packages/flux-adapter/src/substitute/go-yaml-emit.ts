@@ -35,7 +35,8 @@ type Style = 'plain' | 'single' | 'double' | 'literal';
 /** Which value or key of which container a scalar is. */
 type EmittedSpanPlace = Pick<EmittedSpan, 'container' | 'key' | 'isKey'>;
 
-interface ScalarAnalysis {
+/** What go-yaml's emitter may write a string as (`yaml_emitter_analyze_scalar`). */
+export interface ScalarAnalysis {
   readonly multiline: boolean;
   readonly flowPlain: boolean;
   readonly blockPlain: boolean;
@@ -466,7 +467,6 @@ export function formatGoNumber(value: number): string {
   return String(value);
 }
 
-/** emitterc.go `yaml_emitter_analyze_scalar`. */
 // Printable ASCII with no indicator, space or break anywhere and no `-` in front: plain everywhere.
 const SIMPLE_SCALAR = /^[A-Za-z0-9_/][A-Za-z0-9_./=+-]*$/;
 const SIMPLE_ANALYSIS: ScalarAnalysis = {
@@ -477,7 +477,11 @@ const SIMPLE_ANALYSIS: ScalarAnalysis = {
   block: true,
 };
 
-function analyzeScalar(value: string): ScalarAnalysis {
+/**
+ * emitterc.go `yaml_emitter_analyze_scalar`: which styles can write `value` so that it reads
+ * back as written (`blockPlain`: plain, outside a flow collection).
+ */
+export function analyzeScalar(value: string): ScalarAnalysis {
   if (SIMPLE_SCALAR.test(value)) return SIMPLE_ANALYSIS;
   if (value.length === 0)
     return { multiline: false, flowPlain: false, blockPlain: true, singleQuoted: true, block: false };
@@ -589,7 +593,7 @@ function sortedKeys(map: object): string[] {
  * emitterc.go `yaml_emitter_check_simple_key` for a string key: no line break and at most 128
  * bytes of UTF-8 (a UTF-16 unit is at most 3 bytes, so a short key needs no byte count).
  */
-function isSimpleKey(key: string): boolean {
+export function isSimpleKey(key: string): boolean {
   if (key.includes('\n') || /[\r\u0085\u2028\u2029]/.test(key)) return false;
   return key.length * 3 <= 128 || Buffer.byteLength(key) <= 128;
 }

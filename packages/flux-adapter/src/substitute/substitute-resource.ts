@@ -3,6 +3,7 @@ import type { Provenance, ValueOrigin } from '../kustomize/provenance.js';
 import { isMap, type KResource } from '../kustomize/resource.js';
 import { EmitDepthError, emitGoYaml, type EmittedSpan } from './go-yaml-emit.js';
 import { EnvsubstLimitError, EnvsubstSyntaxError, evaluateEnvsubst, type EnvsubstPiece } from './envsubst.js';
+import { substituteScalars, variableOrigin } from './substitute-scalars.js';
 
 /** A postBuild variable with where its value is written. */
 export interface Variable {
@@ -33,6 +34,11 @@ export interface ResourceSubstitution {
  * and the object Flux applies is what the text now says. Every value of the new object still
  * knows where it was written: a stretch that a variable produced points at the variable's
  * definition, the rest at the value of the original object it was written from.
+ *
+ * Most objects take a shortcut with the same result ({@link substituteScalars}: each string
+ * substituted on its own, when every expression sits in a plain one-line value and every
+ * substituted value still reads as one); the rest take the whole text
+ * ({@link substituteWholeText}).
  */
 export function substituteResource(
   resource: KResource,
@@ -40,10 +46,26 @@ export function substituteResource(
   provenance: Provenance,
   options: { readonly strict?: boolean } = {},
 ): ResourceSubstitution {
-  const none = { resource, used: [], missing: [], defaulted: [] };
   // The emitted text holds `${` or `$$` only where a key or string does: otherwise envsubst
   // copies the text and nothing changes (most objects; CRDs are large).
-  if (!holdsExpression(resource.object)) return none;
+  if (!holdsExpression(resource.object)) return { resource, used: [], missing: [], defaulted: [] };
+  return (
+    substituteScalars(resource, variables, provenance, options) ??
+    substituteWholeText(resource, variables, provenance, options)
+  );
+}
+
+/**
+ * {@link substituteResource} on the whole text, always: emit the object, envsubst the text,
+ * parse it again. Exported for the tests that hold the shortcut to it.
+ */
+export function substituteWholeText(
+  resource: KResource,
+  variables: ReadonlyMap<string, Variable>,
+  provenance: Provenance,
+  options: { readonly strict?: boolean } = {},
+): ResourceSubstitution {
+  const none = { resource, used: [], missing: [], defaulted: [] };
   let text: string;
   let spans: readonly EmittedSpan[];
   try {
@@ -164,8 +186,7 @@ class TextOrigins {
   }
 
   #variableOrigin(name: string): ValueOrigin | undefined {
-    const variable = this.variables.get(name);
-    return variable?.origin ? { ...variable.origin, raw: variable.value } : undefined;
+    return variableOrigin(this.variables, name);
   }
 }
 
