@@ -1,6 +1,7 @@
 import type { ImageOverride } from '../schemas/common.js';
 import type { KustomizeOverlay } from './build.js';
-import { transformImages, type ImageOverrideEntry } from './images-transformer.js';
+import { writableMetadata, type CopyOnWrite } from './copy-on-write.js';
+import { transformResourceImages, type ImageOverrideEntry } from './images-transformer.js';
 import {
   applyLegacyJson6902,
   applyLegacyStrategicMerge,
@@ -14,7 +15,6 @@ import {
   groupVersionOf,
   isMap,
   kindOf,
-  metadataOf,
   type KResource,
   type YamlMap,
 } from './resource.js';
@@ -40,25 +40,28 @@ export async function applyTransformers(
     for (const [index, entry] of patches.entries())
       await applyPatchEntry(entry, patches, index, resources, context);
   }
-  const objects = resources.map((resource) => resource.object);
+  const copies = context.copies;
   if (typeof kustomization.namespace === 'string' && kustomization.namespace !== '') {
-    for (const object of objects) {
+    const namespace = kustomization.namespace;
+    for (const resource of resources) {
+      const object = resource.object;
       // kustomize also renames Namespace objects to the kustomization's namespace.
       if (kindOf(object) === 'Namespace' && groupVersionOf(object).group === '') {
-        metadataOf(object).name = kustomization.namespace;
+        if (!holds(object, 'name', namespace)) writableMetadata(resource, copies).name = namespace;
         continue;
       }
       if (CLUSTER_SCOPED_KINDS.has(kindOf(object))) continue;
-      metadataOf(object).namespace = kustomization.namespace;
+      // Writing the value a field already holds changes nothing: the object stays shared.
+      if (!holds(object, 'namespace', namespace)) writableMetadata(resource, copies).namespace = namespace;
     }
   }
   const prefix = typeof kustomization.namePrefix === 'string' ? kustomization.namePrefix : '';
   const suffix = typeof kustomization.nameSuffix === 'string' ? kustomization.nameSuffix : '';
   if (prefix !== '' || suffix !== '') {
-    for (const object of objects) {
-      const kind = kindOf(object);
+    for (const resource of resources) {
+      const kind = kindOf(resource.object);
       if (kind === 'Namespace' || kind === 'CustomResourceDefinition') continue;
-      const metadata = metadataOf(object);
+      const metadata = writableMetadata(resource, copies);
       if (typeof metadata.name === 'string') metadata.name = `${prefix}${metadata.name}${suffix}`;
     }
   }
@@ -69,9 +72,9 @@ export async function applyTransformers(
     for (const entry of kustomization.labels)
       if (isMap(entry) && isMap(entry.pairs)) Object.assign(labels, entry.pairs);
   }
-  addMetadata(objects, 'labels', labels);
+  addMetadata(resources, 'labels', labels, copies);
   if (isMap(kustomization.commonAnnotations))
-    addMetadata(objects, 'annotations', kustomization.commonAnnotations);
+    addMetadata(resources, 'annotations', kustomization.commonAnnotations, copies);
   const legacyJson = kustomization.patchesJson6902;
   if (Array.isArray(legacyJson)) {
     for (const [index, entry] of legacyJson.entries())
@@ -82,7 +85,7 @@ export async function applyTransformers(
     const entries: ImageOverrideEntry[] = images
       .filter((entry): entry is YamlMap => isMap(entry) && typeof entry.name === 'string')
       .map((entry) => ({ override: toOverride(entry), container: entry }));
-    transformImages(objects, entries, provenance);
+    transformResourceImages(resources, entries, provenance, copies);
   }
   if (Array.isArray(kustomization.replacements))
     await applyReplacements(kustomization.replacements, resources, context);
@@ -103,19 +106,25 @@ function toOverride(entry: YamlMap): ImageOverride {
   return override;
 }
 
+/** True when `metadata[key]` of the object is already `value` (so writing it changes nothing). */
+function holds(object: YamlMap, key: 'name' | 'namespace', value: string): boolean {
+  const metadata = object.metadata;
+  return isMap(metadata) && Object.hasOwn(metadata, key) && metadata[key] === value;
+}
+
 function addMetadata(
-  objects: readonly YamlMap[],
+  resources: readonly KResource[],
   field: 'labels' | 'annotations',
   values: Record<string, unknown>,
+  copies: CopyOnWrite | undefined,
 ): void {
   if (Object.keys(values).length === 0) return;
-  for (const object of objects) {
-    const metadata = metadataOf(object);
+  // Converted once: every object gets its own mapping built from the same strings.
+  const converted = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, String(value)]));
+  for (const resource of resources) {
+    const metadata = writableMetadata(resource, copies);
     const current = isMap(metadata[field]) ? (metadata[field] as YamlMap) : {};
-    metadata[field] = {
-      ...current,
-      ...Object.fromEntries(Object.entries(values).map(([key, value]) => [key, String(value)])),
-    };
+    metadata[field] = { ...current, ...converted };
   }
 }
 

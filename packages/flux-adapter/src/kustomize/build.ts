@@ -10,6 +10,7 @@ import { isRemoteTarget } from './remote-target.js';
 import type { RemoteBases } from '../remote/remote-bases.js';
 import { resolveRemoteEntry } from '../remote/resolve-remote-entry.js';
 import { BuildBudget } from './build-budget.js';
+import { CopyOnWrite } from './copy-on-write.js';
 import { isMap, type KResource, type YamlMap } from './resource.js';
 import { ResourceIds } from './resource-ids.js';
 
@@ -49,6 +50,12 @@ export interface BuildContext {
   /** How many remote bases enclose this build. @default 0 */
   readonly remoteDepth?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Copies objects of the parse cache before the build's transformers write them; shared by the
+   * nested builds of one top-level build.
+   * @default a fresh CopyOnWrite for each top-level build
+   */
+  readonly copies?: CopyOnWrite;
 }
 
 /**
@@ -90,6 +97,7 @@ export async function buildKustomizeFolder(
 ): Promise<KResource[]> {
   context.signal?.throwIfAborted();
   if (!context.budget) context = { ...context, budget: new BuildBudget() };
+  if (!context.copies) context = { ...context, copies: new CopyOnWrite(context.provenance) };
   const where = { file: via?.file ?? context.tree.toRepoPath(dir) ?? dir, line: via?.line ?? 1 };
   if (!context.budget?.enter(stack.length + 1, where, context.diagnostics)) return [];
   const kustomizationPath = await findKustomizationFile(context.tree, dir);
@@ -112,7 +120,8 @@ export async function buildKustomizeFolder(
       return [];
     }
     context.provenance.register(document.value, { file, positions: document.positions, documentIndex: 0 });
-    kustomization = context.provenance.clone(document.value);
+    // The build only reads a kustomization; merging a Flux overlay writes one, so that one is a copy.
+    kustomization = overlay ? context.provenance.clone(document.value) : document.value;
   } else {
     file = context.tree.toRepoPath(dir) ?? dir;
     if (stack.length > 0) {
@@ -191,12 +200,11 @@ async function buildKustomization(
       const type = await context.tree.typeOf(path);
       if (type === 'file') {
         const loaded = await loadResourceFile(context.tree, path, context.provenance, context.diagnostics);
-        const where = {
-          file: context.provenance.originOf(list, index)?.file ?? file,
-          line: context.provenance.originOf(list, index)?.line ?? 1,
-        };
+        // Looked up once: an origin is built from the text's positions on every call.
+        const origin = context.provenance.originOf(list, index);
+        const where = { file: origin?.file ?? file, line: origin?.line ?? 1 };
         if (!context.budget?.addObjects(loaded.length, where, context.diagnostics)) return resources;
-        ids.appendAll(resources, loaded, context.provenance.originOf(list, index), file, context.diagnostics);
+        ids.appendAll(resources, loaded, origin, file, context.diagnostics);
         context.consumed.add(context.tree.toRepoPath(path) ?? path);
       } else if (type === 'dir') {
         const via = context.provenance.originOf(list, index);
@@ -266,7 +274,7 @@ async function buildKustomization(
         documentIndex: 0,
       });
       accumulated = await buildKustomization(
-        context.provenance.clone(document.value),
+        document.value,
         path,
         repoFile,
         componentContext,
@@ -286,6 +294,7 @@ async function buildKustomization(
     provenance: context.provenance,
     diagnostics: context.diagnostics,
     consumed: context.consumed,
+    ...(context.copies ? { copies: context.copies } : {}),
   };
   await runGenerators(kustomization, accumulated, generatorContext);
   if (Array.isArray(kustomization.helmCharts) || Array.isArray(kustomization.helmChartInflationGenerator)) {

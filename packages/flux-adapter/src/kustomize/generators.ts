@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { Diagnostic } from '@sluice/core';
 import type { SourceTree } from '../source/source-tree.js';
 import { joinRelative } from '../source/repo-files.js';
+import { writableObject, type CopyOnWrite } from './copy-on-write.js';
 import type { Provenance } from './provenance.js';
 import { isMap, metaString, type KResource, type YamlMap } from './resource.js';
 
@@ -16,6 +17,11 @@ export interface GeneratorContext {
   readonly diagnostics: Diagnostic[];
   /** Repository files read by the build. */
   readonly consumed: Set<string>;
+  /**
+   * Copies each object before its first write, leaving the parse cache as it is.
+   * @default undefined (objects are changed in place: the caller owns them)
+   */
+  readonly copies?: CopyOnWrite;
 }
 
 /**
@@ -66,10 +72,10 @@ export async function runGenerators(
       const field = kind === 'Secret' ? 'data' : 'data';
       const encoded = kind === 'Secret' ? encodeSecret(data.values) : data.values;
       if (existing) {
-        const current =
-          behavior === 'merge' && isMap(existing.object[field]) ? (existing.object[field] as YamlMap) : {};
-        existing.object[field] = { ...current, ...encoded };
-        recordOrigins(existing.object[field] as YamlMap, data.origins, context.provenance);
+        const target = writableObject(existing, context.copies);
+        const current = behavior === 'merge' && isMap(target[field]) ? (target[field] as YamlMap) : {};
+        target[field] = { ...current, ...encoded };
+        recordOrigins(target[field] as YamlMap, data.origins, context.provenance);
         continue;
       }
       const object: YamlMap = { apiVersion: 'v1', kind, metadata, [field]: encoded };

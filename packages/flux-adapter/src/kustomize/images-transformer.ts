@@ -1,6 +1,7 @@
 import type { ImageOverride } from '../schemas/common.js';
 import type { Provenance, ValueOrigin } from './provenance.js';
-import { isMap, kindOf, type YamlMap } from './resource.js';
+import type { CopyOnWrite } from './copy-on-write.js';
+import { isMap, kindOf, type KResource, type YamlMap } from './resource.js';
 
 /** An `images:` entry with the container it was read from (for positions). */
 export interface ImageOverrideEntry {
@@ -97,6 +98,76 @@ export function transformImages(
     if (kindOf(object) === 'CustomResourceDefinition') continue;
     visit(object);
   }
+}
+
+/**
+ * {@link transformImages} over a build's resources: an object is copied (by `copies`) only when
+ * an entry changes one of its images, and left shared otherwise.
+ */
+export function transformResourceImages(
+  resources: readonly KResource[],
+  entries: readonly ImageOverrideEntry[],
+  provenance: Provenance,
+  copies: CopyOnWrite | undefined,
+): void {
+  if (entries.length === 0) return;
+  if (!copies) {
+    transformImages(
+      resources.map((resource) => resource.object),
+      entries,
+      provenance,
+    );
+    return;
+  }
+  // Objects this build owns whole may share containers with each other (a replacement copies a
+  // mapping by reference): they are rewritten in one pass, each shared node once, as before.
+  // Any other object shares nothing with the rest of the build's objects (its copy would not):
+  // it is copied only when an image of it changes, and then rewritten on its own.
+  const owned: YamlMap[] = [];
+  for (const resource of resources) {
+    const object = resource.object;
+    if (kindOf(object) === 'CustomResourceDefinition') continue;
+    if (copies.owns(object)) owned.push(object);
+    else if (changesImages(object, entries)) transformImages([copies.object(resource)], entries, provenance);
+  }
+  transformImages(owned, entries, provenance);
+}
+
+/** Whether an entry would change an image of `object` (read only; the walk of {@link transformImages}). */
+function changesImages(object: YamlMap, entries: readonly ImageOverrideEntry[]): boolean {
+  const visited = new Set<object>();
+  const stack: unknown[] = [object];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== 'object' || node === null || visited.has(node)) continue;
+    visited.add(node);
+    if (Array.isArray(node)) {
+      for (const item of node) stack.push(item);
+      continue;
+    }
+    const record = node as YamlMap;
+    for (const key of Object.keys(record)) {
+      const value = record[key];
+      if ((key === 'containers' || key === 'initContainers') && Array.isArray(value)) {
+        for (const container of value)
+          if (isMap(container) && rewrittenImage(container, entries)) return true;
+      }
+      stack.push(value);
+    }
+  }
+  return false;
+}
+
+/** The image the first matching entry turns `container.image` into, when it differs. */
+function rewrittenImage(container: YamlMap, entries: readonly ImageOverrideEntry[]): string | undefined {
+  const image = container.image;
+  if (typeof image !== 'string') return undefined;
+  for (const entry of entries) {
+    if (!imageMatches(image, entry.override.name)) continue;
+    const next = applyImageOverride(image, entry.override);
+    return next === image ? undefined : next;
+  }
+  return undefined;
 }
 
 function rewrite(container: YamlMap, entries: readonly ImageOverrideEntry[], provenance: Provenance): void {

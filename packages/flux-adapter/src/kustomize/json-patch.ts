@@ -1,3 +1,4 @@
+import { inPlaceWriter, type ContainerWriter } from './copy-on-write.js';
 import type { Provenance } from './provenance.js';
 import { isMap, type YamlMap } from './resource.js';
 
@@ -18,12 +19,13 @@ export function applyJsonPatch(
   target: YamlMap,
   operations: readonly unknown[],
   provenance: Provenance,
+  writer: ContainerWriter = inPlaceWriter(provenance),
 ): string | undefined {
   for (const [index, raw] of operations.entries()) {
     if (!isMap(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') {
       return `operation ${index} needs string fields op and path`;
     }
-    const error = applyOperation(target, raw, index, operations, provenance);
+    const error = applyOperation(target, raw, provenance, writer);
     if (error) return `operation ${index} (${raw.op} ${raw.path}): ${error}`;
   }
   return undefined;
@@ -32,9 +34,8 @@ export function applyJsonPatch(
 function applyOperation(
   target: YamlMap,
   operation: YamlMap,
-  index: number,
-  operations: readonly unknown[],
   provenance: Provenance,
+  writer: ContainerWriter,
 ): string | undefined {
   const path = parsePointer(operation.path as string);
   if (!path) return 'invalid JSON pointer';
@@ -42,32 +43,29 @@ function applyOperation(
     case 'add':
     case 'replace': {
       if (!('value' in operation)) return 'missing value';
-      const value = provenance.clone(operation.value);
-      return setAt(target, path, value, operation.op === 'add', provenance, () => ({
+      const value = writer.clone(operation.value);
+      return setAt(target, path, value, operation.op === 'add', provenance, writer, () => ({
         container: operation,
         key: 'value',
       }));
     }
     case 'remove':
-      return removeAt(target, path) ? undefined : 'path not found';
+      return removeAt(target, path, writer) ? undefined : 'path not found';
     case 'move':
     case 'copy': {
       const from = typeof operation.from === 'string' ? parsePointer(operation.from) : undefined;
       if (!from) return 'invalid from pointer';
       const found = getAt(target, from);
       if (!found) return 'from path not found';
-      const value = provenance.clone(found.value);
-      if (operation.op === 'move') removeAt(target, from);
-      return setAt(target, path, value, true, provenance, () => ({
-        container: found.parent,
-        key: found.key,
-      }));
+      const value = writer.clone(found.value);
+      // The origin is read from where the value was; a move writes there, so copies first.
+      const origin = { container: found.parent, key: found.key };
+      if (operation.op === 'move') removeAt(target, from, writer);
+      return setAt(target, path, value, true, provenance, writer, () => origin);
     }
     case 'test':
       return undefined;
     default:
-      void index;
-      void operations;
       return `unsupported op ${String(operation.op)}`;
   }
 }
@@ -113,12 +111,13 @@ function setAt(
   value: unknown,
   insert: boolean,
   provenance: Provenance,
+  writer: ContainerWriter,
   originOf: () => { container: object; key: string | number },
 ): string | undefined {
   if (path.length === 0) return 'cannot replace the whole object';
   const parentPath = path.slice(0, -1);
   const last = path[path.length - 1] ?? '';
-  const parent = parentPath.length === 0 ? root : getAt(root, parentPath)?.value;
+  const parent = parentPath.length === 0 ? root : writableAt(root, parentPath, writer);
   const origin = originOf();
   if (Array.isArray(parent)) {
     const position = last === '-' ? parent.length : Number(last);
@@ -138,9 +137,26 @@ function setAt(
   return 'parent path not found';
 }
 
-function removeAt(root: YamlMap, path: string[]): boolean {
-  const found = getAt(root, path);
-  if (!found) return false;
+/**
+ * The value at `path` (as {@link getAt} finds it), every container on the way made writable by
+ * `writer`; undefined when the path is not there.
+ */
+function writableAt(root: YamlMap, path: string[], writer: ContainerWriter): unknown {
+  if (getAt(root, path) === undefined) return undefined;
+  let current: unknown = root;
+  for (const part of path) {
+    const key = Array.isArray(current) ? Number(part) : part;
+    current = writer.child(current as object, key);
+  }
+  return current;
+}
+
+function removeAt(root: YamlMap, path: string[], writer: ContainerWriter): boolean {
+  const located = getAt(root, path);
+  if (!located) return false;
+  const parentPath = path.slice(0, -1);
+  const parent = parentPath.length === 0 ? root : writableAt(root, parentPath, writer);
+  const found = { ...located, parent: parent as object };
   if (Array.isArray(found.parent)) found.parent.splice(found.key as number, 1);
   else delete (found.parent as YamlMap)[found.key as string];
   return true;

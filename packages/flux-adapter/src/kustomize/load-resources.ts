@@ -22,7 +22,8 @@ export async function findKustomizationFile(tree: SourceTree, dir: string): Prom
 /**
  * Reads the Kubernetes objects of one manifest file as build resources: every document must be
  * a mapping with `apiVersion` and `kind` (a `List` contributes its items); others are reported.
- * Objects are provenance-tracked clones of the cached parse.
+ * Objects are the cached parse itself, shared by every build: a transformer copies one before
+ * it writes it (see `CopyOnWrite`).
  */
 export async function loadResourceFile(
   tree: SourceTree,
@@ -54,7 +55,7 @@ export async function loadResourceFile(
         for (const item of value.items) {
           if (isMap(item))
             resources.push({
-              object: provenance.clone(item),
+              object: item,
               file,
               line: document.line,
               documentIndex: document.index,
@@ -64,7 +65,7 @@ export async function loadResourceFile(
       }
     }
     resources.push({
-      object: provenance.clone(value),
+      object: value,
       file,
       line: document.line,
       documentIndex: document.index,

@@ -2,6 +2,7 @@ import { parseYaml, type Diagnostic, type DiagnosticCode } from '@sluice/core';
 import type { PatchSelector } from '../schemas/common.js';
 import type { SourceTree } from '../source/source-tree.js';
 import { joinRelative } from '../source/repo-files.js';
+import { writableRoot, type CopyOnWrite } from './copy-on-write.js';
 import { applyJsonPatch } from './json-patch.js';
 import type { Provenance } from './provenance.js';
 import { groupVersionOf, isMap, kindOf, metaString, type KResource, type YamlMap } from './resource.js';
@@ -17,6 +18,11 @@ export interface PatchContext {
   readonly provenance: Provenance;
   readonly diagnostics: Diagnostic[];
   readonly consumed: Set<string>;
+  /**
+   * Copies each object before its first write, leaving the parse cache as it is.
+   * @default undefined (objects are changed in place: the caller owns them)
+   */
+  readonly copies?: CopyOnWrite;
 }
 
 /** A patch document: a strategic-merge mapping or a JSON 6902 operation list. */
@@ -59,8 +65,10 @@ export async function applyPatchEntry(
         `No resource matches the patch for ${describe(document.value)}`,
       );
     }
-    for (const resource of matches)
-      applyStrategicMerge(resource.object, document.value, context.provenance, target !== undefined);
+    for (const resource of matches) {
+      const { object, writer } = writableRoot(resource, context.copies, context.provenance);
+      applyStrategicMerge(object, document.value, context.provenance, target !== undefined, writer);
+    }
   }
 }
 
@@ -95,7 +103,10 @@ export async function applyLegacyStrategicMerge(
         `No resource matches the patch for ${describe(document.value)}`,
       );
     }
-    for (const resource of matches) applyStrategicMerge(resource.object, document.value, context.provenance);
+    for (const resource of matches) {
+      const { object, writer } = writableRoot(resource, context.copies, context.provenance);
+      applyStrategicMerge(object, document.value, context.provenance, false, writer);
+    }
   }
 }
 
@@ -150,26 +161,49 @@ async function readPatch(
   }
   if (typeof entry.patch === 'string') {
     const origin = context.provenance.originOf(container ?? entry, container ? (index ?? 0) : 'patch');
-    const parsed = parseYaml(entry.patch, origin?.file ?? context.file);
-    for (const diagnostic of parsed.diagnostics) {
-      context.diagnostics.push({
-        ...diagnostic,
-        file: origin?.file ?? context.file,
-        line: (origin?.line ?? 1) + (diagnostic.line ?? 1) - 1,
-      });
+    const file = origin?.file ?? context.file;
+    const line = origin?.line ?? 1;
+    const column = origin?.column ?? 1;
+    // The same inline patch (a Flux Kustomization's, or a kustomization file's built for many
+    // Kustomizations) is parsed once: the documents are only read, and where they are written
+    // is part of the key, so their positions are the same for every build.
+    let cache = inlinePatches.get(context.provenance);
+    if (!cache) {
+      cache = new Map();
+      inlinePatches.set(context.provenance, cache);
     }
-    return parsed.documents.flatMap((document) => {
-      context.provenance.register(document.value, {
-        file: origin?.file ?? context.file,
-        positions: document.positions,
-        lineOffset: (origin?.line ?? 1) - 1,
-        columnOffset: (origin?.column ?? 1) - 1,
+    const key = `${file}\0${line}\0${column}\0${entry.patch}`;
+    let inline = cache.get(key);
+    if (!inline) {
+      const parsed = parseYaml(entry.patch, file);
+      const documents = parsed.documents.flatMap((document) => {
+        context.provenance.register(document.value, {
+          file,
+          positions: document.positions,
+          lineOffset: line - 1,
+          columnOffset: column - 1,
+        });
+        return toPatchDocuments(document.value);
       });
-      return toPatchDocuments(document.value);
-    });
+      const diagnostics = parsed.diagnostics.map((diagnostic) => ({
+        ...diagnostic,
+        file,
+        line: line + (diagnostic.line ?? 1) - 1,
+      }));
+      inline = { documents, diagnostics };
+      cache.set(key, inline);
+    }
+    for (const diagnostic of inline.diagnostics) context.diagnostics.push({ ...diagnostic });
+    return inline.documents;
   }
   return [];
 }
+
+/** Inline patches parsed during a load, by where they are written and their text. */
+const inlinePatches = new WeakMap<
+  Provenance,
+  Map<string, { readonly documents: PatchDocument[]; readonly diagnostics: readonly Diagnostic[] }>
+>();
 
 function toPatchDocuments(value: unknown): PatchDocument[] {
   if (Array.isArray(value)) return [{ type: 'json6902', value }];
@@ -196,7 +230,8 @@ function applyJsonPatchToTargets(
 ): void {
   for (const resource of resources) {
     if (!matchesSelector(resource.object, target)) continue;
-    const error = applyJsonPatch(resource.object, operations, context.provenance);
+    const { object, writer } = writableRoot(resource, context.copies, context.provenance);
+    const error = applyJsonPatch(object, operations, context.provenance, writer);
     if (error) {
       report(
         context,

@@ -176,27 +176,44 @@ export class Provenance {
   }
 
   /**
-   * A deep copy of plain YAML data whose containers keep their origins. A container shared
-   * within `value` (a YAML alias) is copied once and stays shared in the copy, so an alias bomb
-   * costs one copy per written node, not one per path.
+   * A one-level copy of a mapping or sequence that answers positions and overrides as `value`
+   * does (as a container copied by {@link Provenance.clone} would); its children are `value`'s
+   * own, not copies. Copy-on-write builds copy only the containers they write.
    */
-  clone<T>(value: T): T {
-    return this.#clone(value, new Map());
+  copyContainer<T extends object>(value: T): T {
+    // Spread defines properties, so an own `__proto__` key stays a plain key.
+    const copy = (Array.isArray(value) ? value.slice() : { ...value }) as T;
+    const owner = this.#ownerOf(value);
+    if (owner !== undefined) this.#owners.set(copy, owner);
+    const overrides = this.#overrides.get(value);
+    if (overrides) this.#overrides.set(copy, new Map(overrides));
+    return copy;
   }
 
-  #clone<T>(value: T, copies: Map<object, object>): T {
+  /**
+   * A deep copy of plain YAML data whose containers keep their origins. A container shared
+   * within `value` (a YAML alias) is copied once and stays shared in the copy, so an alias bomb
+   * costs one copy per written node, not one per path. Every container made is added to `made`,
+   * when given (a copy-on-write build writes those in place).
+   */
+  clone<T>(value: T, made?: WeakSet<object>): T {
+    return this.#clone(value, new Map(), made);
+  }
+
+  #clone<T>(value: T, copies: Map<object, object>, made: WeakSet<object> | undefined): T {
     if (typeof value !== 'object' || value === null) return value;
     const source = value as unknown as object;
     const done = copies.get(source);
     if (done) return done as T;
     const copy: Record<string, unknown> | unknown[] = Array.isArray(value) ? [] : {};
     copies.set(source, copy);
+    made?.add(copy);
     if (Array.isArray(copy)) {
-      for (const item of value as unknown[]) copy.push(this.#clone(item, copies));
+      for (const item of value as unknown[]) copy.push(this.#clone(item, copies, made));
     } else {
       const record = value as Record<string, unknown>;
       for (const key of Object.keys(record)) {
-        const item = this.#clone(record[key], copies);
+        const item = this.#clone(record[key], copies, made);
         // Assignment is the fast path; a `__proto__` key takes defineProperty, so that it stays
         // a plain key instead of setting the copy's prototype.
         if (key === '__proto__')

@@ -2,6 +2,7 @@ import type { Diagnostic } from '@sluice/core';
 import type { PatchSelector } from '../schemas/common.js';
 import type { SourceTree } from '../source/source-tree.js';
 import { joinRelative } from '../source/repo-files.js';
+import { writableObject, writableRoot, type ContainerWriter, type CopyOnWrite } from './copy-on-write.js';
 import type { Provenance } from './provenance.js';
 import { isMap, type KResource, type YamlMap } from './resource.js';
 import { matchesSelector } from './select.js';
@@ -14,6 +15,11 @@ export interface ReplacementContext {
   readonly provenance: Provenance;
   readonly diagnostics: Diagnostic[];
   readonly consumed: Set<string>;
+  /**
+   * Copies each object before its first write, leaving the parse cache as it is.
+   * @default undefined (objects are changed in place: the caller owns them)
+   */
+  readonly copies?: CopyOnWrite;
 }
 
 /**
@@ -70,8 +76,15 @@ function applyOne(replacement: YamlMap, resources: readonly KResource[], context
     return;
   }
   const fieldPath = typeof source.fieldPath === 'string' ? source.fieldPath : 'metadata.name';
-  const found = getField(from.object, parseFieldPath(fieldPath));
+  let found = getField(from.object, parseFieldPath(fieldPath));
   if (!found) return;
+  const copied = found.container[found.key];
+  if (typeof copied === 'object' && copied !== null && context.copies && !context.copies.owns(from.object)) {
+    // A mapping or list is copied by reference: source and targets then share it, so the source
+    // becomes this build's own first (a later write through either must not reach the cache).
+    found = getField(context.copies.object(from), parseFieldPath(fieldPath));
+    if (!found) return;
+  }
   let value = found.container[found.key];
   const sourceOptions = isMap(source.options) ? source.options : {};
   if (typeof value === 'string' && typeof sourceOptions.delimiter === 'string') {
@@ -92,9 +105,16 @@ function applyOne(replacement: YamlMap, resources: readonly KResource[], context
     for (const resource of resources) {
       if (!matchesSelector(resource.object, select)) continue;
       if (rejects.some((reject) => matchesSelector(resource.object, reject as PatchSelector))) continue;
+      if (paths.length === 0) continue;
+      // A mapping or list is shared with the source (owned whole above): so is the target; a
+      // scalar is written through copies of the containers on its path only.
+      const { object, writer } =
+        typeof value === 'object' && value !== null
+          ? { object: writableObject(resource, context.copies), writer: undefined }
+          : writableRoot(resource, context.copies, context.provenance);
       for (const path of paths) {
         const segments = parseFieldPath(path);
-        const field = getField(resource.object, segments, options.create === true);
+        const field = getField(object, segments, options.create === true, writer);
         if (!field) continue;
         let next: unknown = value;
         if (
@@ -136,7 +156,11 @@ function getField(
   root: YamlMap,
   segments: string[],
   create = false,
+  writer?: ContainerWriter,
 ): { container: Record<string | number, unknown>; key: string | number } | undefined {
+  // With a writer, each container stepped into is made writable (`root` is).
+  const step = (container: object, key: string | number): unknown =>
+    writer ? writer.child(container, key) : (container as Record<string | number, unknown>)[key];
   let current: unknown = root;
   for (const [position, segment] of segments.entries()) {
     const last = position === segments.length - 1;
@@ -147,13 +171,13 @@ function getField(
       );
       if (index === -1) return undefined;
       if (last) return { container: current as unknown as Record<number, unknown>, key: index };
-      current = current[index];
+      current = step(current, index);
       continue;
     }
     if (Array.isArray(current) && /^\d+$/.test(segment)) {
       const index = Number(segment);
       if (last) return { container: current as unknown as Record<number, unknown>, key: index };
-      current = current[index];
+      current = step(current, index);
       continue;
     }
     if (!isMap(current)) return undefined;
@@ -166,7 +190,7 @@ function getField(
       if (!create) return undefined;
       current[key] = {};
     }
-    current = current[key];
+    current = step(current, key);
   }
   return undefined;
 }

@@ -3,7 +3,11 @@ export type YamlMap = Record<string, unknown>;
 
 /** One object in a kustomize build, with where it was read from. */
 export interface KResource {
-  /** The object (a provenance-tracked clone: transformers mutate it). */
+  /**
+   * The object. While a build runs it may be the parse cache itself, shared with other builds:
+   * a transformer replaces it with a provenance-tracked copy before writing it (see
+   * `CopyOnWrite`). Readers after the build must not change it.
+   */
   readonly object: YamlMap;
   /** Repository-relative file the object was read from (or the kustomization that generated it). */
   readonly file: string;

@@ -7,12 +7,18 @@ import { groupVersionOf, kindOf, metaMap, metaString, type YamlMap } from './res
  * Kubernetes label selectors.
  */
 export function matchesSelector(object: YamlMap, selector: PatchSelector): boolean {
-  const { group, version } = groupVersionOf(object);
-  if (!matchesField(selector.group, group)) return false;
-  if (!matchesField(selector.version, version)) return false;
-  if (!matchesField(selector.kind, kindOf(object))) return false;
-  if (!matchesField(selector.name, metaString(object, 'name') ?? '')) return false;
-  if (!matchesField(selector.namespace, metaString(object, 'namespace') ?? '')) return false;
+  // Every condition must hold, so they are checked in any order: the kind first (it tells most
+  // objects apart), and each field of the object only when the selector names it (a patch's
+  // target is tested against every object of the build).
+  if (isSet(selector.kind) && !matchesField(selector.kind, kindOf(object))) return false;
+  if (isSet(selector.name) && !matchesField(selector.name, metaString(object, 'name') ?? '')) return false;
+  if (isSet(selector.group) || isSet(selector.version)) {
+    const { group, version } = groupVersionOf(object);
+    if (!matchesField(selector.group, group)) return false;
+    if (!matchesField(selector.version, version)) return false;
+  }
+  if (isSet(selector.namespace) && !matchesField(selector.namespace, metaString(object, 'namespace') ?? ''))
+    return false;
   if (selector.labelSelector && !matchesLabelSelector(metaMap(object, 'labels'), selector.labelSelector))
     return false;
   if (
@@ -22,6 +28,11 @@ export function matchesSelector(object: YamlMap, selector: PatchSelector): boole
     return false;
   }
   return true;
+}
+
+/** Whether a selector field takes part in the match (`matchesField` passes an absent or empty one). */
+function isSet(pattern: string | undefined): pattern is string {
+  return pattern !== undefined && pattern !== '';
 }
 
 const patternCache = new Map<string, RegExp | undefined>();

@@ -1,3 +1,4 @@
+import { inPlaceWriter, type ContainerWriter } from './copy-on-write.js';
 import type { Provenance } from './provenance.js';
 import { groupVersionOf, isMap, type YamlMap } from './resource.js';
 
@@ -44,16 +45,19 @@ const BUILTIN_GROUPS = new Set([
  * Applies a strategic merge patch to `target` in place: mappings merge recursively, `null`
  * deletes a key, `$patch: delete|replace` directives apply, and lists of built-in kinds merge by
  * their merge key (containers by name, …). Values taken from the patch keep the patch's origin.
+ * `writer` makes each container below `target` writable before it is written (copy-on-write).
  */
 export function applyStrategicMerge(
   target: YamlMap,
   patch: YamlMap,
   provenance: Provenance,
   byTarget = false,
+  writer: ContainerWriter = inPlaceWriter(provenance),
 ): void {
   const builtin = BUILTIN_GROUPS.has(groupVersionOf(target).group);
+  const merge: Merge = { provenance, builtin, writer };
   if (!byTarget) {
-    mergeMap(target, patch, provenance, builtin);
+    mergeMap(target, patch, merge);
     return;
   }
   // A patch applied through a target selector never renames or re-kinds what it patches.
@@ -67,7 +71,15 @@ export function applyStrategicMerge(
     }
   }
   shareOrigins(patch, body, provenance);
-  mergeMap(target, body, provenance, builtin);
+  mergeMap(target, body, merge);
+}
+
+/** What one merge needs: origins, whether the target has built-in merge keys, how to write. */
+interface Merge {
+  readonly provenance: Provenance;
+  readonly builtin: boolean;
+  /** `target` is writable; the containers below it are made writable through this. */
+  readonly writer: ContainerWriter;
 }
 
 /**
@@ -81,7 +93,8 @@ function shareOrigins(from: YamlMap, to: YamlMap, provenance: Provenance): void 
   for (const child of Object.values(to)) provenance.register(child, locator);
 }
 
-function mergeMap(target: YamlMap, patch: YamlMap, provenance: Provenance, builtin: boolean): void {
+function mergeMap(target: YamlMap, patch: YamlMap, merge: Merge): void {
+  const { provenance, builtin, writer } = merge;
   for (const [key, value] of Object.entries(patch)) {
     if (
       key === '$patch' ||
@@ -99,41 +112,36 @@ function mergeMap(target: YamlMap, patch: YamlMap, provenance: Provenance, built
       if (value.$patch === 'delete') {
         delete target[key];
       } else if (value.$patch === 'replace' || !isMap(current)) {
-        target[key] = stripDirectives(provenance.clone(value));
+        target[key] = stripDirectives(writer.clone(value));
         provenance.copyOrigin(patch, key, target, key);
       } else {
-        mergeMap(current, value, provenance, builtin);
+        mergeMap(writer.child(target, key) as YamlMap, value, merge);
       }
       continue;
     }
     if (Array.isArray(value) && Array.isArray(current)) {
       const mergeKey = builtin ? MERGE_KEYS[key] : undefined;
       if (mergeKey) {
-        target[key] = mergeList(current, value, mergeKey, provenance, builtin);
+        target[key] = mergeList(current, value, mergeKey, merge);
         continue;
       }
     }
     target[key] = Array.isArray(value)
-      ? value.filter((item) => !isDirective(item)).map((item) => provenance.clone(item))
+      ? value.filter((item) => !isDirective(item)).map((item) => writer.clone(item))
       : value;
     provenance.copyOrigin(patch, key, target, key);
   }
 }
 
-function mergeList(
-  current: unknown[],
-  patch: unknown[],
-  mergeKey: string,
-  provenance: Provenance,
-  builtin: boolean,
-): unknown[] {
+function mergeList(current: unknown[], patch: unknown[], mergeKey: string, merge: Merge): unknown[] {
+  const { provenance, writer } = merge;
   if (patch.some((item) => isMap(item) && item.$patch === 'replace')) {
-    return patch.filter((item) => !isDirective(item)).map((item) => provenance.clone(item));
+    return patch.filter((item) => !isDirective(item)).map((item) => writer.clone(item));
   }
   const result = [...current];
   for (const [index, item] of patch.entries()) {
     if (!isMap(item) || !(mergeKey in item)) {
-      result.push(provenance.clone(item));
+      result.push(writer.clone(item));
       provenance.copyOrigin(patch, index, result, result.length - 1);
       continue;
     }
@@ -144,9 +152,9 @@ function mergeList(
     }
     const existing = position === -1 ? undefined : result[position];
     if (isMap(existing)) {
-      mergeMap(existing, item, provenance, builtin);
+      mergeMap(writer.child(result, position) as YamlMap, item, merge);
     } else {
-      result.push(stripDirectives(provenance.clone(item)));
+      result.push(stripDirectives(writer.clone(item)));
     }
   }
   return result;

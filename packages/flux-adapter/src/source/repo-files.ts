@@ -12,6 +12,9 @@ import {
   type ReadTextResult,
 } from '@sluice/core';
 
+// A path with an empty, `.` or `..` segment, or a backslash or drive letter (resolved by `resolve`).
+const UNNORMALIZED = /(^|\/)\.{0,2}(\/|$)|\\|:/;
+
 // An ignore file larger than this is not a list of patterns.
 const MAX_IGNORE_FILE_SIZE = 1024 * 1024;
 
@@ -70,7 +73,8 @@ export class RepoFiles {
   readonly #reported = new Set<string>();
   readonly #parsed = new Map<string, Promise<ParsedYaml | undefined>>();
   readonly #realPaths = new Map<string, string>();
-  readonly #kinds = new Map<string, Promise<EntryKind | undefined>>();
+  /** `lstat` of each path asked about (null: nothing there). */
+  readonly #kinds = new Map<string, EntryKind | null>();
   readonly #names = new Map<string, Promise<string[]>>();
   readonly #noted = new Set<string>();
 
@@ -126,12 +130,11 @@ export class RepoFiles {
       const slash = path.lastIndexOf('/');
       if ((await this.typeOf(slash === -1 ? '' : path.slice(0, slash))) !== 'dir') return undefined;
     }
+    // The path's own kind is lstat'ed once for typeOf and kindOf together.
+    const kind = this.#kindSync(path);
+    if (kind !== 'symlink') return kind === 'dir' || kind === 'file' ? kind : undefined;
     const absolute = this.#absolute(path);
-    let isLink = false;
     try {
-      const info = lstatSync(absolute);
-      if (!info.isSymbolicLink()) return info.isDirectory() ? 'dir' : info.isFile() ? 'file' : undefined;
-      isLink = true;
       const target = realpathSync(absolute);
       if (target !== this.realRoot && !target.startsWith(this.realRoot + sep)) {
         this.#push({
@@ -158,7 +161,7 @@ export class RepoFiles {
     } catch {
       // A link to nothing, to itself, or through a chain of links that never ends. Reported for
       // the files a build would read (YAML), as core's loadManifests does.
-      if (isLink && /\.ya?ml$/.test(path)) {
+      if (/\.ya?ml$/.test(path)) {
         this.#push({
           file: path,
           line: 1,
@@ -202,12 +205,24 @@ export class RepoFiles {
    * undefined when it does not exist. The path's folders are not checked: see {@link SourceTree}.
    */
   kindOf(path: string): Promise<EntryKind | undefined> {
-    let pending = this.#kinds.get(path);
-    if (!pending) {
-      pending = Promise.resolve(this.#computeKind(path));
-      this.#kinds.set(path, pending);
+    return Promise.resolve(this.#kindSync(path));
+  }
+
+  /**
+   * {@link RepoFiles.kindOf} without a promise: one `lstat` per path for the whole run (a
+   * repository does not change while it is read).
+   */
+  kindOfSync(path: string): EntryKind | undefined {
+    return this.#kindSync(path);
+  }
+
+  #kindSync(path: string): EntryKind | undefined {
+    let kind = this.#kinds.get(path);
+    if (kind === undefined) {
+      kind = this.#computeKind(path) ?? null;
+      this.#kinds.set(path, kind);
     }
-    return pending;
+    return kind ?? undefined;
   }
 
   #computeKind(path: string): EntryKind | undefined {
@@ -342,6 +357,13 @@ export class RepoFiles {
   }
 
   #absolute(path: string): string {
-    return path === '' ? this.root : resolve(this.root, ...path.split('/'));
+    if (path === '') return this.root;
+    // A normalized relative path (no empty, `.` or `..` segment) is joined as it is: `resolve`
+    // would parse it again for every lstat, read and listing.
+    if (!UNNORMALIZED.test(path)) {
+      const native = sep === '/' ? path : path.replaceAll('/', sep);
+      return this.root.endsWith(sep) ? `${this.root}${native}` : `${this.root}${sep}${native}`;
+    }
+    return resolve(this.root, ...path.split('/'));
   }
 }

@@ -22,8 +22,8 @@ interface Located {
   readonly filePath: string;
   /** The path shown in locations and diagnostics (`files.shown(filePath)`). */
   readonly repoPath: string;
-  /** The artifact path's segments below its mount. */
-  readonly below: string[];
+  /** The artifact path below its mount ('' for the mount's own folder). */
+  readonly rest: string;
 }
 
 /** How a source tree is built. */
@@ -61,6 +61,8 @@ export class SourceTree {
   readonly #linksBeforeRules: [linkPath: string, files: RepoFiles, filePath: string][] = [];
   readonly #types = new Map<string, Promise<EntryType | undefined>>();
   readonly #kept = new Map<string, Promise<boolean>>();
+  readonly #located = new Map<string, Located | undefined>();
+  readonly #diskKinds = new Map<string, Promise<EntryType | undefined>>();
 
   constructor(
     /** `kind/namespace/name` of the source. */
@@ -87,17 +89,20 @@ export class SourceTree {
   }
 
   #locate(path: string): Located | undefined {
+    // Asked for the same paths over and over (every typeOf, read and toRepoPath): kept per path.
+    if (this.#located.has(path)) return this.#located.get(path);
+    const located = this.#computeLocated(path);
+    this.#located.set(path, located);
+    return located;
+  }
+
+  #computeLocated(path: string): Located | undefined {
     for (const mount of this.#mounts) {
       if (mount.at === '' || path === mount.at || path.startsWith(`${mount.at}/`)) {
         const rest = mount.at === '' ? path : path.slice(mount.at.length + 1);
         const filePath = mount.from === '' ? rest : rest === '' ? mount.from : `${mount.from}/${rest}`;
         const files = mount.files ?? this.files;
-        return {
-          files,
-          filePath,
-          repoPath: files.shown(filePath),
-          below: rest === '' ? [] : rest.split('/'),
-        };
+        return { files, filePath, repoPath: files.shown(filePath), rest };
       }
     }
     return undefined;
@@ -134,26 +139,32 @@ export class SourceTree {
    * What the path is on disk when every folder below its mount is a real folder (a link is not
    * followed: the artifact holds none). A link met here is reported (see {@link #noteLink}).
    */
-  async #diskKind(path: string): Promise<EntryType | undefined> {
+  #diskKind(path: string): Promise<EntryType | undefined> {
+    // Asked once per path by typeOf, and again by every listing and the ignore rules' walk.
+    let pending = this.#diskKinds.get(path);
+    if (!pending) {
+      pending = this.#computeDiskKind(path);
+      this.#diskKinds.set(path, pending);
+    }
+    return pending;
+  }
+
+  async #computeDiskKind(path: string): Promise<EntryType | undefined> {
     const located = this.#locate(path);
     if (!located) return undefined;
-    const { files, filePath, below } = located;
-    const mountRoot = below.length === 0 ? filePath : filePath.split('/').slice(0, -below.length).join('/');
+    const { files, filePath, rest } = located;
     // The mount's own folder is the user's mapping (or the repository root): it may be reached through a link.
-    if ((await files.typeOf(mountRoot)) !== 'dir') return undefined;
-    let current = mountRoot;
-    for (const [index, name] of below.entries()) {
-      current = current === '' ? name : `${current}/${name}`;
-      const kind = await files.kindOf(current);
-      if (kind === 'symlink') {
-        const at = path.split('/');
-        this.#noteLink(at.slice(0, at.length - below.length + index + 1).join('/'), files, current);
-        return undefined;
-      }
-      if (kind === 'dir') continue;
-      return kind === 'file' && index === below.length - 1 ? 'file' : undefined;
+    if (rest === '') return (await files.typeOf(filePath)) === 'dir' ? 'dir' : undefined;
+    // Below it, every folder on the way is a real folder: the parent's answer (kept per path, in
+    // the same mount) and this path's own lstat (kept for the run) tell.
+    const slash = path.lastIndexOf('/');
+    if ((await this.#diskKind(slash === -1 ? '' : path.slice(0, slash))) !== 'dir') return undefined;
+    const kind = files.kindOfSync(filePath);
+    if (kind === 'symlink') {
+      this.#noteLink(path, files, filePath);
+      return undefined;
     }
-    return 'dir';
+    return kind === 'dir' || kind === 'file' ? kind : undefined;
   }
 
   /** Whether an excluded folder still holds a kept file (re-included by a `!` pattern). */
