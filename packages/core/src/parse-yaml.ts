@@ -1,6 +1,8 @@
 import yaml from 'js-yaml';
 import type { Diagnostic } from './diagnostic.js';
 import { LineIndex } from './source-text.js';
+import { readYamlFast } from './yaml-fast-parse.js';
+import { createPlainScalarResolver } from './yaml-plain-scalar.js';
 import { YamlPositions } from './yaml-positions.js';
 
 /** One YAML document of a file, with the positions of its values. */
@@ -35,6 +37,10 @@ const SCHEMA = yaml.DEFAULT_SCHEMA.extend(
   ),
 );
 
+// Files written in the plain subset of YAML that manifests use are read by a faster reader that
+// builds the same values and positions; anything else (and anything it is unsure of) by js-yaml.
+const RESOLVE_PLAIN = createPlainScalarResolver(SCHEMA);
+
 /** Options of {@link parseYaml}. */
 export interface ParseYamlOptions {
   /**
@@ -60,13 +66,38 @@ export interface ParseYamlOptions {
  * ```
  */
 export function parseYaml(text: string, file: string, options: ParseYamlOptions = {}): ParsedYaml {
+  return parseYamlWith(text, file, options, true);
+}
+
+/**
+ * @internal {@link parseYaml} with js-yaml reading every file, never the fast reader: the
+ * reference the fast reader is tested against.
+ */
+export function parseYamlWithJsYaml(text: string, file: string, options: ParseYamlOptions = {}): ParsedYaml {
+  return parseYamlWith(text, file, options, false);
+}
+
+function parseYamlWith(text: string, file: string, options: ParseYamlOptions, fast: boolean): ParsedYaml {
   const positions = new YamlPositions(text);
   const lastKeyWins = options.duplicateKeys === 'last';
+  const read = fast && RESOLVE_PLAIN ? readYamlFast(text, positions, RESOLVE_PLAIN) : undefined;
   let parsed: ParsedYaml;
-  try {
-    parsed = { documents: loadDocuments(text, file, positions, 0, 0, lastKeyWins), diagnostics: [] };
-  } catch {
-    parsed = parseDocumentByDocument(text, file, positions, lastKeyWins);
+  if (read) {
+    const documents = read.map(({ value, offset }, index): YamlDocument => ({
+      file,
+      index,
+      // As js-yaml's path does: an empty document has the line of the text's start.
+      line: positions.positionAt(value === null ? 0 : offset).line,
+      value,
+      positions,
+    }));
+    parsed = { documents, diagnostics: [] };
+  } else {
+    try {
+      parsed = { documents: loadDocuments(text, file, positions, 0, 0, lastKeyWins), diagnostics: [] };
+    } catch {
+      parsed = parseDocumentByDocument(text, file, positions, lastKeyWins);
+    }
   }
   const separator = lineSeparatorDiagnostic(text, file);
   if (separator) parsed.diagnostics.push(separator);

@@ -78,6 +78,51 @@ export class YamlPositions {
   }
 
   /**
+   * @internal Appends the entries of one mapping to the log: `keys[from..to)` with their values'
+   * `offsets`; an undefined key (a `true`, `false` or `null` key) is left out, as
+   * {@link YamlPositions.appendContainer} leaves it out.
+   */
+  appendMapping(
+    container: object,
+    keys: readonly (string | undefined)[],
+    offsets: readonly number[],
+    from: number,
+    to: number,
+  ): void {
+    this.#containers.push(container);
+    this.#rangeStarts.push(this.#keys.length);
+    for (let index = from; index < to; index += 1) {
+      const key = keys[index];
+      if (key === undefined) continue;
+      this.#keys.push(key);
+      this.#offsets.push(offsets[index]!);
+    }
+    this.#rangeEnds.push(this.#keys.length);
+    this.#index = undefined;
+  }
+
+  /** @internal Appends the items of one sequence to the log: their offsets, `offsets[from..to)`. */
+  appendSequence(container: object, offsets: readonly number[], from: number, to: number): void {
+    this.#containers.push(container);
+    this.#rangeStarts.push(-this.#itemOffsets.length - 1);
+    for (let index = from; index < to; index += 1) this.#itemOffsets.push(offsets[index]!);
+    this.#rangeEnds.push(this.#itemOffsets.length);
+    this.#index = undefined;
+  }
+
+  /** @internal Forgets every container logged so far (a reader that gave up half-way). */
+  clearLog(): void {
+    this.#containers.length = 0;
+    this.#rangeStarts.length = 0;
+    this.#rangeEnds.length = 0;
+    this.#keys.length = 0;
+    this.#offsets.length = 0;
+    this.#itemOffsets.length = 0;
+    this.#index = undefined;
+    this.#cursor = 0;
+  }
+
+  /**
    * The 1-based line and column of the first character of `container[key]`'s text: after
    * whitespace, comments, anchors and tags, and after an opening quote.
    */
