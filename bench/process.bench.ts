@@ -29,6 +29,7 @@ const GOLDENS = repo('packages/cli/src/e2e/__goldens__');
 const START_TARGET_MS = 120;
 const START_TARGET_RATIO = 3;
 const FLUX_TARGET_MS = 600;
+const RENOVATE_TARGET_RATIO = 0.71;
 const PLAIN_TARGET_RATIO = 1.5;
 const PLAIN_TARGET_RSS_MIB = 250;
 const SCAN_TARGET_MS = 1000;
@@ -146,6 +147,15 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
       (await readFile(noRenderOut, 'utf8')) ===
         (await readFile(join(GOLDENS, 'home-ops.no-render.images.json'), 'utf8'));
     const fluxMet = sameImages && flux.slice(1, 3).every((row) => row.wallMs <= FLUX_TARGET_MS);
+    // The issue set 0.6 s as "below Renovate's 0.85 s", measured on another machine: the same
+    // bound as a ratio to Renovate run here, in the same rounds (both against the bare parse).
+    const renovateRow = flux[3];
+    const renovateLine =
+      renovateRow === undefined
+        ? []
+        : [
+            `Against Renovate in the same rounds: \`--no-render\` ${(flux[1]!.ratio / renovateRow.ratio).toFixed(2)}× its wall time and ${(flux[1]!.cpuRatio / renovateRow.cpuRatio).toFixed(2)}× its CPU, \`--offline\` ${(flux[2]!.ratio / renovateRow.ratio).toFixed(2)}× its wall time (the issue's bound, 0.6 s against 0.85 s, is ${RENOVATE_TARGET_RATIO}×): ${verdict(flux.slice(1, 3).every((row) => row.ratio / renovateRow.ratio <= RENOVATE_TARGET_RATIO))}.`,
+          ];
 
     // 3. Plain mode on generated workloads, JSON to a file.
     progress('plain mode');
@@ -261,6 +271,7 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
       '',
       `Images file of \`--no-render\` byte-identical to the committed golden (\`packages/cli/src/e2e/__goldens__/home-ops.no-render.images.json\`): ${sameImages ? 'yes' : '**no**'}.`,
       `Target: both within ${FLUX_TARGET_MS} ms wall, same images and locations: ${verdict(fluxMet)}.`,
+      ...renovateLine,
       '',
       '### Plain mode: generated workloads',
       '',
