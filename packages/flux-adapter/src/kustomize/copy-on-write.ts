@@ -1,5 +1,5 @@
 import type { Provenance } from './provenance.js';
-import { isMap, metadataOf, type KResource, type YamlMap } from './resource.js';
+import { isMap, metadataOf, ownValue, setOwnValue, type KResource, type YamlMap } from './resource.js';
 
 /**
  * How a transformer reaches into an object it writes: every mapping or list it writes into is
@@ -16,7 +16,7 @@ export interface ContainerWriter {
 /** A writer for objects the caller owns: everything is written in place. */
 export function inPlaceWriter(provenance: Provenance): ContainerWriter {
   return {
-    child: (parent, key) => (parent as Record<string | number, unknown>)[key],
+    child: (parent, key) => ownValue(parent, key),
     clone: (value) => provenance.clone(value),
   };
 }
@@ -102,20 +102,12 @@ export class CopyOnWrite {
   }
 
   #child(parent: Record<string | number, unknown>, key: string | number): unknown {
-    const value = parent[key];
-    // An inherited value (`__proto__`, `constructor`) is left as it is, as an in-place write would.
-    if (typeof value !== 'object' || value === null || this.#made.has(value) || !Object.hasOwn(parent, key))
-      return value;
+    // An inherited value (`__proto__`, `constructor`) is not in the YAML: undefined, as in-place.
+    const value = ownValue(parent, key);
+    if (typeof value !== 'object' || value === null || this.#made.has(value)) return value;
     const copy = this.#provenance.copyContainer(value);
     this.#made.add(copy);
-    if (key === '__proto__')
-      Object.defineProperty(parent, key, {
-        value: copy,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    else parent[key] = copy;
+    setOwnValue(parent, key, copy);
     return copy;
   }
 }

@@ -4,7 +4,7 @@ import type { SourceTree } from '../source/source-tree.js';
 import { joinRelative } from '../source/repo-files.js';
 import { writableObject, type CopyOnWrite } from './copy-on-write.js';
 import type { Provenance } from './provenance.js';
-import { isMap, metaString, type KResource, type YamlMap } from './resource.js';
+import { isMap, metaString, setOwnValue, type KResource, type YamlMap } from './resource.js';
 
 /** What a generator needs from the build. */
 export interface GeneratorContext {
@@ -100,7 +100,7 @@ async function generatorData(entry: YamlMap, context: GeneratorContext): Promise
       const equals = literal.indexOf('=');
       if (equals === -1) continue;
       const key = literal.slice(0, equals).trim();
-      values[key] = unquote(literal.slice(equals + 1));
+      setOwnValue(values, key, unquote(literal.slice(equals + 1)));
       const origin = context.provenance.originOf(entry.literals, index);
       if (origin)
         origins.set(key, { file: origin.file, line: origin.line, column: origin.column + equals + 1 });
@@ -120,7 +120,7 @@ async function generatorData(entry: YamlMap, context: GeneratorContext): Promise
         const equals = trimmed.indexOf('=');
         if (equals === -1) continue;
         const key = trimmed.slice(0, equals).trim();
-        values[key] = trimmed.slice(equals + 1);
+        setOwnValue(values, key, trimmed.slice(equals + 1));
         origins.set(key, { file: repoPath, line: lineIndex + 1, column: line.indexOf('=') + 2 });
       }
     }
@@ -133,7 +133,7 @@ async function generatorData(entry: YamlMap, context: GeneratorContext): Promise
       const path = equals === -1 ? item : item.slice(equals + 1);
       const text = await readGeneratorFile(path, context);
       if (text === undefined) continue;
-      values[key] = text;
+      setOwnValue(values, key, text);
       const repoPath = context.tree.toRepoPath(joinRelative(context.dir, path) ?? '') ?? path;
       origins.set(key, { file: repoPath, line: 1, column: 1 });
     }

@@ -1,6 +1,6 @@
 import { inPlaceWriter, type ContainerWriter } from './copy-on-write.js';
 import type { Provenance } from './provenance.js';
-import { isMap, type YamlMap } from './resource.js';
+import { isMap, setOwnValue, type YamlMap } from './resource.js';
 
 /** One JSON 6902 operation. */
 export interface JsonPatchOperation {
@@ -94,7 +94,7 @@ function getAt(
       key = position;
       current = current[position];
     } else if (isMap(current)) {
-      if (!(part in current)) return undefined;
+      if (!Object.hasOwn(current, part)) return undefined;
       parent = current;
       key = part;
       current = current[part];
@@ -129,8 +129,8 @@ function setAt(
     return undefined;
   }
   if (isMap(parent)) {
-    if (!insert && !(last in parent)) return 'path not found';
-    parent[last] = value;
+    if (!insert && !Object.hasOwn(parent, last)) return 'path not found';
+    setOwnValue(parent, last, value);
     provenance.copyOrigin(origin.container, origin.key, parent, last);
     return undefined;
   }

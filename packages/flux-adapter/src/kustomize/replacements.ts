@@ -4,7 +4,7 @@ import type { SourceTree } from '../source/source-tree.js';
 import { joinRelative } from '../source/repo-files.js';
 import { writableObject, writableRoot, type ContainerWriter, type CopyOnWrite } from './copy-on-write.js';
 import type { Provenance } from './provenance.js';
-import { isMap, type KResource, type YamlMap } from './resource.js';
+import { isMap, ownValue, setOwnValue, type KResource, type YamlMap } from './resource.js';
 import { matchesSelector } from './select.js';
 
 /** What applying replacements needs from the build. */
@@ -117,16 +117,17 @@ function applyOne(replacement: YamlMap, resources: readonly KResource[], context
         const field = getField(object, segments, options.create === true, writer);
         if (!field) continue;
         let next: unknown = value;
+        const written = ownValue(field.container, field.key);
         if (
           typeof options.delimiter === 'string' &&
-          typeof field.container[field.key] === 'string' &&
+          typeof written === 'string' &&
           typeof value === 'string'
         ) {
-          const parts = (field.container[field.key] as string).split(options.delimiter);
+          const parts = written.split(options.delimiter);
           parts[typeof options.index === 'number' ? options.index : 0] = value;
           next = parts.join(options.delimiter);
         }
-        field.container[field.key] = next;
+        setOwnValue(field.container, field.key, next);
         if (origin) context.provenance.setOverride(field.container, field.key, origin);
       }
     }
@@ -183,12 +184,12 @@ function getField(
     if (!isMap(current)) return undefined;
     const key = segment.replace(/^\[(.*)\]$/, '$1');
     if (last) {
-      if (!(key in current) && !create) return undefined;
+      if (!Object.hasOwn(current, key) && !create) return undefined;
       return { container: current, key };
     }
-    if (!(key in current)) {
+    if (!Object.hasOwn(current, key)) {
       if (!create) return undefined;
-      current[key] = {};
+      setOwnValue(current, key, {});
     }
     current = step(current, key);
   }

@@ -22,6 +22,28 @@ export function isMap(value: unknown): value is YamlMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * `container[key]` when the container has that key of its own, else undefined. Keys come from
+ * the repository: an inherited value (`__proto__` is `Object.prototype`, `constructor` a
+ * function) is never a value of the YAML, as no Go map has it.
+ */
+export function ownValue(container: object, key: string | number): unknown {
+  return Object.hasOwn(container, key) ? (container as Record<string | number, unknown>)[key] : undefined;
+}
+
+/**
+ * Sets `container[key]` as a key of its own, as a Go map or js-yaml stores it: a `__proto__`
+ * key stays a key, where assignment would replace the prototype (or, on an inherited path,
+ * write into `Object.prototype` for the whole process).
+ */
+export function setOwnValue(container: object, key: string | number, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(container, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    (container as Record<string | number, unknown>)[key] = value;
+  }
+}
+
 /** `metadata` of an object, created when missing. */
 export function metadataOf(object: YamlMap): YamlMap {
   if (!isMap(object.metadata)) object.metadata = {};
@@ -42,8 +64,8 @@ export function metaMap(object: YamlMap, key: 'labels' | 'annotations'): Record<
   if (!isMap(metadata) || !isMap(metadata[key])) return {};
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(metadata[key] as YamlMap)) {
-    if (typeof value === 'string') out[name] = value;
-    else if (value !== null && value !== undefined) out[name] = String(value);
+    if (typeof value === 'string') setOwnValue(out, name, value);
+    else if (value !== null && value !== undefined) setOwnValue(out, name, String(value));
   }
   return out;
 }

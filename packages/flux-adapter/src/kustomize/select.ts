@@ -1,5 +1,5 @@
 import type { PatchSelector } from '../schemas/common.js';
-import { groupVersionOf, kindOf, metaMap, metaString, type YamlMap } from './resource.js';
+import { groupVersionOf, kindOf, metaMap, metaString, ownValue, type YamlMap } from './resource.js';
 
 /**
  * True when an object matches a kustomize patch target: `group`, `version`, `kind`, `name` and
@@ -60,20 +60,21 @@ export function matchesLabelSelector(labels: Readonly<Record<string, string>>, s
     if (match) {
       const values = (match[3] ?? '').split(',').map((value) => value.trim());
       const key = match[1] ?? '';
-      const has = key in labels && values.includes(labels[key] ?? '');
+      const value = ownValue(labels, key);
+      const has = typeof value === 'string' && values.includes(value);
       if (match[2] === 'in' ? !has : has) return false;
       continue;
     }
     match = /^([^\s!=]+)\s*(==|=|!=)\s*(.*)$/.exec(text);
     if (match) {
       const key = match[1] ?? '';
-      const equal = labels[key] === (match[3] ?? '').trim();
+      const equal = ownValue(labels, key) === (match[3] ?? '').trim();
       if (match[2] === '!=' ? equal : !equal) return false;
       continue;
     }
     if (text.startsWith('!')) {
-      if (text.slice(1).trim() in labels) return false;
-    } else if (!(text in labels)) {
+      if (Object.hasOwn(labels, text.slice(1).trim())) return false;
+    } else if (!Object.hasOwn(labels, text)) {
       return false;
     }
   }

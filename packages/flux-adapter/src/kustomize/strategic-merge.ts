@@ -1,6 +1,6 @@
 import { inPlaceWriter, type ContainerWriter } from './copy-on-write.js';
 import type { Provenance } from './provenance.js';
-import { groupVersionOf, isMap, type YamlMap } from './resource.js';
+import { groupVersionOf, isMap, ownValue, setOwnValue, type YamlMap } from './resource.js';
 
 /**
  * Merge keys of the built-in Kubernetes list fields a strategic merge patch merges item by item
@@ -107,12 +107,12 @@ function mergeMap(target: YamlMap, patch: YamlMap, merge: Merge): void {
       delete target[key];
       continue;
     }
-    const current = target[key];
+    const current = ownValue(target, key);
     if (isMap(value)) {
       if (value.$patch === 'delete') {
         delete target[key];
       } else if (value.$patch === 'replace' || !isMap(current)) {
-        target[key] = stripDirectives(writer.clone(value));
+        setOwnValue(target, key, stripDirectives(writer.clone(value)));
         provenance.copyOrigin(patch, key, target, key);
       } else {
         mergeMap(writer.child(target, key) as YamlMap, value, merge);
@@ -122,13 +122,17 @@ function mergeMap(target: YamlMap, patch: YamlMap, merge: Merge): void {
     if (Array.isArray(value) && Array.isArray(current)) {
       const mergeKey = builtin ? MERGE_KEYS[key] : undefined;
       if (mergeKey) {
-        target[key] = mergeList(current, value, mergeKey, merge);
+        setOwnValue(target, key, mergeList(current, value, mergeKey, merge));
         continue;
       }
     }
-    target[key] = Array.isArray(value)
-      ? value.filter((item) => !isDirective(item)).map((item) => writer.clone(item))
-      : value;
+    setOwnValue(
+      target,
+      key,
+      Array.isArray(value)
+        ? value.filter((item) => !isDirective(item)).map((item) => writer.clone(item))
+        : value,
+    );
     provenance.copyOrigin(patch, key, target, key);
   }
 }
@@ -140,7 +144,7 @@ function mergeList(current: unknown[], patch: unknown[], mergeKey: string, merge
   }
   const result = [...current];
   for (const [index, item] of patch.entries()) {
-    if (!isMap(item) || !(mergeKey in item)) {
+    if (!isMap(item) || !Object.hasOwn(item, mergeKey)) {
       result.push(writer.clone(item));
       provenance.copyOrigin(patch, index, result, result.length - 1);
       continue;
@@ -161,7 +165,7 @@ function mergeList(current: unknown[], patch: unknown[], mergeKey: string, merge
 }
 
 function isDirective(item: unknown): boolean {
-  return isMap(item) && '$patch' in item && Object.keys(item).length === 1;
+  return isMap(item) && Object.hasOwn(item, '$patch') && Object.keys(item).length === 1;
 }
 
 function stripDirectives<T>(value: T): T {
