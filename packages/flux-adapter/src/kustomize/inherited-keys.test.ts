@@ -119,3 +119,38 @@ describe('keys named like Object.prototype members are plain keys, as in kustomi
     }
   });
 });
+
+describe('a list under a key named like an Object.prototype member', () => {
+  it('is replaced by a strategic merge patch, as every list without a merge key is', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'sluice-inherited-list-'));
+    try {
+      await writeTree(folder, {
+        'web.yaml': `${WEB}  constructor:\n    - {name: a, value: "1"}\n`,
+        'kustomization.yaml': [
+          'resources: [web.yaml]',
+          'patches:',
+          '  - patch: |',
+          '      apiVersion: apps/v1',
+          '      kind: Deployment',
+          '      metadata: {name: web}',
+          '      spec:',
+          '        constructor:',
+          '          - {name: b, value: "2"}',
+          '',
+        ].join('\n'),
+      });
+      const tree = new SourceTree('GitRepository/flux-system/flux-system', await RepoFiles.open(folder), {
+        mounts: [{ at: '', from: '' }],
+      });
+      const result = await builtinRenderer().render({ tree, path: '', provenance: new Provenance() });
+      const web = plain(result.resources[0]?.object) as { spec: { constructor: unknown } };
+      expect(web.spec.constructor).toEqual([{ name: 'b', value: '2' }]);
+      if (hasKubectl) {
+        const oracle = await execa('kubectl', ['kustomize', folder]);
+        expect(web).toEqual(plain(yaml.load(oracle.stdout)));
+      }
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});

@@ -120,7 +120,7 @@ function mergeMap(target: YamlMap, patch: YamlMap, merge: Merge): void {
       continue;
     }
     if (Array.isArray(value) && Array.isArray(current)) {
-      const mergeKey = builtin ? MERGE_KEYS[key] : undefined;
+      const mergeKey = builtin ? (ownValue(MERGE_KEYS, key) as string | undefined) : undefined;
       if (mergeKey) {
         setOwnValue(target, key, mergeList(current, value, mergeKey, merge));
         continue;
