@@ -122,7 +122,8 @@ export function mergeValues(target: YamlMap, source: YamlMap, provenance: Proven
       mergeValues(current, value, provenance);
       continue;
     }
-    target[key] = provenance.clone(value);
+    // A scalar is its own copy: only mappings and sequences are cloned (a clone call makes a map).
+    target[key] = typeof value === 'object' && value !== null ? provenance.clone(value) : value;
     provenance.copyOrigin(source, key, target, key);
   }
 }

@@ -46,19 +46,20 @@ export function findValuesImages(values: unknown, basePath: string, provenance: 
       return;
     }
     if (!isMap(node)) return;
-    for (const [key, value] of Object.entries(node)) {
-      const childPath = `${path}.${key}`;
+    // Keys, not entries: no pair per key, and a key's path is built only when it is used.
+    for (const key of Object.keys(node)) {
+      const value = node[key];
       const imageKey = IMAGE_KEY.test(key);
       if (imageKey || (isMap(value) && hasVersion(value))) {
         const containerName =
           grandKey === 'containers' || grandKey === 'initContainers' ? parentKey : undefined;
         const image = readImage(node, key, value, provenance, imageKey);
         if (image) {
-          found.push({ ...image, fieldPath: childPath, ...(containerName ? { containerName } : {}) });
+          found.push({ ...image, fieldPath: `${path}.${key}`, ...(containerName ? { containerName } : {}) });
           continue;
         }
       }
-      if (typeof value === 'object' && value !== null) visit(value, childPath, key, parentKey);
+      if (typeof value === 'object' && value !== null) visit(value, `${path}.${key}`, key, parentKey);
     }
   };
   visit(values, basePath, undefined, undefined);

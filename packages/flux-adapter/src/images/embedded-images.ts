@@ -47,13 +47,18 @@ export function findEmbeddedImages(
         : [];
     // Reversed onto the stack so that strings are read in document order.
     for (const [key, child] of entries.reverse()) {
-      const childPath = typeof key === 'number' ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
-      if (typeof child === 'string') found.push(...imagesOfString(node, key, child, childPath, provenance));
+      // Numbers, booleans and nulls hold no image: their paths are never built.
+      if (typeof child === 'string')
+        found.push(...imagesOfString(node, key, child, childPathOf(path, key), provenance));
       else if (typeof child === 'object' && child !== null)
-        stack.push({ node: child, path: childPath, depth: depth + 1 });
+        stack.push({ node: child, path: childPathOf(path, key), depth: depth + 1 });
     }
   }
   return found;
+}
+
+function childPathOf(path: string, key: string | number): string {
+  return typeof key === 'number' ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
 }
 
 function imagesOfString(
