@@ -144,3 +144,50 @@ describe('composeReleaseValues', () => {
     expect((spec.values as { image: YamlMap }).image).toEqual({ tag: '2.0.0' });
   });
 });
+
+// Go's maps have no prototype: Flux merges a `__proto__` or `constructor` key of the values like
+// any other. Merging into the inherited `Object.prototype` would change every object of the
+// process (a hostile HelmRelease could make every Flux object look suspended).
+describe('keys named like Object.prototype members', () => {
+  it('stay keys of the merged values and never reach Object.prototype', () => {
+    const provenance = new Provenance();
+    const layers = [
+      '__proto__:\n  pollutedByValues: yes\n',
+      'constructor:\n  name: x\n',
+      '__proto__:\n  more: 1\n',
+    ];
+    const merged: YamlMap = {};
+    for (const text of layers)
+      mergeValues(merged, parseYaml(text, 'values.yaml').documents[0]!.value as YamlMap, provenance);
+    expect(Object.hasOwn(Object.prototype, 'pollutedByValues')).toBe(false);
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect(JSON.parse(JSON.stringify(merged))).toEqual(
+      JSON.parse('{"__proto__": {"pollutedByValues": "yes", "more": 1}, "constructor": {"name": "x"}}'),
+    );
+  });
+
+  it('a valuesFrom targetPath through `__proto__` is a path of keys', () => {
+    const provenance = new Provenance();
+    const settings = { apiVersion: 'v1', kind: 'ConfigMap', data: { tag: '1.2.3' } };
+    const values = composeReleaseValues(
+      {
+        valuesFrom: [
+          {
+            kind: 'ConfigMap',
+            name: 'settings',
+            valuesKey: 'tag',
+            targetPath: '__proto__.pollutedByTargetPath',
+          },
+        ],
+      },
+      { id: 'HelmRelease/apps/app', namespace: 'apps', file: 'app.yaml', line: 1 },
+      (kind, namespace, name) => (kind === 'ConfigMap' && name === 'settings' ? settings : undefined),
+      provenance,
+      [],
+    );
+    expect(Object.hasOwn(Object.prototype, 'pollutedByTargetPath')).toBe(false);
+    expect(JSON.parse(JSON.stringify(values))).toEqual(
+      JSON.parse('{"__proto__": {"pollutedByTargetPath": "1.2.3"}}'),
+    );
+  });
+});

@@ -1,6 +1,6 @@
 import { parseYaml, type Diagnostic } from '@sluice/core';
 import type { Provenance } from '../kustomize/provenance.js';
-import { isMap, type YamlMap } from '../kustomize/resource.js';
+import { isMap, ownValue, setOwnValue, type YamlMap } from '../kustomize/resource.js';
 import { dataEntries } from '../load/variables.js';
 
 /** Finds a ConfigMap or Secret (`kind`, namespace, name) for `valuesFrom`. */
@@ -94,8 +94,10 @@ function nestAt(targetPath: string, value: string): YamlMap {
   const root: YamlMap = {};
   let current = root;
   for (const [position, key] of keys.entries()) {
-    if (position === keys.length - 1) current[key] = value;
-    else current = (current[key] = {}) as YamlMap;
+    const next: YamlMap | string = position === keys.length - 1 ? value : {};
+    // A key named like an Object.prototype member (`__proto__`) stays a key, as in Go's maps.
+    setOwnValue(current, key, next);
+    if (typeof next !== 'string') current = next;
   }
   return root;
 }
@@ -117,13 +119,14 @@ function innermost(values: YamlMap): { container: YamlMap; key: string } | undef
  */
 export function mergeValues(target: YamlMap, source: YamlMap, provenance: Provenance): void {
   for (const [key, value] of Object.entries(source)) {
-    const current = target[key];
+    // Only a key of the target's own: `__proto__` is Object.prototype, never a value to merge into.
+    const current = ownValue(target, key);
     if (isMap(value) && isMap(current)) {
       mergeValues(current, value, provenance);
       continue;
     }
     // A scalar is its own copy: only mappings and sequences are cloned (a clone call makes a map).
-    target[key] = typeof value === 'object' && value !== null ? provenance.clone(value) : value;
+    setOwnValue(target, key, typeof value === 'object' && value !== null ? provenance.clone(value) : value);
     provenance.copyOrigin(source, key, target, key);
   }
 }
