@@ -96,10 +96,14 @@ export function parseIgnorePattern(text: string, domain: readonly string[] = [])
 // bufio.Scanner's default limit: a longer line stops ReadPatterns (its error is not checked).
 const MAX_LINE_BYTES = 64 * 1024;
 
+// Go's `strings.TrimSpace` trims what `unicode.IsSpace` calls space; JavaScript's `trim()` also
+// trims U+FEFF and keeps U+0085, so a line of either is blank for one and a pattern for the other.
+const GO_SPACES_ONLY = /^[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$/;
+
 /**
  * The patterns of an ignore file's text, as `sourceignore.ReadPatterns` reads them: one per line
- * (a trailing CR dropped), except lines starting with `#` and blank lines. A line of 64 KiB or
- * more ends the reading there, as Go's line scanner does.
+ * (a trailing CR dropped), except lines starting with `#` and lines that Go's `strings.TrimSpace`
+ * leaves empty. A line of 64 KiB or more ends the reading there, as Go's line scanner does.
  */
 export function readIgnorePatterns(text: string, domain: readonly string[] = []): IgnorePattern[] {
   const patterns: IgnorePattern[] = [];
@@ -109,7 +113,7 @@ export function readIgnorePatterns(text: string, domain: readonly string[] = [])
     if (index === lines.length - 1 && raw === '') break;
     if (Buffer.byteLength(raw) >= MAX_LINE_BYTES) break;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line.startsWith('#') || line.trim() === '') continue;
+    if (line.startsWith('#') || GO_SPACES_ONLY.test(line)) continue;
     patterns.push(parseIgnorePattern(line, domain));
   }
   return patterns;
@@ -446,10 +450,15 @@ function folderIgnoreTree(root: string): IgnoreTree {
   };
 }
 
+// Go's bufio.Scanner keeps a byte order mark: it is part of the first pattern (`\uFEFF*.yaml`
+// matches no file), so it is kept here too.
+const LENIENT_UTF8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
 /**
- * Ignore-file bytes as text: UTF-8, with invalid bytes replaced (Go reads any bytes; a line of
- * garbage is still a pattern, and its mere presence replaces the default exclusions).
+ * Ignore-file bytes as text, as source-controller reads them: UTF-8 with a byte order mark kept
+ * and invalid bytes replaced (Go reads any bytes; a line of garbage is still a pattern, and its
+ * mere presence replaces the default exclusions).
  */
 export function decodeLeniently(bytes: Uint8Array): string {
-  return new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  return LENIENT_UTF8.decode(bytes);
 }
