@@ -91,7 +91,13 @@ export function substituteWholeText(
   const { used, missing, defaulted } = result;
   if (result.value === text) return { resource, used, missing, defaulted };
   const parsed = parseYaml(result.value, resource.file, { duplicateKeys: 'last' });
-  const syntax = parsed.diagnostics.find((diagnostic) => diagnostic.code === 'yaml-syntax');
+  // A NEL, LS or PS in the text (from a variable, or written raw by the emitter in a block or
+  // single-quoted scalar) is a line break to go-yaml and a character to js-yaml: Flux's parse
+  // reads other lines than Sluice's, and fails where a value goes on after it
+  // (`image: nginx:1\u2028b`). What Flux applies is not known.
+  const syntax = parsed.diagnostics.find(
+    (diagnostic) => diagnostic.code === 'yaml-syntax' || diagnostic.code === 'yaml-line-separator',
+  );
   const document = parsed.documents[0];
   if (syntax || !document || !isMap(document.value)) {
     const reason = syntax ? syntax.message : 'the substituted text is not a YAML mapping';
