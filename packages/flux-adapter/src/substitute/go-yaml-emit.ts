@@ -310,6 +310,8 @@ class Writer {
     this.#writeIndicator('"', true, false, false);
     if (this.#writeQuotedWhole(value, '"', allowBreaks)) return;
     const chars = [...value];
+    // yamlprivateh.go `is_bom(value, i)` ignores `i` and tests the start of the value: a string
+    // that starts with U+FEFF has every character escaped (as recorded from kubectl kustomize).
     const bom = chars[0] === '\uFEFF';
     let spaces = false;
     for (let index = 0; index < chars.length; index += 1) {
