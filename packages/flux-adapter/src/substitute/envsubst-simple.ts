@@ -1,4 +1,5 @@
 import type { EnvsubstPiece, EnvsubstResult } from './envsubst.js';
+import { goMapString } from './go-case.js';
 
 const MAX_SIMPLE_EXPRESSION = 256;
 // `${NAME}`, `${NAME:=text}`, `${NAME:-text}`, `${NAME^^}`: an ASCII name, a default without
@@ -47,7 +48,7 @@ export function evaluateSimpleEnvsubst(
       written = text.slice(dollar, end);
     } else written = '';
     if (value !== undefined || isDefault || !strict) {
-      if (match[4] === '^^') written = written.toUpperCase();
+      if (match[4] === '^^') written = goMapString(written, 'upper');
       else if (isDefault && written === '') written = match[3] ?? '';
     }
     const piece = { outStart: out.length, outEnd: out.length + written.length, inStart: dollar, inEnd: end };

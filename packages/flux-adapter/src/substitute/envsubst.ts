@@ -1,4 +1,5 @@
 import { envsubstPathMatch } from './envsubst-match.js';
+import { goMapRune, goMapString } from './go-case.js';
 import { EnvsubstSyntaxError, parseEnvsubst, type EnvsubstNode, type FuncNode } from './envsubst-parse.js';
 
 export { EnvsubstLimitError, EnvsubstSyntaxError, MAX_ENVSUBST_NESTING } from './envsubst-parse.js';
@@ -169,14 +170,16 @@ type SubstituteFunc = (value: string, args: readonly string[]) => string;
 // template.go `lookupFunc`.
 function lookupFunc(name: string, args: number): SubstituteFunc {
   switch (name) {
+    // funcs.go: unicode.ToLower/ToUpper of the first rune, strings.ToLower/ToUpper of all; Go
+    // maps each rune on its own (ß stays, İ lowers to i, no final sigma), JavaScript does not.
     case ',':
-      return (s) => mapFirstRune(s, (c) => c.toLowerCase());
+      return (s) => mapFirstRune(s, 'lower');
     case ',,':
-      return (s) => s.toLowerCase();
+      return (s) => goMapString(s, 'lower');
     case '^':
-      return (s) => mapFirstRune(s, (c) => c.toUpperCase());
+      return (s) => mapFirstRune(s, 'upper');
     case '^^':
-      return (s) => s.toUpperCase();
+      return (s) => goMapString(s, 'upper');
     case '#':
       return args === 0 ? (s) => String(Buffer.byteLength(s)) : (s, a) => trimPrefix(s, a[0], false);
     case '##':
@@ -202,10 +205,10 @@ function lookupFunc(name: string, args: number): SubstituteFunc {
   }
 }
 
-function mapFirstRune(text: string, map: (char: string) => string): string {
+function mapFirstRune(text: string, direction: 'upper' | 'lower'): string {
   if (text === '') return text;
-  const first = String.fromCodePoint(text.codePointAt(0)!);
-  return map(first) + text.slice(first.length);
+  const first = text.codePointAt(0)!;
+  return String.fromCodePoint(goMapRune(first, direction)) + text.slice(first > 0xffff ? 2 : 1);
 }
 
 function replaceFirst(text: string, from: string, to: string): string {
