@@ -8,7 +8,7 @@ import {
   applyPatchEntry,
   type PatchContext,
 } from './patches.js';
-import type { Provenance } from './provenance.js';
+import { isAliasExpansionError, type Provenance } from './provenance.js';
 import { applyReplacements } from './replacements.js';
 import {
   CLUSTER_SCOPED_KINDS,
@@ -25,6 +25,26 @@ import {
  * patches, images, replacements.
  */
 export async function applyTransformers(
+  kustomization: YamlMap,
+  resources: KResource[],
+  context: PatchContext,
+): Promise<void> {
+  try {
+    await transform(kustomization, resources, context);
+  } catch (error) {
+    if (!isAliasExpansionError(error)) throw error;
+    // kustomize expands every alias of what it reads; these objects' cannot be: unknown.
+    context.diagnostics.push({
+      file: context.file,
+      line: 1,
+      severity: 'error',
+      code: 'build-limit',
+      message: `The transformers of ${context.file} stop: ${error.message}; what they deploy is unknown`,
+    });
+  }
+}
+
+async function transform(
   kustomization: YamlMap,
   resources: KResource[],
   context: PatchContext,

@@ -9,15 +9,18 @@ import { isMap, metadataOf, ownValue, setOwnValue, type KResource, type YamlMap 
 export interface ContainerWriter {
   /** `parent[key]`, writable when it is a mapping or a list (`parent` must be writable). */
   child(parent: object, key: string | number): unknown;
-  /** A deep copy of `value` with its origins (see {@link Provenance.clone}). */
+  /** A deep copy of `value` with its origins (see {@link Provenance.cloneExpanded}). */
   clone<T>(value: T): T;
 }
 
-/** A writer for objects the caller owns: everything is written in place. */
+/**
+ * A writer for objects the caller owns: everything is written in place. The object must reach
+ * each of its containers by one path (see {@link expandAliases}).
+ */
 export function inPlaceWriter(provenance: Provenance): ContainerWriter {
   return {
     child: (parent, key) => ownValue(parent, key),
-    clone: (value) => provenance.clone(value),
+    clone: (value) => provenance.cloneExpanded(value),
   };
 }
 
@@ -29,10 +32,10 @@ export function inPlaceWriter(provenance: Provenance): ContainerWriter {
  *
  * An object is shared (the cached parse itself), path-copied (its root and each container a
  * transformer wrote into are this build's one-level copies, the rest is still shared), or owned
- * (a full copy made by {@link Provenance.clone}, for the transformers that write anywhere: images,
- * replacements of a mapping, generators). An object in which a YAML alias shares a container
- * between two paths is copied whole on its first write, so that a write through one path shows
- * through the other as it does in a full copy.
+ * (a full copy made by {@link Provenance.cloneExpanded}, for the transformers that write anywhere: images,
+ * generators). Either copy expands YAML aliases as kustomize does when it reads a resource: a
+ * path copy replaces only the path written, so a container a YAML alias shares with another path
+ * stays as written there, and a full copy has no aliases left.
  *
  * One instance serves one top-level build and its nested builds: the copies it made are seen by
  * nothing else until the build returns.
@@ -51,7 +54,7 @@ export class CopyOnWrite {
     this.#inPlace = inPlaceWriter(provenance);
     this.#pathWriter = {
       child: (parent, key) => this.#child(parent as Record<string | number, unknown>, key),
-      clone: (value) => provenance.clone(value, this.#made),
+      clone: (value) => provenance.cloneExpanded(value, this.#made),
     };
   }
 
@@ -67,7 +70,7 @@ export class CopyOnWrite {
   object(resource: KResource): YamlMap {
     const object = resource.object;
     if (this.#owned.has(object)) return object;
-    const copy = this.#provenance.clone(object);
+    const copy = this.#provenance.cloneExpanded(object);
     this.#owned.add(copy);
     replaceObject(resource, copy);
     return copy;
@@ -81,7 +84,6 @@ export class CopyOnWrite {
     const object = resource.object;
     if (this.#owned.has(object)) return { object, writer: this.#inPlace };
     if (this.#made.has(object)) return { object, writer: this.#pathWriter };
-    if (!isTree(object)) return { object: this.object(resource), writer: this.#inPlace };
     const copy = this.#provenance.copyContainer(object);
     this.#made.add(copy);
     replaceObject(resource, copy);
@@ -123,15 +125,17 @@ export function writableMetadata(resource: KResource, copies: CopyOnWrite | unde
 }
 
 /**
- * The root of the object of `resource` and the writer for the containers below it: in place
- * without `copies`, else copied along the paths written.
+ * The root of the object of `resource` and the writer for the containers below it: copied along
+ * the paths written with `copies`; without, in place once its YAML aliases are expanded.
  */
 export function writableRoot(
   resource: KResource,
   copies: CopyOnWrite | undefined,
   provenance: Provenance,
 ): { readonly object: YamlMap; readonly writer: ContainerWriter } {
-  return copies ? copies.root(resource) : { object: resource.object, writer: inPlaceWriter(provenance) };
+  if (copies) return copies.root(resource);
+  expandAliases(resource.object, provenance);
+  return { object: resource.object, writer: inPlaceWriter(provenance) };
 }
 
 function replaceObject(resource: KResource, object: YamlMap): void {
@@ -139,36 +143,30 @@ function replaceObject(resource: KResource, object: YamlMap): void {
   (resource as { object: YamlMap }).object = object;
 }
 
-// Whether a parsed object reaches each of its containers by one path only (no YAML alias shares
-// one): asked of cached parses, which never change, so the answer is kept for the run.
-const trees = new WeakMap<object, boolean>();
-
-function isTree(object: YamlMap): boolean {
-  let known = trees.get(object);
-  if (known === undefined) {
-    known = reachesEachContainerOnce(object);
-    trees.set(object, known);
-  }
-  return known;
-}
-
-function reachesEachContainerOnce(root: object): boolean {
-  const seen = new Set<object>();
+/**
+ * Expands, in place, the YAML aliases of an object the caller owns (as kustomize does when it
+ * reads a resource): each container met again on another path is replaced there by a copy that
+ * answers origins as it does (see {@link Provenance.cloneExpanded}), so that a write in place through one
+ * path never shows through another. Nothing is copied for an object without aliases.
+ * @throws {AliasExpansionError} for a cycle, or past `CLONE_LIMITS`
+ */
+export function expandAliases(object: YamlMap, provenance: Provenance): void {
+  const seen = new Set<object>([object]);
   // Iterative: a repository decides how deep its YAML nests.
-  const stack: object[] = [root];
+  const stack: object[] = [object];
   while (stack.length > 0) {
-    const item = stack.pop() as object;
-    if (seen.has(item)) return false;
-    seen.add(item);
-    if (Array.isArray(item)) {
-      for (const child of item) if (typeof child === 'object' && child !== null) stack.push(child);
-      continue;
-    }
-    const record = item as Record<string, unknown>;
-    for (const key in record) {
-      const child = record[key];
-      if (typeof child === 'object' && child !== null) stack.push(child);
+    const item = stack.pop() as Record<string | number, unknown>;
+    const keys: (string | number)[] = Array.isArray(item) ? item.map((_, index) => index) : Object.keys(item);
+    for (const key of keys) {
+      const child = item[key];
+      if (typeof child !== 'object' || child === null) continue;
+      if (seen.has(child)) {
+        // A fresh copy reaches each of its containers once: nothing below it is walked.
+        setOwnValue(item, key, provenance.cloneExpanded(child));
+        continue;
+      }
+      seen.add(child);
+      stack.push(child);
     }
   }
-  return true;
 }

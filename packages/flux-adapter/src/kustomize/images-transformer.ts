@@ -1,6 +1,6 @@
 import type { ImageOverride } from '../schemas/common.js';
 import type { Provenance, ValueOrigin } from './provenance.js';
-import type { CopyOnWrite } from './copy-on-write.js';
+import { expandAliases, type CopyOnWrite } from './copy-on-write.js';
 import { isMap, kindOf, type KResource, type YamlMap } from './resource.js';
 
 /** An `images:` entry with the container it was read from (for positions). */
@@ -112,25 +112,21 @@ export function transformResourceImages(
 ): void {
   if (entries.length === 0) return;
   if (!copies) {
-    transformImages(
-      resources.map((resource) => resource.object),
-      entries,
-      provenance,
-    );
+    // Objects the caller owns are rewritten in place: an image a YAML alias shares with a path
+    // that is not an image field must stay as written there, as in kustomize.
+    const objects = resources.map((resource) => resource.object);
+    for (const object of objects) if (changesImages(object, entries)) expandAliases(object, provenance);
+    transformImages(objects, entries, provenance);
     return;
   }
-  // Objects this build owns whole may share containers with each other (a replacement copies a
-  // mapping by reference): they are rewritten in one pass, each shared node once, as before.
-  // Any other object shares nothing with the rest of the build's objects (its copy would not):
-  // it is copied only when an image of it changes, and then rewritten on its own.
-  const owned: YamlMap[] = [];
+  // An object this build owns whole shares nothing with another (its YAML aliases were expanded
+  // when it was copied); any other object is copied only when an image of it changes.
   for (const resource of resources) {
     const object = resource.object;
     if (kindOf(object) === 'CustomResourceDefinition') continue;
-    if (copies.owns(object)) owned.push(object);
+    if (copies.owns(object)) transformImages([object], entries, provenance);
     else if (changesImages(object, entries)) transformImages([copies.object(resource)], entries, provenance);
   }
-  transformImages(owned, entries, provenance);
 }
 
 /** Whether an entry would change an image of `object` (read only; the walk of {@link transformImages}). */

@@ -33,20 +33,42 @@ export interface TextLocator {
   readonly documentIndex?: number;
 }
 
+/** Answers where `container[key]` was written, for values rebuilt from a text (substitution). */
+export type OriginResolver = (container: object, key: string | number) => ValueOrigin | undefined;
+
+/**
+ * Mappings and lists one {@link Provenance.clone} may make, and how deeply they may nest. An
+ * alias bomb (aliases of aliases, each level doubling the expanded size) or an alias inside the
+ * value it names (a cycle, which go-yaml refuses) passes one of them.
+ */
+export const CLONE_LIMITS = { maxContainers: 200_000, maxDepth: 2000 } as const;
+
+/**
+ * {@link Provenance.clone} met a value whose YAML aliases cannot be expanded: a cycle, or more
+ * than {@link CLONE_LIMITS} allow. kustomize expands every alias when it reads a resource, so
+ * what such a build deploys is not reproduced (go-yaml refuses a cycle; a bomb exhausts memory).
+ */
+export class AliasExpansionError extends Error {
+  readonly code = 'alias-expansion';
+  override readonly name = 'AliasExpansionError';
+}
+
+/** True for an {@link AliasExpansionError}. */
+export function isAliasExpansionError(error: unknown): error is AliasExpansionError {
+  return error instanceof AliasExpansionError;
+}
+
 /**
  * Remembers, for every mapping and sequence of every object the renderer handles, which text it
  * was read from, and which values were overwritten by something written elsewhere (an `images:`
  * entry, a patch, a substituted variable). Clones made with {@link Provenance.clone} answer like
  * their originals, so positions survive kustomize's copy-and-transform pipeline.
  */
-/** Answers where `container[key]` was written, for values rebuilt from a text (substitution). */
-export type OriginResolver = (container: object, key: string | number) => ValueOrigin | undefined;
-
 export class Provenance {
-  // Every container of every loaded object is cloned at least once (kustomize transforms copies),
-  // so a clone records one entry, its owner, instead of copying the locator, the positions and
-  // the resolver: fewer WeakMap entries (the garbage collector walks them all) and less work.
-  // The owner is the nearest original that has a locator or a resolver of its own.
+  // Copies are many (copy-on-write copies each container a build writes, clones copy values
+  // into targets), so a copy records one entry, its owner, instead of copying the locator, the
+  // positions and the resolver: fewer WeakMap entries (the garbage collector walks them all) and
+  // less work. The owner is the nearest original that has a locator or a resolver of its own.
   readonly #owners = new WeakMap<object, object>();
   readonly #locators = new WeakMap<object, TextLocator>();
   readonly #overrides = new WeakMap<object, Map<string | number, ValueOrigin>>();
@@ -185,22 +207,38 @@ export class Provenance {
     const copy = (Array.isArray(value) ? value.slice() : { ...value }) as T;
     const owner = this.#ownerOf(value);
     if (owner !== undefined) this.#owners.set(copy, owner);
-    const overrides = this.#overrides.get(value);
-    if (overrides) this.#overrides.set(copy, new Map(overrides));
+    this.#copyOverrides(value, copy);
     return copy;
   }
 
   /**
-   * A deep copy of plain YAML data whose containers keep their origins. A container shared
-   * within `value` (a YAML alias) is copied once and stays shared in the copy, so an alias bomb
-   * costs one copy per written node, not one per path. Every container made is added to `made`,
-   * when given (a copy-on-write build writes those in place).
+   * A deep copy of plain YAML data whose containers keep their origins. YAML aliases are
+   * expanded, as kustomize does when it reads a resource: a container shared within `value` is
+   * copied once per path, and each copy answers origins as the shared one did, so a write
+   * through one path never shows through another. Every container made is added to `made`, when
+   * given (a copy-on-write build writes those in place).
+   * @throws {AliasExpansionError} for a cycle, or past {@link CLONE_LIMITS}
    */
-  clone<T>(value: T, made?: WeakSet<object>): T {
-    return this.#clone(value, new Map(), made);
+  cloneExpanded<T>(value: T, made?: WeakSet<object>): T {
+    return this.#clone(value, { count: 0, made }, 0);
   }
 
-  #clone<T>(value: T, copies: Map<object, object>, made: WeakSet<object> | undefined): T {
+  /**
+   * {@link Provenance.cloneExpanded}, except that a value whose aliases cannot be expanded (a
+   * cycle, or past {@link CLONE_LIMITS}) is copied with its shared containers kept shared, each
+   * copied once: for callers that cannot report the failure (Helm values), bounded and without
+   * end, never exact for such a value.
+   */
+  clone<T>(value: T, made?: WeakSet<object>): T {
+    try {
+      return this.cloneExpanded(value, made);
+    } catch (error) {
+      if (!isAliasExpansionError(error)) throw error;
+      return this.#cloneShared(value, new Map(), made);
+    }
+  }
+
+  #cloneShared<T>(value: T, copies: Map<object, object>, made: WeakSet<object> | undefined): T {
     if (typeof value !== 'object' || value === null) return value;
     const source = value as unknown as object;
     const done = copies.get(source);
@@ -209,29 +247,64 @@ export class Provenance {
     copies.set(source, copy);
     made?.add(copy);
     if (Array.isArray(copy)) {
-      for (const item of value as unknown[]) copy.push(this.#clone(item, copies, made));
+      for (const item of value as unknown[]) copy.push(this.#cloneShared(item, copies, made));
+    } else {
+      const record = value as Record<string, unknown>;
+      for (const key of Object.keys(record)) setOwn(copy, key, this.#cloneShared(record[key], copies, made));
+    }
+    const owner = this.#ownerOf(source);
+    if (owner !== undefined) this.#owners.set(copy, owner);
+    this.#copyOverrides(source, copy);
+    return copy as T;
+  }
+
+  #clone<T>(value: T, state: { count: number; made: WeakSet<object> | undefined }, depth: number): T {
+    if (typeof value !== 'object' || value === null) return value;
+    // A cycle nests without end, so the depth limit finds it before the stack runs out.
+    if (depth > CLONE_LIMITS.maxDepth)
+      throw new AliasExpansionError(
+        `a value nests more than ${CLONE_LIMITS.maxDepth} deep once its YAML aliases are expanded (or an alias is inside the value it names)`,
+      );
+    state.count += 1;
+    if (state.count > CLONE_LIMITS.maxContainers)
+      throw new AliasExpansionError(
+        `expanding the YAML aliases of a value makes more than ${CLONE_LIMITS.maxContainers} mappings and lists`,
+      );
+    const source = value as unknown as object;
+    const copy: Record<string, unknown> | unknown[] = Array.isArray(value) ? [] : {};
+    state.made?.add(copy);
+    if (Array.isArray(copy)) {
+      for (const item of value as unknown[]) copy.push(this.#clone(item, state, depth + 1));
     } else {
       const record = value as Record<string, unknown>;
       for (const key of Object.keys(record)) {
-        const item = this.#clone(record[key], copies, made);
-        // Assignment is the fast path; a `__proto__` key takes defineProperty, so that it stays
-        // a plain key instead of setting the copy's prototype.
-        if (key === '__proto__')
-          Object.defineProperty(copy, key, {
-            value: item,
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
-        else copy[key] = item;
+        setOwn(copy, key, this.#clone(record[key], state, depth + 1));
       }
     }
     const owner = this.#ownerOf(source);
     if (owner !== undefined) this.#owners.set(copy, owner);
-    const overrides = this.#overrides.get(source);
-    if (overrides) this.#overrides.set(copy, new Map(overrides));
+    this.#copyOverrides(source, copy);
     return copy as T;
   }
+
+  /** Gives `copy` the overrides of `source`, with their scalar styles. */
+  #copyOverrides(source: object, copy: object): void {
+    const overrides = this.#overrides.get(source);
+    if (!overrides) return;
+    this.#overrides.set(copy, new Map(overrides));
+    const styles = this.#overrideStyles.get(source);
+    if (styles) this.#overrideStyles.set(copy, new Map(styles));
+  }
+}
+
+/**
+ * `record[key] = value`, as a key of its own: assignment is the fast path; a `__proto__` key takes
+ * defineProperty, so that it stays a plain key instead of setting the record's prototype.
+ */
+function setOwn(record: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  else record[key] = value;
 }
 
 /** Pushes the mappings and sequences directly inside `item` (no array of its values built). */

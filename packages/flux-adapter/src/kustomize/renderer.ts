@@ -1,7 +1,7 @@
 import type { Diagnostic } from '@sluice/core';
 import type { SourceTree } from '../source/source-tree.js';
 import { buildKustomizeFolder, type KustomizeOverlay } from './build.js';
-import type { Provenance } from './provenance.js';
+import { isAliasExpansionError, type Provenance } from './provenance.js';
 import type { KResource } from './resource.js';
 import { RemoteBases, type RemoteBaseOptions } from '../remote/remote-bases.js';
 
@@ -62,19 +62,34 @@ export function builtinRenderer(options: BuiltinRendererOptions = {}): Renderer 
     async render(request) {
       const diagnostics: Diagnostic[] = [];
       const consumed = new Set<string>();
-      const resources = await buildKustomizeFolder(
-        request.path,
-        {
-          tree: request.tree,
-          provenance: request.provenance,
-          diagnostics,
-          consumed,
-          needsHelm: new Set(),
-          ...(remoteBases ? { remoteBases } : {}),
-          ...(request.signal ? { signal: request.signal } : {}),
-        },
-        request.overlay,
-      );
+      let resources: readonly KResource[];
+      try {
+        resources = await buildKustomizeFolder(
+          request.path,
+          {
+            tree: request.tree,
+            provenance: request.provenance,
+            diagnostics,
+            consumed,
+            needsHelm: new Set(),
+            ...(remoteBases ? { remoteBases } : {}),
+            ...(request.signal ? { signal: request.signal } : {}),
+          },
+          request.overlay,
+        );
+      } catch (error) {
+        if (!isAliasExpansionError(error)) throw error;
+        // kustomize expands every alias of what it reads; this build's cannot be: unknown.
+        const file = request.path === '' ? 'kustomization.yaml' : `${request.path}/kustomization.yaml`;
+        diagnostics.push({
+          file: request.tree.toRepoPath(file) ?? file,
+          line: 1,
+          severity: 'error',
+          code: 'build-limit',
+          message: `This kustomize build of ${request.path || '.'} stops: ${error.message}; what it deploys is unknown`,
+        });
+        resources = [];
+      }
       return { resources, diagnostics, consumed: [...consumed].sort() };
     },
   };

@@ -2,7 +2,7 @@ import type { Diagnostic } from '@sluice/core';
 import type { PatchSelector } from '../schemas/common.js';
 import type { SourceTree } from '../source/source-tree.js';
 import { joinRelative } from '../source/repo-files.js';
-import { writableObject, writableRoot, type ContainerWriter, type CopyOnWrite } from './copy-on-write.js';
+import { writableRoot, type ContainerWriter, type CopyOnWrite } from './copy-on-write.js';
 import type { Provenance } from './provenance.js';
 import { isMap, ownValue, setOwnValue, type KResource, type YamlMap } from './resource.js';
 import { matchesSelector } from './select.js';
@@ -26,7 +26,7 @@ export interface ReplacementContext {
  * kustomize `replacements`: copies a value (`source` object and `fieldPath`, default
  * `metadata.name`) into fields of the selected targets (`select`/`reject`, `fieldPaths`,
  * `options.create`, `options.delimiter`/`index`). Entries may be inline or in a file (`path`).
- * The copied value keeps the source value's origin.
+ * Each target gets its own copy of the value, which keeps the source value's origins.
  */
 export async function applyReplacements(
   list: readonly unknown[],
@@ -76,15 +76,8 @@ function applyOne(replacement: YamlMap, resources: readonly KResource[], context
     return;
   }
   const fieldPath = typeof source.fieldPath === 'string' ? source.fieldPath : 'metadata.name';
-  let found = getField(from.object, parseFieldPath(fieldPath));
+  const found = getField(from.object, parseFieldPath(fieldPath));
   if (!found) return;
-  const copied = found.container[found.key];
-  if (typeof copied === 'object' && copied !== null && context.copies && !context.copies.owns(from.object)) {
-    // A mapping or list is copied by reference: source and targets then share it, so the source
-    // becomes this build's own first (a later write through either must not reach the cache).
-    found = getField(context.copies.object(from), parseFieldPath(fieldPath));
-    if (!found) return;
-  }
   let value = found.container[found.key];
   const sourceOptions = isMap(source.options) ? source.options : {};
   if (typeof value === 'string' && typeof sourceOptions.delimiter === 'string') {
@@ -93,6 +86,8 @@ function applyOne(replacement: YamlMap, resources: readonly KResource[], context
     ];
   }
   const origin = context.provenance.originOf(found.container, found.key);
+  // The value as it is now: a target inside the source must not change what later targets get.
+  if (typeof value === 'object' && value !== null) value = context.provenance.cloneExpanded(value);
   const targets = Array.isArray(replacement.targets) ? replacement.targets : [];
   for (const target of targets) {
     if (!isMap(target) || !isMap(target.select)) continue;
@@ -106,17 +101,14 @@ function applyOne(replacement: YamlMap, resources: readonly KResource[], context
       if (!matchesSelector(resource.object, select)) continue;
       if (rejects.some((reject) => matchesSelector(resource.object, reject as PatchSelector))) continue;
       if (paths.length === 0) continue;
-      // A mapping or list is shared with the source (owned whole above): so is the target; a
-      // scalar is written through copies of the containers on its path only.
-      const { object, writer } =
-        typeof value === 'object' && value !== null
-          ? { object: writableObject(resource, context.copies), writer: undefined }
-          : writableRoot(resource, context.copies, context.provenance);
+      const { object, writer } = writableRoot(resource, context.copies, context.provenance);
       for (const path of paths) {
         const segments = parseFieldPath(path);
         const field = getField(object, segments, options.create === true, writer);
         if (!field) continue;
-        let next: unknown = value;
+        // Each target gets its own copy of a mapping or list (kustomize copies the node), so a
+        // later write to the source or to another target does not show through.
+        let next: unknown = writer.clone(value);
         const written = ownValue(field.container, field.key);
         if (
           typeof options.delimiter === 'string' &&
