@@ -131,7 +131,10 @@ export async function processKustomization(
   });
 }
 
-/** A rendered object Flux's substitution fails on: the whole build fails (`substitution-failed`, or `build-limit`). */
+/**
+ * A rendered object Flux's substitution fails on (`substitution-failed`: the whole build fails), or
+ * one Sluice cannot substitute exactly (`build-limit`): either way the build is unknown.
+ */
 function reportSubstitutionFailure(
   child: KResource,
   failure: { readonly reason: string; readonly limit: boolean },
@@ -144,7 +147,11 @@ function reportSubstitutionFailure(
     line: child.line,
     severity: 'error',
     code: failure.limit ? 'build-limit' : 'substitution-failed',
-    message: `postBuild substitution of ${object} in ${id} fails (${failure.reason}): kustomize-controller fails this build`,
+    message: `postBuild substitution of ${object} in ${id} fails (${failure.reason}): ${
+      failure.limit
+        ? 'Sluice cannot reproduce what kustomize-controller does here, so what this build deploys is unknown'
+        : 'kustomize-controller fails this build'
+    }`,
     object: id,
   });
 }

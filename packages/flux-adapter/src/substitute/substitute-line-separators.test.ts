@@ -1,8 +1,9 @@
 // A variable value holding NEL, LS or PS: go-yaml reads each as a line break (yamlprivateh.go
 // is_break), js-yaml as an ordinary character. kustomize-controller parses the substituted text
 // with go-yaml, so `image: nginx:1\u2028b` puts `b` at column 0 and its parse fails ("could not
-// find expected ':'"); Sluice cannot read such a text as Flux does, so the substitution fails
-// (the Kustomization is unknown) rather than answering an image.
+// find expected ':'"), though a more indented continuation would read as a longer value. Sluice
+// cannot read such a text as Flux does: the substitution fails as a limit of Sluice's
+// (`build-limit`, the Kustomization is unknown) rather than answering an image.
 import { describe, expect, it } from 'vitest';
 import { Provenance } from '../kustomize/provenance.js';
 import { substituteResource, type Variable } from './substitute-resource.js';
@@ -19,7 +20,7 @@ describe('a variable value with a line break only go-yaml knows', () => {
     const variables = new Map<string, Variable>([['IMAGE', { value: `nginx:1${separator}b` }]]);
     const result = substituteResource(pod('${IMAGE}'), variables, new Provenance());
     expect(result.failure?.reason).toContain("Flux's YAML parser reads it as a line break");
-    expect(result.failure?.limit).toBe(false);
+    expect(result.failure?.limit).toBe(true);
   });
 
   it.each(SEPARATORS)('%j sends the scalar shortcut to the whole text', (separator) => {

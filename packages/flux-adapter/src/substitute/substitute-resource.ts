@@ -35,10 +35,10 @@ export interface ResourceSubstitution {
  * knows where it was written: a stretch that a variable produced points at the variable's
  * definition, the rest at the value of the original object it was written from.
  *
- * Most objects take a shortcut with the same result ({@link substituteScalars}: each string
+ * Most objects take a shortcut with the same result (`substituteScalars`: each string
  * substituted on its own, when every expression sits in a plain one-line value and every
  * substituted value still reads as one); the rest take the whole text
- * ({@link substituteWholeText}).
+ * (`substituteWholeText`).
  */
 export function substituteResource(
   resource: KResource,
@@ -106,7 +106,8 @@ export function substituteWholeText(
       used,
       missing,
       defaulted,
-      failure: { reason: `after substitution: ${reason}`, limit: false },
+      // A line separator is where Sluice cannot follow go-yaml (a limit), not a failure of Flux.
+      failure: { reason: `after substitution: ${reason}`, limit: syntax?.code === 'yaml-line-separator' },
     };
   }
   const object = document.value;
