@@ -10,12 +10,12 @@ import { parseYaml, type Diagnostic } from '@sluice/core';
 import { writeTree } from '@sluice/test-utils';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RepoFiles } from '../source/repo-files.js';
-import { SourceTree } from '../source/source-tree.js';
+import type { SourceTree } from '../source/source-tree.js';
 import { applyTransformers } from './apply-transformers.js';
 import { Provenance } from './provenance.js';
 import { builtinRenderer } from './renderer.js';
 import type { KResource, YamlMap } from './resource.js';
+import { openFolderTree } from '../__fixtures__/folder-tree.js';
 
 const kubectl = await execa('kubectl', ['version', '--client'], { reject: false }).catch(() => undefined);
 const hasKubectl = kubectl?.exitCode === 0;
@@ -83,9 +83,7 @@ afterAll(async () => {
 });
 
 async function openTree(): Promise<SourceTree> {
-  return new SourceTree('GitRepository/flux-system/flux-system', await RepoFiles.open(root), {
-    mounts: [{ at: '', from: '' }],
-  });
+  return openFolderTree(root);
 }
 
 /** The objects `kubectl kustomize` builds from `folder`. */

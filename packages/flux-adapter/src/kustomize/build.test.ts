@@ -6,13 +6,12 @@ import { generateResourceList } from './load-resources.js';
 import { Provenance } from './provenance.js';
 import { builtinRenderer } from './renderer.js';
 import type { YamlMap } from './resource.js';
+import { openFolderTree } from '../__fixtures__/folder-tree.js';
 
 const FIXTURE = repoPath('packages/flux-adapter/src/__fixtures__/repo');
 
 async function fixtureTree(): Promise<SourceTree> {
-  return new SourceTree('GitRepository/flux-system/flux-system', await RepoFiles.open(FIXTURE), {
-    mounts: [{ at: '', from: '' }],
-  });
+  return openFolderTree(FIXTURE);
 }
 
 describe('builtinRenderer', () => {

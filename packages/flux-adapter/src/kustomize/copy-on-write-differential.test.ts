@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTree } from '@sluice/test-utils';
 import { expect, it } from 'vitest';
-import { RepoFiles } from '../source/repo-files.js';
-import { SourceTree } from '../source/source-tree.js';
+import type { SourceTree } from '../source/source-tree.js';
 import { Provenance } from './provenance.js';
 import { builtinRenderer } from './renderer.js';
 import type { KustomizeOverlay } from './build.js';
+import { openFolderTree } from '../__fixtures__/folder-tree.js';
 
 const DEPLOY = `apiVersion: apps/v1
 kind: Deployment
@@ -159,9 +159,7 @@ const OVERLAYS: [string, KustomizeOverlay][] = [
 ];
 
 async function tree(root: string): Promise<SourceTree> {
-  return new SourceTree('GitRepository/flux-system/flux-system', await RepoFiles.open(root), {
-    mounts: [{ at: '', from: '' }],
-  });
+  return openFolderTree(root);
 }
 
 it('each build in a shared run equals the same build alone', async () => {

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTree } from '@sluice/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RepoFiles } from '../source/repo-files.js';
-import { SourceTree } from '../source/source-tree.js';
+import type { SourceTree } from '../source/source-tree.js';
 import { Provenance } from './provenance.js';
 import { builtinRenderer } from './renderer.js';
 import type { KResource, YamlMap } from './resource.js';
+import { openFolderTree } from '../__fixtures__/folder-tree.js';
 
 // A base folder whose own kustomization labels every object and copies a ConfigMap value into
 // the Deployment, a Deployment whose labels are a YAML alias shared with its selector, a Job
@@ -91,9 +91,7 @@ afterAll(async () => {
 });
 
 async function openTree(): Promise<SourceTree> {
-  return new SourceTree('GitRepository/flux-system/flux-system', await RepoFiles.open(root), {
-    mounts: [{ at: '', from: '' }],
-  });
+  return openFolderTree(root);
 }
 
 function byKind(resources: readonly KResource[], kind: string): YamlMap {

@@ -11,10 +11,9 @@ import { execa } from 'execa';
 import yaml from 'js-yaml';
 import { writeTree } from '@sluice/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RepoFiles } from '../source/repo-files.js';
-import { SourceTree } from '../source/source-tree.js';
 import { Provenance } from './provenance.js';
 import { builtinRenderer } from './renderer.js';
+import { openFolderTree } from '../__fixtures__/folder-tree.js';
 
 const kubectl = await execa('kubectl', ['version', '--client'], { reject: false }).catch(() => undefined);
 const hasKubectl = kubectl?.exitCode === 0;
@@ -75,9 +74,7 @@ beforeAll(async () => {
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 async function build() {
-  const tree = new SourceTree('GitRepository/flux-system/flux-system', await RepoFiles.open(root), {
-    mounts: [{ at: '', from: '' }],
-  });
+  const tree = await openFolderTree(root);
   return builtinRenderer().render({ tree, path: '', provenance: new Provenance() });
 }
 
@@ -139,9 +136,7 @@ describe('a list under a key named like an Object.prototype member', () => {
           '',
         ].join('\n'),
       });
-      const tree = new SourceTree('GitRepository/flux-system/flux-system', await RepoFiles.open(folder), {
-        mounts: [{ at: '', from: '' }],
-      });
+      const tree = await openFolderTree(folder);
       const result = await builtinRenderer().render({ tree, path: '', provenance: new Provenance() });
       const web = plain(result.resources[0]?.object) as { spec: { constructor: unknown } };
       expect(web.spec.constructor).toEqual([{ name: 'b', value: '2' }]);

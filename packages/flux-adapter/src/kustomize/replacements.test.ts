@@ -8,11 +8,10 @@ import { parseYaml } from '@sluice/core';
 import { writeTree } from '@sluice/test-utils';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RepoFiles } from '../source/repo-files.js';
-import { SourceTree } from '../source/source-tree.js';
 import { Provenance } from './provenance.js';
 import { builtinRenderer } from './renderer.js';
 import type { YamlMap } from './resource.js';
+import { openFolderTree } from '../__fixtures__/folder-tree.js';
 
 const kubectl = await execa('kubectl', ['version', '--client'], { reject: false }).catch(() => undefined);
 const hasKubectl = kubectl?.exitCode === 0;
@@ -62,9 +61,7 @@ afterAll(async () => {
 });
 
 async function render(path: string) {
-  const tree = new SourceTree('GitRepository/flux-system/flux-system', await RepoFiles.open(root), {
-    mounts: [{ at: '', from: '' }],
-  });
+  const tree = await openFolderTree(root);
   const provenance = new Provenance();
   return { provenance, result: await builtinRenderer().render({ tree, path, provenance }) };
 }

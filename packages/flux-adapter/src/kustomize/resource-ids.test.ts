@@ -8,10 +8,9 @@ import { execa } from 'execa';
 import type { TreeEntry } from '@sluice/test-utils';
 import { deployment, writeTree } from '@sluice/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RepoFiles } from '../source/repo-files.js';
-import { SourceTree } from '../source/source-tree.js';
 import { Provenance } from './provenance.js';
 import { builtinRenderer } from './renderer.js';
+import { openFolderTree } from '../__fixtures__/folder-tree.js';
 
 const kubectl = await execa('kubectl', ['version', '--client'], { reject: false }).catch(() => undefined);
 const hasKubectl = kubectl?.exitCode === 0;
@@ -105,9 +104,7 @@ beforeAll(async () => {
 afterAll(() => rm(work, { recursive: true, force: true }));
 
 async function build(root: string) {
-  const tree = new SourceTree('GitRepository/flux-system/flux-system', await RepoFiles.open(root), {
-    mounts: [{ at: '', from: '' }],
-  });
+  const tree = await openFolderTree(root);
   return builtinRenderer().render({ tree, path: '', provenance: new Provenance() });
 }
 
