@@ -1,4 +1,5 @@
 import type { SourcePosition } from '@sluice/core';
+import { setOwnValue } from './resource.js';
 
 /** Where a value of a rendered object was written. */
 export interface ValueOrigin {
@@ -250,7 +251,8 @@ export class Provenance {
       for (const item of value as unknown[]) copy.push(this.#cloneShared(item, copies, made));
     } else {
       const record = value as Record<string, unknown>;
-      for (const key of Object.keys(record)) setOwn(copy, key, this.#cloneShared(record[key], copies, made));
+      for (const key of Object.keys(record))
+        setOwnValue(copy, key, this.#cloneShared(record[key], copies, made));
     }
     const owner = this.#ownerOf(source);
     if (owner !== undefined) this.#owners.set(copy, owner);
@@ -278,7 +280,7 @@ export class Provenance {
     } else {
       const record = value as Record<string, unknown>;
       for (const key of Object.keys(record)) {
-        setOwn(copy, key, this.#clone(record[key], state, depth + 1));
+        setOwnValue(copy, key, this.#clone(record[key], state, depth + 1));
       }
     }
     const owner = this.#ownerOf(source);
@@ -295,16 +297,6 @@ export class Provenance {
     const styles = this.#overrideStyles.get(source);
     if (styles) this.#overrideStyles.set(copy, new Map(styles));
   }
-}
-
-/**
- * `record[key] = value`, as a key of its own: assignment is the fast path; a `__proto__` key takes
- * defineProperty, so that it stays a plain key instead of setting the record's prototype.
- */
-function setOwn(record: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__')
-    Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
-  else record[key] = value;
 }
 
 /** Pushes the mappings and sequences directly inside `item` (no array of its values built). */

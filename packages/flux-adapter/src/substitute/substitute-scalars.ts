@@ -1,5 +1,5 @@
 import type { Provenance, ValueOrigin } from '../kustomize/provenance.js';
-import type { KResource, YamlMap } from '../kustomize/resource.js';
+import { setOwnValue, type KResource, type YamlMap } from '../kustomize/resource.js';
 import {
   evaluateEnvsubst,
   EnvsubstLimitError,
@@ -133,9 +133,7 @@ class ScalarWalk {
       else value = this.#scalar(item, copy, map, key, indent);
       if (value === BAIL) return BAIL;
       // As js-yaml stores a `__proto__` key: an own property, not the prototype.
-      if (key === '__proto__')
-        Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
-      else copy[key] = value;
+      setOwnValue(copy, key, value);
     }
     return copy;
   }
