@@ -1,22 +1,13 @@
 // Every Flux object written in the corpora reads with its schema, or fails with a precise reason.
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseYaml } from '@sluice/core';
 import { repoPath } from '@sluice/test-utils';
 import { describe, expect, it } from 'vitest';
+import { yamlFiles } from '../__fixtures__/yaml-files.js';
 import { readFluxObject } from './flux-object.js';
 
 const CORPORA = repoPath('fixtures/corpora');
-
-async function yamlFiles(root: string, dir = ''): Promise<string[]> {
-  const files: string[] = [];
-  for (const entry of await readdir(join(root, dir), { withFileTypes: true })) {
-    const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
-    if (entry.isDirectory()) files.push(...(await yamlFiles(root, path)));
-    else if (/\.ya?ml$/.test(entry.name)) files.push(path);
-  }
-  return files.sort();
-}
 
 async function readCorpus(corpus: string): Promise<{ counts: Record<string, number>; invalid: string[] }> {
   const root = join(CORPORA, corpus);

@@ -1,10 +1,11 @@
 // The fast readers give what zod's parse gives, to the key order and to which parts are copies,
 // for every Flux object of the corpora and for the shapes a hand-written manifest can take.
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseYaml } from '@sluice/core';
 import { repoPath } from '@sluice/test-utils';
 import { describe, expect, it } from 'vitest';
+import { yamlFiles } from '../__fixtures__/yaml-files.js';
 import type * as z from 'zod';
 import { ObjectMeta } from './common.js';
 import { HELM_RELEASE_SPECS } from './helm-release.js';
@@ -66,16 +67,6 @@ function compare(schema: z.ZodType, value: unknown): 'read' | 'declined' {
   const inputs = nodesOf(value);
   expect(describeOutput(fast, inputs)).toEqual(describeOutput(parsed.data, inputs));
   return 'read';
-}
-
-async function yamlFiles(root: string, dir = ''): Promise<string[]> {
-  const files: string[] = [];
-  for (const entry of await readdir(join(root, dir), { withFileTypes: true })) {
-    const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
-    if (entry.isDirectory()) files.push(...(await yamlFiles(root, path)));
-    else if (/\.ya?ml$/.test(entry.name)) files.push(path);
-  }
-  return files.sort();
 }
 
 describe('fastReader', () => {
